@@ -1,0 +1,62 @@
+import { ConfigError } from '../config/load-config.js';
+import { UsageError } from './usage-error.js';
+import { serveCommand, serveHelp } from './commands/serve.js';
+
+interface Command {
+  run(argv: string[]): Promise<void>;
+  help: string;
+}
+
+/** Every subcommand of `tracehound`. */
+const COMMANDS: Record<string, Command> = {
+  serve: { run: serveCommand, help: serveHelp },
+};
+
+const USAGE = `tracehound: observability for AI agents
+
+Usage: tracehound <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, command]) => `  ${command.help.split('\n')[0]}`)
+  .join('\n')}
+
+Run "tracehound <command> --help" for a command's options.`;
+
+/**
+ * The entry point; the only code that exits the process. Exit codes: 0 done, 1 failed,
+ * 2 bad command line or configuration.
+ */
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    console.error(`tracehound: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.help);
+    return 0;
+  }
+  try {
+    await command.run(rest);
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      console.error(`tracehound: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      console.error(`tracehound ${name}: ${error.message}`);
+      return 2;
+    }
+    console.error(`tracehound ${name}: ${(error as Error).stack ?? String(error)}`);
+    return 1;
+  }
+}
+
+process.exit(await main(process.argv.slice(2)));

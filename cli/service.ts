@@ -1,0 +1,90 @@
+import { Hono } from 'hono';
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config/schema.js';
+import { openDatabase, type Db } from '../store/database.js';
+import { createMetrics, type Metrics } from '../ops/metrics.js';
+import { createLogger, type Logger } from '../ops/logger.js';
+import { registerOpsRoutes } from '../ui/api/ops-routes.js';
+import { registerRunRoutes } from '../ui/api/runs-routes.js';
+
+/** A running tracehound: collector, analyser, web view and scheduler on one port. */
+export interface RunningService {
+  /** Base URL, e.g. http://127.0.0.1:4318 (with the real port when 0 was asked for). */
+  url: string;
+  port: number;
+  db: Db;
+  metrics: Metrics;
+  logger: Logger;
+  /** Graceful stop: refuse new requests, drain in-flight ones, finish work, close the database. */
+  close(): Promise<void>;
+}
+
+export interface StartServiceOptions {
+  logger?: Logger;
+}
+
+/** A background part of the service (analyser loop, scheduler, retention) that can be stopped. */
+export interface BackgroundTask {
+  stop(): Promise<void> | void;
+}
+
+/**
+ * The composition root: config → store → routes → background tasks. It is the only place
+ * that knows every feature; the features know nothing of each other.
+ */
+export async function startService(config: Config, options: StartServiceOptions = {}): Promise<RunningService> {
+  const logger = options.logger ?? createLogger(config.logging.level);
+  const metrics = createMetrics();
+  const db = openDatabase(config.storage.path, {
+    synchronous: config.storage.synchronous,
+    cacheSizeMb: config.storage.cacheSizeMb,
+  });
+  let accepting = true;
+  const background: BackgroundTask[] = [];
+
+  const app = new Hono();
+  registerOpsRoutes(app, db, metrics, () => accepting);
+  registerRunRoutes(app, db);
+  app.notFound((c) => (c.req.path.startsWith('/api/') ? c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404) : c.text('Not found', 404)));
+  app.onError((error, c) => {
+    logger.error({ err: error, path: c.req.path }, 'request failed');
+    return c.json({ error: 'internal error; see the server log' }, 500);
+  });
+
+  const server = await listen(app, config.server.host, config.server.port);
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${formatHost(config.server.host)}:${port}`;
+  logger.info({ url, db: config.storage.path }, 'tracehound listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    db,
+    metrics,
+    logger,
+    close() {
+      closing ??= (async () => {
+        accepting = false;
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const task of background.reverse()) await task.stop();
+        db.close();
+        logger.info('tracehound stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+function listen(app: Hono, host: string, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function formatHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,47 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Every Prometheus metric tracehound exposes at GET /metrics, in one registry per running
+ * service (tests start several services in one process, so nothing here is global).
+ * Features receive this object and update their own metrics; none reads another's.
+ */
+export interface Metrics {
+  registry: Registry;
+  spansReceived: Counter<'encoding'>;
+  spansStored: Counter;
+  spansDuplicate: Counter;
+  spansRejected: Counter<'reason'>;
+  requestsRejected: Counter<'reason'>;
+  ingestQueueDepth: Gauge;
+  ingestCommitSeconds: Histogram;
+  httpRequestSeconds: Histogram<'route' | 'method' | 'status'>;
+  analysisSeconds: Histogram;
+  analysisLagSeconds: Gauge;
+  tracesAnalyzed: Counter;
+  flagsRaised: Counter<'detector' | 'severity'>;
+  reportsMade: Counter<'trigger'>;
+  webhookDeliveries: Counter<'kind' | 'outcome'>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'tracehound_process_' });
+  const registers = [registry];
+  return {
+    registry,
+    spansReceived: new Counter({ name: 'tracehound_spans_received_total', help: 'Spans decoded from OTLP requests.', labelNames: ['encoding'], registers }),
+    spansStored: new Counter({ name: 'tracehound_spans_stored_total', help: 'Spans committed to the database.', registers }),
+    spansDuplicate: new Counter({ name: 'tracehound_spans_duplicate_total', help: 'Spans received again (exporter retries) and not stored twice.', registers }),
+    spansRejected: new Counter({ name: 'tracehound_spans_rejected_total', help: 'Spans rejected by validation (partial success), by reason.', labelNames: ['reason'], registers }),
+    requestsRejected: new Counter({ name: 'tracehound_requests_rejected_total', help: 'OTLP requests refused whole, by reason.', labelNames: ['reason'], registers }),
+    ingestQueueDepth: new Gauge({ name: 'tracehound_ingest_queue_spans', help: 'Spans decoded and waiting to be committed.', registers }),
+    ingestCommitSeconds: new Histogram({ name: 'tracehound_ingest_commit_seconds', help: 'Time to commit one batch of spans.', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers }),
+    httpRequestSeconds: new Histogram({ name: 'tracehound_http_request_seconds', help: 'HTTP request latency.', labelNames: ['route', 'method', 'status'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers }),
+    analysisSeconds: new Histogram({ name: 'tracehound_analysis_seconds', help: 'Time to analyse one trace.', buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5], registers }),
+    analysisLagSeconds: new Gauge({ name: 'tracehound_analysis_lag_seconds', help: 'Age of the oldest complete trace waiting for analysis.', registers }),
+    tracesAnalyzed: new Counter({ name: 'tracehound_traces_analyzed_total', help: 'Traces analysed.', registers }),
+    flagsRaised: new Counter({ name: 'tracehound_flags_raised_total', help: 'Flags raised, by detector and severity.', labelNames: ['detector', 'severity'], registers }),
+    reportsMade: new Counter({ name: 'tracehound_reports_total', help: 'Anomaly reports made, by trigger.', labelNames: ['trigger'], registers }),
+    webhookDeliveries: new Counter({ name: 'tracehound_webhook_deliveries_total', help: 'Webhook deliveries of reports and alerts, by outcome.', labelNames: ['kind', 'outcome'], registers }),
+  };
+}

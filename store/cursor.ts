@@ -1,0 +1,20 @@
+/**
+ * Opaque pagination cursors: a tuple of strings, base64url-encoded JSON. Decoding rejects
+ * anything this module did not make with a RangeError, which the API turns into a 400.
+ */
+export function encodeCursor(parts: string[]): string {
+  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string, arity = 2): string[] {
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new RangeError('cursor is not one this server issued');
+  }
+  if (!Array.isArray(parts) || parts.length !== arity || !parts.every((part) => typeof part === 'string')) {
+    throw new RangeError('cursor is not one this server issued');
+  }
+  return parts as string[];
+}

@@ -1,0 +1,62 @@
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { Db } from '../../store/database.js';
+import { getRun, getRunSpans, listRuns, RUN_SORTS } from '../../store/run-reader.js';
+import { listFlagsForTrace } from '../../store/flag-reader.js';
+import { describeQueryError, limitParam, timeParam } from './query-params.js';
+
+const runsQuery = z
+  .object({
+    detector: z.string().min(1).optional(),
+    service: z.string().min(1).optional(),
+    agent: z.string().min(1).optional(),
+    status: z.enum(['ok', 'error', 'unset']).optional(),
+    since: timeParam.optional(),
+    until: timeParam.optional(),
+    q: z.string().max(200).optional(),
+    flagged: z.enum(['true', 'false']).optional(),
+    sort: z.enum(RUN_SORTS).optional(),
+    order: z.enum(['asc', 'desc']).optional(),
+    limit: limitParam.optional(),
+    cursor: z.string().max(1000).optional(),
+  })
+  .strict();
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+
+/** GET /api/runs and GET /api/runs/:traceId, with the shapes in SPEC.md. */
+export function registerRunRoutes(app: Hono, db: Db): void {
+  app.get('/api/runs', (c) => {
+    const parsed = runsQuery.safeParse(c.req.query());
+    if (!parsed.success) return c.json({ error: describeQueryError(parsed.error) }, 400);
+    const query = parsed.data;
+    try {
+      const page = listRuns(db, {
+        detector: query.detector,
+        service: query.service,
+        agent: query.agent,
+        status: query.status,
+        sinceMs: query.since,
+        untilMs: query.until,
+        q: query.q,
+        flagged: query.flagged === 'true',
+        sort: query.sort,
+        order: query.order,
+        limit: query.limit,
+        cursor: query.cursor,
+      });
+      return c.json(page);
+    } catch (error) {
+      if (error instanceof RangeError) return c.json({ error: `cursor: ${error.message}` }, 400);
+      throw error;
+    }
+  });
+
+  app.get('/api/runs/:traceId', (c) => {
+    const traceId = c.req.param('traceId').toLowerCase();
+    if (!TRACE_ID.test(traceId)) return c.json({ error: 'traceId must be 32 hex digits' }, 400);
+    const run = getRun(db, traceId);
+    if (run === null) return c.json({ error: `no run with trace id ${traceId}` }, 404);
+    return c.json({ run, spans: getRunSpans(db, traceId), flags: listFlagsForTrace(db, traceId) });
+  });
+}
