@@ -10,6 +10,10 @@ interface Command {
 /** Every subcommand of `tracehound`. */
 const COMMANDS: Record<string, Command> = {
   serve: { run: serveCommand, help: serveHelp },
+  // [analyzer: command]
+  // [reports: command]
+  // [demo: command]
+  // [security: command]
 };
 
 const USAGE = `tracehound: observability for AI agents

@@ -44,8 +44,16 @@ export async function startService(config: Config, options: StartServiceOptions 
   const background: BackgroundTask[] = [];
 
   const app = new Hono();
+  // Each feature adds its wiring at its own marker below, in a line or two; nothing else here.
+  // [security: middleware]
+  // [ui: middleware]
   registerOpsRoutes(app, db, metrics, () => accepting);
+  // [collector: routes]
   registerRunRoutes(app, db);
+  // [analyzer: routes and background]
+  // [reports: routes and background]
+  // [security: background]
+  // [ui: routes]
   app.notFound((c) => (c.req.path.startsWith('/api/') ? c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404) : c.text('Not found', 404)));
   app.onError((error, c) => {
     logger.error({ err: error, path: c.req.path }, 'request failed');

@@ -1,0 +1,53 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Imports run one way (DESIGN.md): model and ops import nothing of ours but each other's
+ * leaves; store imports model and ops; the feature folders import store, model and ops, never
+ * each other; only entry points (cli, bench, demo, scripts, test) import everything.
+ */
+const ROOT = join(import.meta.dirname, '..');
+const ALLOWED: Record<string, string[]> = {
+  model: ['model'],
+  ops: ['ops'],
+  config: ['config', 'model'],
+  store: ['store', 'model', 'ops'],
+  collector: ['collector', 'store', 'model', 'ops', 'config'],
+  analyzer: ['analyzer', 'store', 'model', 'ops', 'config'],
+  ui: ['ui', 'store', 'model', 'ops', 'config'],
+  reports: ['reports', 'store', 'model', 'ops', 'config'],
+  instrument: ['instrument'],
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : sourceFiles(path);
+    return /\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) ? [path] : [];
+  });
+}
+
+describe('import direction', () => {
+  for (const [folder, allowed] of Object.entries(ALLOWED)) {
+    it(`${folder}/ imports only ${allowed.join(', ')}`, () => {
+      const dir = join(ROOT, folder);
+      let files: string[] = [];
+      try {
+        files = sourceFiles(dir);
+      } catch {
+        return; // folder not created yet
+      }
+      const violations: string[] = [];
+      for (const file of files) {
+        const text = readFileSync(file, 'utf8');
+        for (const match of text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+          const target = relative(ROOT, join(file, '..', match[1]!));
+          const top = target.split(sep)[0]!;
+          if (!allowed.includes(top)) violations.push(`${relative(ROOT, file)} imports ${match[1]}`);
+        }
+      }
+      expect(violations).toEqual([]);
+    });
+  }
+});
