@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 /**
  * Imports run one way (DESIGN.md): model and ops import nothing of ours but each other's
  * leaves; store imports model and ops; the feature folders import store, model and ops, never
- * each other; only entry points (cli, bench, demo, scripts, test) import everything.
+ * each other (security is a cross-cutting feature of the same rank); only entry points (cli, bench, demo, scripts, test) import everything.
  */
 const ROOT = join(import.meta.dirname, '..');
 const ALLOWED: Record<string, string[]> = {
@@ -17,6 +17,7 @@ const ALLOWED: Record<string, string[]> = {
   analyzer: ['analyzer', 'store', 'model', 'ops', 'config'],
   ui: ['ui', 'store', 'model', 'ops', 'config'],
   reports: ['reports', 'store', 'model', 'ops', 'config'],
+  security: ['security', 'store', 'model', 'ops', 'config'],
   instrument: ['instrument'],
 };
 
