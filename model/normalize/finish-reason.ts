@@ -1,0 +1,28 @@
+/**
+ * Finish reasons as every dialect spells them, mapped to one vocabulary (CONVENTIONS.md §4.7):
+ * lower-case; `tool-calls`/`tool_calls`/`tool_use`/`function_call` → `tool_call`;
+ * `content-filter`/`safety` → `content_filter`; `max_tokens`/`max_output_tokens`/`incomplete`
+ * → `length`; `end_turn`/`stop_sequence` → `stop`. Anything else is kept lower-cased (e.g.
+ * `error`, `other`, `refusal`).
+ */
+const ALIASES: Record<string, string> = {
+  'tool-calls': 'tool_call',
+  'tool-call': 'tool_call',
+  tool_calls: 'tool_call',
+  tool_use: 'tool_call',
+  function_call: 'tool_call',
+  'content-filter': 'content_filter',
+  safety: 'content_filter',
+  max_tokens: 'length',
+  max_output_tokens: 'length',
+  incomplete: 'length',
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+};
+
+/** Normalises one raw finish reason; null for blank input. */
+export function normalizeFinishReason(raw: string): string | null {
+  const lower = raw.trim().toLowerCase();
+  if (lower === '') return null;
+  return Object.hasOwn(ALIASES, lower) ? ALIASES[lower]! : lower;
+}
