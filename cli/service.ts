@@ -7,6 +7,7 @@ import { createMetrics, type Metrics } from '../ops/metrics.js';
 import { createLogger, type Logger } from '../ops/logger.js';
 import { registerOpsRoutes } from '../ui/api/ops-routes.js';
 import { registerRunRoutes } from '../ui/api/runs-routes.js';
+import { registerAuth } from '../security/auth-middleware.js';
 
 /** A running tracehound: collector, analyser, web view and scheduler on one port. */
 export interface RunningService {
@@ -46,6 +47,7 @@ export async function startService(config: Config, options: StartServiceOptions 
   const app = new Hono();
   // Each feature adds its wiring at its own marker below, in a line or two; nothing else here.
   // [security: middleware]
+  try { registerAuth(app, config, { metrics, logger }); } catch (error) { db.close(); throw error; }
   // [ui: middleware]
   registerOpsRoutes(app, db, metrics, () => accepting);
   // [collector: routes]

@@ -71,6 +71,46 @@ export const analyzerSchema = z
     idle: duration()
       .prefault('5s')
       .describe('A trace is complete when its root span has ended and no span arrived for this long. Default 5s.'),
+    orphanTimeout: duration()
+      .prefault('10m')
+      .describe('A trace whose root span never arrives is analysed anyway after no span arrived for this long. Default 10m.'),
+    pollInterval: duration().prefault('1s').describe('How often the background loop looks for complete traces. Default 1s.'),
+    sliceBudgetMs: z.coerce
+      .number()
+      .positive()
+      .default(5)
+      .describe('Milliseconds of analysis before yielding to the event loop (ingest keeps flowing). Default 5.'),
+    toolLoop: z
+      .object({
+        minRepeats: z.coerce.number().int().min(2).default(4).describe('Identical calls (same tool, same normalised arguments, same result) in a row that make a loop. Default 4.'),
+        minErrorRepeats: z.coerce.number().int().min(2).default(3).describe('Identical calls in a row that all failed the same way that make a loop. Default 3.'),
+        minRepeatsWithoutResult: z.coerce.number().int().min(2).default(5).describe('Identical calls in a row when results were not recorded. Default 5.'),
+        minCycles: z.coerce.number().int().min(2).default(3).describe('Repetitions of a cycle such as A→B→A→B (period 2..maxCyclePeriod) that make a loop. Default 3.'),
+        maxCyclePeriod: z.coerce.number().int().min(2).max(6).default(3).describe('Longest cycle (in calls) looked for. Default 3.'),
+      })
+      .strict()
+      .prefault({}),
+    silentFailure: z
+      .object({
+        refusalMaxChars: z.coerce.number().int().positive().default(600).describe('A final answer longer than this (characters) is never read as a refusal. Default 600.'),
+        exceptionEvents: z.boolean().default(true).describe('Flag exception events on spans whose status is not ERROR. Default true.'),
+        maskedChildErrors: z.boolean().default(true).describe('Flag a child span that failed while the run carried on (not retried, not mentioned). Default true.'),
+      })
+      .strict()
+      .prefault({}),
+    latencySpike: z
+      .object({
+        minSamples: z.coerce.number().int().min(3).default(10).describe('Baseline samples needed before a step or run is judged (cold start). Default 10.'),
+        window: duration().prefault('7d').describe('History (by span timestamp) a baseline draws on. Default 7d.'),
+        bucket: duration().prefault('1m').describe('Time bucket of the persisted baseline histograms. Default 1m.'),
+        threshold: z.coerce.number().positive().default(3.5).describe('Modified z-score, 0.6745·(ln d − median)/MAD, above which a duration is a spike. Default 3.5.'),
+        minRatio: z.coerce.number().min(1).default(2).describe('A spike is also at least this many times the baseline median. Default 2.'),
+        minDurationMs: z.coerce.number().min(0).default(250).describe('Milliseconds; shorter spans are never spikes (2 ms → 9 ms is not). Default 250.'),
+        minExcessMs: z.coerce.number().min(0).default(200).describe('Milliseconds a spike must exceed the baseline median by. Default 200.'),
+        runs: z.boolean().default(true).describe('Also judge whole runs (per service + agent + root name). Default true.'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -88,28 +128,105 @@ export const authSchema = z
     ingestKeys: z
       .array(z.string().min(16))
       .default([])
-      .describe('API keys accepted on /v1/traces (Authorization: Bearer KEY). Empty: ingest is open. Default [].'),
+      .describe(
+        'API keys accepted on the OTLP path, sent as Authorization: Bearer KEY, x-api-key: KEY or x-tracehound-key: KEY; at least 16 characters each. Empty: ingest is open. Default [].',
+      ),
     apiTokens: z
       .array(z.string().min(16))
       .default([])
-      .describe('Tokens for the API and web view (Bearer header or login form). Empty: open. Default [].'),
+      .describe(
+        'Tokens for /api/*, /metrics and the web view (Authorization: Bearer TOKEN, or the /login form that sets a session cookie); at least 16 characters each. Empty: open. Default [].',
+      ),
     allowUnauthenticatedRemote: z
       .boolean()
       .default(false)
-      .describe('Allow listening on a non-loopback address with no keys or tokens configured. Default false.'),
+      .describe('Allow listening on a non-loopback address while auth.ingestKeys or auth.apiTokens is empty. Default false.'),
+    sessionMaxAge: duration().prefault('7d').describe('Lifetime of a web-view login (session cookie). Default 7d.'),
   })
   .strict();
+
+/** A user-defined redaction pattern: a JavaScript regular expression and the name it is marked with. */
+const redactionPatternSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z0-9_]{1,40}$/, 'expected a name of 1-40 lower-case letters, digits or _')
+      .describe('Marker name: matches become [REDACTED:NAME].'),
+    regex: z
+      .string()
+      .min(1)
+      .refine(
+        (source) => {
+          try {
+            new RegExp(source, 'g');
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { message: 'expected a valid JavaScript regular expression' },
+      )
+      .describe('JavaScript regular expression (no slashes, no flags); every match is replaced.'),
+    ignoreCase: z.boolean().default(false).describe('Match case-insensitively. Default false.'),
+  })
+  .strict();
+
+export const BUILTIN_REDACTION_PATTERNS = [
+  'email',
+  'openai_key',
+  'anthropic_key',
+  'bearer',
+  'aws_key',
+  'github_token',
+  'slack_token',
+  'google_api_key',
+  'stripe_key',
+  'jwt',
+  'private_key',
+  'secret_assignment',
+  'card',
+] as const;
 
 export const redactionSchema = z
   .object({
     enabled: z.boolean().default(true).describe('Redact secrets and personal data before anything is stored. Default true.'),
+    builtin: z
+      .array(z.enum(BUILTIN_REDACTION_PATTERNS))
+      .default([...BUILTIN_REDACTION_PATTERNS])
+      .describe(`Built-in patterns applied to every string value. Default all: ${BUILTIN_REDACTION_PATTERNS.join(', ')}.`),
+    patterns: z.array(redactionPatternSchema).default([]).describe('Extra patterns: [{ name, regex, ignoreCase }]. Default [].'),
+    denyAttributes: z
+      .array(z.string().min(1))
+      .default([
+        '*authorization',
+        '*cookie',
+        '*x-api-key',
+        '*password*',
+        '*secret*',
+        '*api_key*',
+        '*apikey*',
+        '*access_token*',
+      ])
+      .describe(
+        'Attribute keys whose whole value is replaced by [REDACTED:attribute]; case-insensitive, * matches any run of characters. Default: keys ending in authorization, cookie or x-api-key, and keys containing password, secret, api_key, apikey or access_token.',
+      ),
   })
   .strict();
 
 export const retentionSchema = z
   .object({
-    maxAgeDays: z.coerce.number().int().min(0).default(0).describe('Delete runs older than this many days; 0 keeps everything. Default 0.'),
-    maxDatabaseMb: z.coerce.number().int().min(0).default(0).describe('Delete the oldest runs past this database size, in MiB; 0 is no cap. Default 0.'),
+    maxAgeDays: z.coerce.number().int().min(0).default(0).describe('Delete runs that started more than this many days ago; 0 keeps everything. Default 0.'),
+    maxDatabaseMb: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('Delete the oldest runs while the data in the database exceeds this many MiB; 0 is no cap. Default 0.'),
+    interval: duration().prefault('10m').describe('How often the retention pass runs. Default 10m.'),
+    batchMaxRuns: positiveInt()
+      .max(500)
+      .default(200)
+      .describe('Most runs deleted in one transaction (ingest waits at most one batch). Default 200, at most 500.'),
   })
   .strict();
 

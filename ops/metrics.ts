@@ -21,6 +21,12 @@ export interface Metrics {
   flagsRaised: Counter<'detector' | 'severity'>;
   reportsMade: Counter<'trigger'>;
   webhookDeliveries: Counter<'kind' | 'outcome'>;
+  authFailures: Counter<'surface'>;
+  valuesRedacted: Counter<'pattern'>;
+  retentionDeletedRuns: Counter<'reason'>;
+  retentionDeletedSpans: Counter;
+  retentionPassSeconds: Histogram;
+  databaseBytes: Gauge<'kind'>;
 }
 
 export function createMetrics(): Metrics {
@@ -43,5 +49,11 @@ export function createMetrics(): Metrics {
     flagsRaised: new Counter({ name: 'tracehound_flags_raised_total', help: 'Flags raised, by detector and severity.', labelNames: ['detector', 'severity'], registers }),
     reportsMade: new Counter({ name: 'tracehound_reports_total', help: 'Anomaly reports made, by trigger.', labelNames: ['trigger'], registers }),
     webhookDeliveries: new Counter({ name: 'tracehound_webhook_deliveries_total', help: 'Webhook deliveries of reports and alerts, by outcome.', labelNames: ['kind', 'outcome'], registers }),
+    authFailures: new Counter({ name: 'tracehound_auth_failures_total', help: 'Requests refused for a missing or wrong key, token or session, by surface (ingest, api, metrics, page, login).', labelNames: ['surface'], registers }),
+    valuesRedacted: new Counter({ name: 'tracehound_values_redacted_total', help: 'Secrets and personal data redacted at ingest, by pattern.', labelNames: ['pattern'], registers }),
+    retentionDeletedRuns: new Counter({ name: 'tracehound_retention_deleted_runs_total', help: 'Runs deleted by retention, by reason (age, size).', labelNames: ['reason'], registers }),
+    retentionDeletedSpans: new Counter({ name: 'tracehound_retention_deleted_spans_total', help: 'Spans deleted by retention.', registers }),
+    retentionPassSeconds: new Histogram({ name: 'tracehound_retention_pass_seconds', help: 'Duration of one retention pass (all its batches).', buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120], registers }),
+    databaseBytes: new Gauge({ name: 'tracehound_database_bytes', help: 'Database size in bytes as of the last retention pass: file (main file) and data (pages in use).', labelNames: ['kind'], registers }),
   };
 }
