@@ -7,6 +7,7 @@ import { createMetrics, type Metrics } from '../ops/metrics.js';
 import { createLogger, type Logger } from '../ops/logger.js';
 import { registerOpsRoutes } from '../ui/api/ops-routes.js';
 import { registerRunRoutes } from '../ui/api/runs-routes.js';
+import { registerOtlpRoutes } from '../collector/otlp-route.js';
 import { registerAuth } from '../security/auth-middleware.js';
 
 /** A running tracehound: collector, analyser, web view and scheduler on one port. */
@@ -51,6 +52,7 @@ export async function startService(config: Config, options: StartServiceOptions 
   // [ui: middleware]
   registerOpsRoutes(app, db, metrics, () => accepting);
   // [collector: routes]
+  const ingest = registerOtlpRoutes(app, { db, config, metrics, logger });
   registerRunRoutes(app, db);
   // [analyzer: routes and background]
   // [reports: routes and background]
@@ -77,7 +79,7 @@ export async function startService(config: Config, options: StartServiceOptions 
     close() {
       closing ??= (async () => {
         accepting = false;
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), ingest.drain()]);
         for (const task of background.reverse()) await task.stop();
         db.close();
         logger.info('tracehound stopped');

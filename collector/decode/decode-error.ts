@@ -1,0 +1,26 @@
+/**
+ * A request body that cannot be decoded as an ExportTraceServiceRequest. The whole request is
+ * refused with 400 (InvalidArgument) and this message goes into the `google.rpc.Status`.
+ * Messages name the field (e.g. `resourceSpans[0].scopeSpans[1].spans[3].traceId`) so a sender
+ * can find the problem.
+ */
+export class OtlpDecodeError extends Error {
+  override readonly name = 'OtlpDecodeError';
+}
+
+/** What the decoders enforce while decoding. */
+export interface DecodeLimits {
+  /**
+   * Deepest nesting of array/kvlist AnyValues (a scalar attribute value has depth 0, an array of
+   * scalars depth 1). A span attribute nested deeper is not descended into: the span is marked
+   * (see `DecodedTraceRequest.spanIssues`) and rejected by validation. Deeper nesting in
+   * resource or scope attributes refuses the whole request.
+   */
+  maxNestingDepth: number;
+}
+
+/** Why one span of a decoded request must be rejected, found while decoding. */
+export interface SpanIssue {
+  reason: 'nesting_too_deep';
+  message: string;
+}

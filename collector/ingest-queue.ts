@@ -1,0 +1,169 @@
+import type { NormalizedSpan } from '../model/span.js';
+import type { WriteResult } from '../store/span-writer.js';
+import type { Metrics } from '../ops/metrics.js';
+
+/** Why a request's spans were not stored; every one of these is retryable (503/429). */
+export class IngestUnavailableError extends Error {
+  override readonly name = 'IngestUnavailableError';
+  constructor(
+    readonly reason: 'overloaded' | 'shutting_down' | 'storage_failed',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface IngestQueueOptions {
+  /** Stores a batch in ONE transaction, all or nothing (store/span-writer.ts). */
+  writeSpans: (spans: readonly NormalizedSpan[], receivedAtMs: number) => WriteResult;
+  /** Most spans per transaction; a single larger request still commits alone, whole. */
+  batchMaxSpans: number;
+  /** Spans waiting to be committed past which new requests are refused (503 + Retry-After). */
+  maxQueuedSpans: number;
+  metrics?: Metrics;
+  /** Called after each commit with the traces that received new spans. Errors are logged, not thrown. */
+  onSpansStored?: (traceIds: string[]) => void;
+  onError?: (error: unknown, context: string) => void;
+}
+
+interface Pending {
+  spans: readonly NormalizedSpan[];
+  receivedAtMs: number;
+  resolve: () => void;
+  reject: (error: IngestUnavailableError) => void;
+}
+
+/**
+ * Group commit: requests enqueue their (already normalised and redacted) spans and wait; one
+ * writer takes as many whole requests as fit in `batchMaxSpans`, commits them in one
+ * transaction and then resolves each. A request's spans are never split across transactions,
+ * so a request is stored whole or not at all. If a multi-request batch fails, each request is
+ * retried alone so one poisonous request cannot fail its neighbours; a request that still
+ * fails is rejected with `storage_failed` (the sender gets 503 and retries).
+ *
+ * Commits run on the event loop (better-sqlite3 is synchronous): between commits the loop
+ * reads and decodes the next requests, which is what makes the batches grow under load.
+ */
+export class IngestQueue {
+  private readonly pending: Pending[] = [];
+  private queuedSpans = 0;
+  private scheduled = false;
+  private accepting = true;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: IngestQueueOptions) {}
+
+  /** Spans enqueued and not yet committed. */
+  get depth(): number {
+    return this.queuedSpans;
+  }
+
+  /** False once `drain()` was called. */
+  isAccepting(): boolean {
+    return this.accepting;
+  }
+
+  /** Whether a new request would be taken now (used before reading a body). */
+  hasRoom(): boolean {
+    return this.accepting && this.queuedSpans < this.options.maxQueuedSpans;
+  }
+
+  /**
+   * Resolves once `spans` are committed; rejects with IngestUnavailableError when the queue is
+   * full or closed (nothing stored) or the commit failed (nothing of this request stored).
+   */
+  enqueue(spans: readonly NormalizedSpan[], receivedAtMs: number = Date.now()): Promise<void> {
+    if (!this.accepting) return Promise.reject(new IngestUnavailableError('shutting_down', 'the server is shutting down; retry later'));
+    if (spans.length === 0) return Promise.resolve();
+    if (this.queuedSpans > 0 && this.queuedSpans + spans.length > this.options.maxQueuedSpans) {
+      return Promise.reject(
+        new IngestUnavailableError('overloaded', `ingest queue is full (${this.queuedSpans} spans waiting, collector.maxQueuedSpans); retry later`),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ spans, receivedAtMs, resolve, reject });
+      this.queuedSpans += spans.length;
+      this.options.metrics?.ingestQueueDepth.set(this.queuedSpans);
+      this.schedule();
+    });
+  }
+
+  /** Stops taking requests and resolves when everything already queued is committed (or failed). */
+  drain(): Promise<void> {
+    this.accepting = false;
+    if (this.pending.length === 0 && !this.scheduled) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.takeBatch();
+    if (batch.length > 0) this.commit(batch);
+    if (this.pending.length > 0) this.schedule();
+    else if (this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  private takeBatch(): Pending[] {
+    const batch: Pending[] = [];
+    let size = 0;
+    while (this.pending.length > 0) {
+      const next = this.pending[0]!;
+      if (batch.length > 0 && size + next.spans.length > this.options.batchMaxSpans) break;
+      batch.push(this.pending.shift()!);
+      size += next.spans.length;
+    }
+    return batch;
+  }
+
+  private commit(batch: Pending[]): void {
+    const spans = batch.length === 1 ? batch[0]!.spans : batch.flatMap((item) => item.spans);
+    const ok = this.tryWrite(spans, batch[batch.length - 1]!.receivedAtMs);
+    if (ok) {
+      for (const item of batch) item.resolve();
+    } else if (batch.length === 1) {
+      batch[0]!.reject(new IngestUnavailableError('storage_failed', 'storing the spans failed; retry later'));
+    } else {
+      for (const item of batch) {
+        if (this.tryWrite(item.spans, item.receivedAtMs)) item.resolve();
+        else item.reject(new IngestUnavailableError('storage_failed', 'storing the spans failed; retry later'));
+      }
+    }
+    for (const item of batch) this.queuedSpans -= item.spans.length;
+    this.options.metrics?.ingestQueueDepth.set(this.queuedSpans);
+  }
+
+  private tryWrite(spans: readonly NormalizedSpan[], receivedAtMs: number): boolean {
+    const metrics = this.options.metrics;
+    const startedAt = performance.now();
+    let result: WriteResult;
+    try {
+      result = this.options.writeSpans(spans, receivedAtMs);
+    } catch (error) {
+      this.options.onError?.(error, 'committing spans failed');
+      return false;
+    }
+    if (metrics) {
+      metrics.ingestCommitSeconds.observe((performance.now() - startedAt) / 1000);
+      metrics.spansStored.inc(result.inserted);
+      if (result.duplicates > 0) metrics.spansDuplicate.inc(result.duplicates);
+    }
+    if (this.options.onSpansStored && result.traceIds.length > 0) {
+      try {
+        this.options.onSpansStored(result.traceIds);
+      } catch (error) {
+        this.options.onError?.(error, 'onSpansStored callback failed');
+      }
+    }
+    return true;
+  }
+}
