@@ -9,6 +9,8 @@ import { registerOpsRoutes } from '../ui/api/ops-routes.js';
 import { registerRunRoutes } from '../ui/api/runs-routes.js';
 import { registerOtlpRoutes } from '../collector/otlp-route.js';
 import { registerAuth } from '../security/auth-middleware.js';
+import { startRetention } from '../store/retention.js';
+import { createRedactor } from '../security/redactor.js';
 
 /** A running tracehound: collector, analyser, web view and scheduler on one port. */
 export interface RunningService {
@@ -52,11 +54,12 @@ export async function startService(config: Config, options: StartServiceOptions 
   // [ui: middleware]
   registerOpsRoutes(app, db, metrics, () => accepting);
   // [collector: routes]
-  const ingest = registerOtlpRoutes(app, { db, config, metrics, logger });
+  const ingest = registerOtlpRoutes(app, { db, config, metrics, logger, redact: createRedactor(config.redaction, { onRedacted: (pattern) => metrics.valuesRedacted.inc({ pattern }) }) });
   registerRunRoutes(app, db);
   // [analyzer: routes and background]
   // [reports: routes and background]
   // [security: background]
+  background.push(startRetention(db, { ...config.retention, metrics, logger }));
   // [ui: routes]
   app.notFound((c) => (c.req.path.startsWith('/api/') ? c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404) : c.text('Not found', 404)));
   app.onError((error, c) => {

@@ -30,6 +30,9 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
   const db = new Database(path, { readonly: options.readonly ?? false });
   db.pragma('busy_timeout = 5000');
   if (!options.readonly) {
+    // Takes effect only in a new, empty file (before 0001 creates tables): retention then returns
+    // freed pages to the file system with incremental_vacuum. Existing files keep their setting.
+    db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   }
