@@ -1,6 +1,9 @@
 import { ConfigError } from '../config/load-config.js';
 import { UsageError } from './usage-error.js';
 import { serveCommand, serveHelp } from './commands/serve.js';
+import { backupCommand, backupHelp } from './commands/backup.js';
+import { DatabaseDamagedError } from '../store/database.js';
+import { demoCommand, demoHelp } from './commands/demo.js';
 
 interface Command {
   run(argv: string[]): Promise<void>;
@@ -13,7 +16,9 @@ const COMMANDS: Record<string, Command> = {
   // [analyzer: command]
   // [reports: command]
   // [demo: command]
+  demo: { run: demoCommand, help: demoHelp },
   // [security: command]
+  backup: { run: backupCommand, help: backupHelp },
 };
 
 const USAGE = `tracehound: observability for AI agents
@@ -53,6 +58,10 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof ConfigError || error instanceof UsageError) {
       console.error(`tracehound: ${error.message}`);
       return 2;
+    }
+    if (error instanceof DatabaseDamagedError) {
+      console.error(`tracehound ${name}: ${error.message}`);
+      return 1;
     }
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
       console.error(`tracehound ${name}: ${error.message}`);

@@ -6,9 +6,13 @@ export const TRACER_VERSION = '0.1.0';
 
 /** Explicit span times, for replaying or importing runs; by default spans use the clock. */
 export interface SpanTiming {
-  /** When the span started (Date, epoch milliseconds, or an HrTime). Default: now. */
+  /**
+   * When the span started: a Date, epoch milliseconds, or an HrTime. Default: now. (Unlike
+   * the raw OpenTelemetry API, a number is always epoch milliseconds, even one from before
+   * the process started.)
+   */
   startTime?: TimeInput;
-  /** When it ended. Default: when the wrapped function settles. */
+  /** When it ended; same forms. Default: when the wrapped function settles. */
   endTime?: TimeInput;
 }
 
@@ -42,16 +46,16 @@ export function runInSpan<H extends TracedSpan, T>(
   finish: (handle: H, result: T) => void,
 ): Promise<T> {
   const tracer = trace.getTracer(TRACER_NAME, TRACER_VERSION);
-  const options = { kind: spec.kind, attributes: dropUndefined(spec.attributes), startTime: spec.timing?.startTime };
+  const options = { kind: spec.kind, attributes: dropUndefined(spec.attributes), startTime: toOtelTime(spec.timing?.startTime) };
   return tracer.startActiveSpan(spec.name, options, async (span) => {
-    let endTime = spec.timing?.endTime;
+    let endTime = toOtelTime(spec.timing?.endTime);
     const base: TracedSpan = {
       span,
       setAttribute(key, value) {
         if (value !== undefined) span.setAttribute(key, value);
       },
       setEndTime(time) {
-        endTime = time;
+        endTime = toOtelTime(time);
       },
     };
     const handle = makeHandle(base);
@@ -82,6 +86,14 @@ export function recordError(span: Span, error: unknown): void {
   } catch {
     // a span that cannot record is not the agent's problem
   }
+}
+
+/**
+ * OpenTelemetry reads a number below the process start time as a performance.now() offset;
+ * backdated epoch milliseconds would land in the wrong place, so numbers become Dates.
+ */
+function toOtelTime(time: TimeInput | undefined): TimeInput | undefined {
+  return typeof time === 'number' ? new Date(time) : time;
 }
 
 export function dropUndefined(attributes: Record<string, AttributeValue | undefined>): Attributes {
