@@ -3,6 +3,8 @@ import { UsageError } from './usage-error.js';
 import { serveCommand, serveHelp } from './commands/serve.js';
 import { backupCommand, backupHelp } from './commands/backup.js';
 import { DatabaseDamagedError } from '../store/database.js';
+import { backupCommand, backupHelp } from './commands/backup.js';
+import { DatabaseDamagedError } from '../store/database.js';
 import { demoCommand, demoHelp } from './commands/demo.js';
 
 interface Command {
@@ -18,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   // [demo: command]
   demo: { run: demoCommand, help: demoHelp },
   // [security: command]
+  backup: { run: backupCommand, help: backupHelp },
   backup: { run: backupCommand, help: backupHelp },
 };
 
@@ -58,6 +61,10 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof ConfigError || error instanceof UsageError) {
       console.error(`tracehound: ${error.message}`);
       return 2;
+    }
+    if (error instanceof DatabaseDamagedError) {
+      console.error(`tracehound ${name}: ${error.message}`);
+      return 1;
     }
     if (error instanceof DatabaseDamagedError) {
       console.error(`tracehound ${name}: ${error.message}`);

@@ -28,6 +28,12 @@ const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): Db {
   if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { readonly: options.readonly ?? false });
+  try {
+    db.pragma('schema_version'); // reads the header: a file that is not SQLite fails here
+  } catch (error) {
+    db.close();
+    throw new DatabaseDamagedError(path, (error as Error).message);
+  }
   db.pragma('busy_timeout = 5000');
   if (!options.readonly) {
     // Takes effect only in a new, empty file (before 0001 creates tables): retention then returns
@@ -52,7 +58,15 @@ function assertIntact(db: Db, path: string): void {
   const verdict = rows[0]?.quick_check ?? 'ok';
   if (verdict !== 'ok') {
     db.close();
-    throw new Error(`database ${path} failed its integrity check: ${verdict}`);
+    throw new DatabaseDamagedError(path, `integrity check failed: ${verdict.replace(/\s+/g, " ")}`);
+  }
+}
+
+/** The database file is not SQLite or is corrupt; start-up prints this one line and exits 1. */
+export class DatabaseDamagedError extends Error {
+  override readonly name = 'DatabaseDamagedError';
+  constructor(path: string, detail: string) {
+    super(`database ${path} is damaged (${detail}); restore a copy made with "tracehound backup", or move the file aside to start empty`);
   }
 }
 
