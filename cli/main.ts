@@ -1,8 +1,7 @@
 import { ConfigError } from '../config/load-config.js';
 import { UsageError } from './usage-error.js';
 import { serveCommand, serveHelp } from './commands/serve.js';
-import { backupCommand, backupHelp } from './commands/backup.js';
-import { DatabaseDamagedError } from '../store/database.js';
+import { analyzeCommand, analyzeHelp } from './commands/analyze.js';
 import { backupCommand, backupHelp } from './commands/backup.js';
 import { DatabaseDamagedError } from '../store/database.js';
 import { demoCommand, demoHelp } from './commands/demo.js';
@@ -16,11 +15,11 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   serve: { run: serveCommand, help: serveHelp },
   // [analyzer: command]
+  analyze: { run: analyzeCommand, help: analyzeHelp },
   // [reports: command]
   // [demo: command]
   demo: { run: demoCommand, help: demoHelp },
   // [security: command]
-  backup: { run: backupCommand, help: backupHelp },
   backup: { run: backupCommand, help: backupHelp },
 };
 
@@ -61,10 +60,6 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof ConfigError || error instanceof UsageError) {
       console.error(`tracehound: ${error.message}`);
       return 2;
-    }
-    if (error instanceof DatabaseDamagedError) {
-      console.error(`tracehound ${name}: ${error.message}`);
-      return 1;
     }
     if (error instanceof DatabaseDamagedError) {
       console.error(`tracehound ${name}: ${error.message}`);
