@@ -1,0 +1,181 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { Db } from '../store/database.js';
+import type { DetectorId, Flag } from '../model/api.js';
+import type { Metrics } from '../ops/metrics.js';
+import type { Logger } from '../ops/logger.js';
+import { createAnalysisReader } from '../store/analysis-reader.js';
+import type { AnalyzerOptions, Detector } from './detector.js';
+import { createTraceAnalyzer } from './analyze-trace.js';
+
+export interface AnalyzeSummary {
+  /** Traces analysed by this call. */
+  analyzed: number;
+  /** Of those, traces that have at least one flag now. */
+  flagged: number;
+  /** Spans read. */
+  spans: number;
+  /** Flags the analysed traces now carry, by detector. */
+  flagsByDetector: Record<DetectorId, number>;
+  /** Flags that did not exist before this call. */
+  newFlags: number;
+  /** Flags not raised because a suppression rule matched. */
+  suppressed: number;
+  /** Detector exceptions (each also logged). */
+  detectorFailures: number;
+  elapsedMs: number;
+}
+
+export interface Analyzer {
+  /**
+   * Analyses pending traces now and resolves when done. Without `force`, only complete traces
+   * (root present and idle for `idle`, or rootless and idle for `orphanTimeout`); with it,
+   * every pending trace. Calls are serialised; work is done in slices of `sliceBudgetMs`
+   * with a yield to the event loop between slices, so ingest is never blocked for long.
+   */
+  analyzePending(options?: { force?: boolean }): Promise<AnalyzeSummary>;
+  /** Marks every trace pending again (`analyze --all`); the next analyzePending re-judges them. */
+  markAllPending(): number;
+  /** Starts the background loop (every `pollInterval`). */
+  start(): void;
+  /** Stops the loop; resolves once the trace in progress is committed. */
+  stop(): Promise<void>;
+}
+
+export interface AnalyzerDependencies {
+  metrics?: Metrics;
+  logger?: Logger;
+  /** Called after commit with the NEW flags of one run (never the ones it already had). */
+  onFlagsRaised?: (flags: Flag[]) => void;
+  detectors?: readonly Detector[];
+  /** Clock, epoch ms (tests). */
+  now?: () => number;
+}
+
+const BATCH = 256;
+
+export function createAnalyzer(db: Db, options: AnalyzerOptions, dependencies: AnalyzerDependencies = {}): Analyzer {
+  const now = dependencies.now ?? Date.now;
+  const reader = createAnalysisReader(db);
+  const traceAnalyzer = createTraceAnalyzer(db, options, {
+    detectors: dependencies.detectors,
+    metrics: dependencies.metrics,
+    logger: dependencies.logger,
+  });
+  const markAll = db.prepare('UPDATE runs SET analyzed = 0 WHERE analyzed = 1');
+  const markFailed = db.prepare('UPDATE runs SET analyzed = 1, analyzed_at_ms = ? WHERE trace_id = ?');
+  let queue: Promise<unknown> = Promise.resolve();
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<AnalyzeSummary> | null = null;
+
+  async function runPass(force: boolean): Promise<AnalyzeSummary> {
+    const started = performance.now();
+    const summary: AnalyzeSummary = {
+      analyzed: 0,
+      flagged: 0,
+      spans: 0,
+      flagsByDetector: { silent_failure: 0, tool_loop: 0, latency_spike: 0 },
+      newFlags: 0,
+      suppressed: 0,
+      detectorFailures: 0,
+      elapsedMs: 0,
+    };
+    traceAnalyzer.refreshSuppressions();
+    let sliceStart = performance.now();
+    let afterStartNs = -1n;
+    let afterTraceId = '';
+    for (;;) {
+      const nowMs = now();
+      const batch = reader.listPending({
+        idleBeforeMs: nowMs - options.idle,
+        orphanBeforeMs: nowMs - options.orphanTimeout,
+        force,
+        limit: BATCH,
+        afterStartNs,
+        afterTraceId,
+      });
+      if (batch.length === 0) break;
+      for (const { traceId, startNs } of batch) {
+        afterStartNs = startNs;
+        afterTraceId = traceId;
+        if (stopping) break;
+        try {
+          const result = traceAnalyzer.analyzeTrace(traceId, now());
+          summary.analyzed++;
+          summary.spans += result.spanCount;
+          if (result.flags.length > 0) summary.flagged++;
+          for (const flag of result.flags) summary.flagsByDetector[flag.detector]++;
+          summary.newFlags += result.raised.length;
+          summary.suppressed += result.suppressed;
+          summary.detectorFailures += result.failures.length;
+          if (result.raised.length > 0 && dependencies.onFlagsRaised !== undefined) {
+            try {
+              dependencies.onFlagsRaised(result.raised);
+            } catch (error) {
+              dependencies.logger?.error({ err: error, traceId }, 'onFlagsRaised failed');
+            }
+          }
+        } catch (error) {
+          // A trace that cannot be analysed must not stall the loop: log it and move on.
+          dependencies.logger?.error({ err: error, traceId }, 'trace analysis failed');
+          try {
+            markFailed.run(now(), traceId);
+          } catch {
+            // the database is closing; the trace stays pending
+          }
+        }
+        if (performance.now() - sliceStart >= options.sliceBudgetMs) {
+          await yieldToEventLoop();
+          sliceStart = performance.now();
+        }
+      }
+      if (stopping || batch.length < BATCH) break;
+    }
+    if (dependencies.metrics !== undefined) {
+      const oldest = reader.oldestPendingReceivedMs(now() - options.idle);
+      dependencies.metrics.analysisLagSeconds.set(oldest === null ? 0 : Math.max(0, (now() - options.idle - oldest) / 1000));
+    }
+    summary.elapsedMs = performance.now() - started;
+    return summary;
+  }
+
+  function enqueue(force: boolean): Promise<AnalyzeSummary> {
+    const next = queue.then(() => runPass(force));
+    queue = next.catch(() => undefined);
+    return next;
+  }
+
+  function schedule(): void {
+    if (stopping) return;
+    timer = setTimeout(() => {
+      inFlight = enqueue(false);
+      inFlight
+        .catch((error: unknown) => dependencies.logger?.error({ err: error }, 'analysis pass failed'))
+        .finally(() => {
+          inFlight = null;
+          schedule();
+        });
+    }, options.pollInterval);
+    timer.unref();
+  }
+
+  return {
+    analyzePending(call = {}) {
+      return enqueue(call.force ?? false);
+    },
+    markAllPending() {
+      return markAll.run().changes;
+    },
+    start() {
+      stopping = false;
+      if (timer === undefined) schedule();
+    },
+    async stop() {
+      stopping = true;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      await queue;
+      if (inFlight !== null) await inFlight.catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Canonical forms of tool arguments and results, so calls that differ only in key order,
+ * whitespace, letter case or volatile fields (ids, timestamps, nonces) compare equal.
+ */
+
+/** Keys whose values change on every call without changing its meaning. */
+const VOLATILE_KEY = /^(id|_id|uuid|guid|nonce|request_?id|requestid|call_?id|tool_?call_?id|trace_?id|span_?id|timestamp|ts|time|date|now|created(_at)?|updated(_at)?|started(_at)?|finished(_at)?|elapsed(_ms)?|duration(_ms)?|latency(_ms)?|took(_ms)?|attempt|retry|retries|seed)$/i;
+
+const ISO_TIME = /\b\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?\b/gi;
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+const LONG_HEX = /\b[0-9a-f]{16,}\b/gi;
+
+/** Whitespace collapsed, trimmed, lower-cased, volatile tokens (times, uuids, long hex ids) masked. */
+export function canonicalString(text: string): string {
+  return text.replace(ISO_TIME, '<time>').replace(UUID, '<id>').replace(LONG_HEX, '<id>').replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+function canonicalValue(value: unknown, depth: number): unknown {
+  if (depth > 20) return null;
+  if (typeof value === 'string') return canonicalString(value);
+  if (Array.isArray(value)) return value.map((item) => canonicalValue(item, depth + 1));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      if (VOLATILE_KEY.test(key)) continue;
+      out[key.toLowerCase()] = canonicalValue((value as Record<string, unknown>)[key], depth + 1);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Parses JSON text when it is JSON (object, array or string), else undefined. */
+export function parseJsonLoose(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  const first = trimmed[0];
+  if (first !== '{' && first !== '[' && first !== '"') return undefined;
+  try {
+    return JSON.parse(trimmed) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The canonical text of arguments or a result: JSON with sorted keys, volatile keys dropped and
+ * strings canonicalised; plain text canonicalised as a string. A JSON string holding JSON is
+ * unwrapped once. null stays null (not captured).
+ */
+export function canonicalText(text: string | null): string | null {
+  if (text === null) return null;
+  let parsed = parseJsonLoose(text);
+  if (typeof parsed === 'string') parsed = parseJsonLoose(parsed) ?? parsed;
+  if (parsed === undefined) return canonicalString(text);
+  return JSON.stringify(canonicalValue(parsed, 0));
+}
+
+/** The first `maxChars` characters of a text, with an ellipsis when cut. */
+export function preview(text: string | null, maxChars = 120): string | null {
+  if (text === null) return null;
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= maxChars ? flat : `${flat.slice(0, maxChars - 1)}…`;
+}

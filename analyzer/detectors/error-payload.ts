@@ -1,0 +1,94 @@
+import { parseJsonLoose } from './canonical-text.js';
+
+/**
+ * Recognises a tool result that IS an error report, as opposed to one that merely mentions the
+ * word "error". Structural signals only: an error field or a failed status in a JSON payload,
+ * or text that starts like an error/exception/HTTP failure, or a Python traceback.
+ * Returns the matched fragment (for evidence), or null.
+ */
+export function matchErrorPayload(result: string | null): string | null {
+  if (result === null) return null;
+  const text = result.trim();
+  if (text === '') return null;
+  const parsed = parseJsonLoose(text);
+  if (parsed !== undefined) {
+    if (typeof parsed === 'string') return matchErrorText(parsed);
+    return matchErrorJson(parsed, 0);
+  }
+  return matchErrorText(text);
+}
+
+const TRACEBACK = /Traceback \(most recent call last\)/;
+const ERROR_START =
+  /^(?:\[?(?:error|fatal|exception|failure|failed|err)\]?\s*[:!\-–]|(?:[A-Z][A-Za-z0-9_.]*)?(?:Error|Exception)(?:\s*\(|:)|error\s+\d{3}\b|(?:HTTP\/\d(?:\.\d)?\s+)?[45]\d\d\s+(?:bad request|unauthori[sz]ed|forbidden|not found|method not allowed|conflict|gone|too many requests|internal server error|bad gateway|service unavailable|gateway time-?out)\b|(?:request|call|operation|command|execution|connection)\s+(?:failed|timed out|refused)\b|permission denied\b|access denied\b|rate limit(?:ed| exceeded)\b|timed out\b|connection refused\b|no such file or directory\b|command not found\b|unauthori[sz]ed\b|forbidden\b)/i;
+
+function matchErrorText(text: string): string | null {
+  const head = text.trim().slice(0, 200);
+  const traceback = TRACEBACK.exec(text);
+  if (traceback !== null) return context(text, traceback.index);
+  const start = ERROR_START.exec(head);
+  if (start !== null) return context(head, 0);
+  return null;
+}
+
+const ERROR_KEYS = ['error', 'errors', 'err', 'exception', 'error_message', 'errormessage', 'error_code', 'errorcode', 'fault'];
+const STATUS_KEYS = ['status', 'state', 'outcome', 'result'];
+const FAILED_WORDS = new Set(['error', 'failed', 'failure', 'fail', 'errored', 'exception', 'fatal', 'aborted', 'timeout', 'timed_out', 'denied', 'unauthorized', 'forbidden', 'not_found']);
+const CODE_KEYS = ['status_code', 'statuscode', 'http_status', 'httpstatus', 'status', 'code'];
+const EXIT_KEYS = ['exit_code', 'exitcode', 'returncode', 'return_code', 'exit_status'];
+
+function matchErrorJson(value: unknown, depth: number): string | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || depth > 2) return null;
+  const record = value as Record<string, unknown>;
+  const lower = new Map(Object.entries(record).map(([key, item]) => [key.toLowerCase(), [key, item] as const]));
+  for (const name of ERROR_KEYS) {
+    const entry = lower.get(name);
+    if (entry === undefined) continue;
+    const [key, item] = entry;
+    if (item === null || item === false || item === '' || item === 0) continue;
+    if (Array.isArray(item) && item.length === 0) continue;
+    if (typeof item === 'object' && !Array.isArray(item) && Object.keys(item).length === 0) continue;
+    return `${key}: ${JSON.stringify(item).slice(0, 120)}`;
+  }
+  for (const name of ['iserror', 'is_error', 'failed', 'has_error', 'haserror']) {
+    const entry = lower.get(name);
+    if (entry !== undefined && entry[1] === true) return `${entry[0]}: true`;
+  }
+  for (const name of ['success', 'ok', 'succeeded']) {
+    const entry = lower.get(name);
+    if (entry !== undefined && entry[1] === false) return `${entry[0]}: false`;
+  }
+  for (const name of STATUS_KEYS) {
+    const entry = lower.get(name);
+    if (entry !== undefined && typeof entry[1] === 'string' && FAILED_WORDS.has(entry[1].trim().toLowerCase().replace(/[\s-]+/g, '_'))) {
+      return `${entry[0]}: ${JSON.stringify(entry[1])}`;
+    }
+  }
+  for (const name of CODE_KEYS) {
+    const entry = lower.get(name);
+    if (entry === undefined) continue;
+    const code = typeof entry[1] === 'number' ? entry[1] : typeof entry[1] === 'string' && /^\d{3}$/.test(entry[1]) ? Number(entry[1]) : NaN;
+    if (code >= 400 && code <= 599) return `${entry[0]}: ${code}`;
+  }
+  for (const name of EXIT_KEYS) {
+    const entry = lower.get(name);
+    if (entry !== undefined && typeof entry[1] === 'number' && entry[1] !== 0) return `${entry[0]}: ${entry[1]}`;
+  }
+  // One level of wrapping ({"result": {...}}, {"output": "Error: …"}, MCP content parts).
+  for (const name of ['result', 'output', 'response', 'data', 'body']) {
+    const entry = lower.get(name);
+    if (entry === undefined) continue;
+    if (typeof entry[1] === 'string') {
+      const inner = matchErrorPayload(entry[1]);
+      if (inner !== null) return inner;
+    } else {
+      const inner = matchErrorJson(entry[1], depth + 1);
+      if (inner !== null) return inner;
+    }
+  }
+  return null;
+}
+
+function context(text: string, index: number): string {
+  return text.slice(Math.max(0, index - 30), index + 90).replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,169 @@
+import type { NormalizedSpan } from '../../model/span.js';
+import { nanosToIso } from '../../model/time.js';
+import type { AnalysisTrace } from '../analysis-trace.js';
+import { spanStartMs } from '../analysis-trace.js';
+import type { Detector, DetectorContext, FlagDraft, LatencyBaseline } from '../detector.js';
+
+/**
+ * `latency_spike`: a step or a whole run far slower than its own history (DETECTION.md B.1 L0/L1).
+ * - Steps: every leaf span (model call, tool call, or any span without children), keyed by
+ *   service + operation (NormalizedSpan.operation). Container spans (agents, chains) are judged
+ *   only as whole runs: they are long when they do more work.
+ * - Runs: the root span, keyed by service + agent + root name; judged only when its time per
+ *   span is ALSO an outlier, so a run that is long because it did more steps is not a spike.
+ * A duration d is a spike when the baseline has ≥ minSamples samples from before it (by span
+ * time, within `window`), the modified z-score 0.6745·(ln d − median ln)/MAD > threshold, d ≥
+ * minRatio × median, d ≥ minDurationMs and d − median ≥ minExcessMs. The MAD is floored at
+ * ln(1.1) so a near-constant history does not turn small wobbles into spikes.
+ */
+
+/** MAD floor in ln units: about ±10 % typical spread. */
+export const MIN_MAD_LN = Math.log(1.1);
+const MAX_STEP_FLAGS = 5;
+
+export function stepKey(span: NormalizedSpan): string {
+  return `step|${span.service}|${span.operation}`;
+}
+
+export function runKey(trace: AnalysisTrace): string | null {
+  if (trace.root === null) return null;
+  return `run|${trace.service}|${trace.agent ?? ''}|${trace.root.name}`;
+}
+
+export function runPerSpanKey(trace: AnalysisTrace): string | null {
+  const key = runKey(trace);
+  return key === null ? null : `runstep${key.slice(3)}`;
+}
+
+/** The spans judged per step: those without children. */
+export function isLeaf(trace: AnalysisTrace, span: NormalizedSpan): boolean {
+  return !trace.children.has(span.spanId);
+}
+
+interface Score {
+  z: number;
+  ratio: number;
+}
+
+export function scoreDuration(durationMs: number, baseline: LatencyBaseline, options: DetectorContext['options']['latencySpike']): Score | null {
+  if (baseline.n < options.minSamples) return null;
+  if (durationMs < options.minDurationMs) return null;
+  if (durationMs - baseline.medianMs < options.minExcessMs) return null;
+  const ratio = durationMs / Math.max(baseline.medianMs, 1e-6);
+  if (ratio < options.minRatio) return null;
+  const z = (0.6745 * (Math.log(Math.max(durationMs, 1e-3)) - baseline.medianLn)) / Math.max(baseline.madLn, MIN_MAD_LN);
+  if (z <= options.threshold) return null;
+  return { z, ratio };
+}
+
+function round(value: number, digits = 1): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+function formatMs(ms: number): string {
+  if (ms >= 60_000) return `${round(ms / 60_000, 1)} min`;
+  if (ms >= 1000) return `${round(ms / 1000, 1)} s`;
+  return `${Math.round(ms)} ms`;
+}
+
+function baselineEvidence(key: string, baseline: LatencyBaseline, durationMs: number, windowMs: number): Record<string, unknown> {
+  return {
+    key,
+    samples: baseline.n,
+    windowMs,
+    medianMs: round(baseline.medianMs, 2),
+    p95Ms: round(baseline.p95Ms, 2),
+    typicalSpreadPct: round((Math.exp(Math.max(baseline.madLn, MIN_MAD_LN) / 0.6745) - 1) * 100, 0),
+    percentileRank: round(baseline.rankOf(durationMs) * 100, 1),
+  };
+}
+
+/** The child that took most of a span's time (critical-path hint). */
+function dominantChild(trace: AnalysisTrace, span: NormalizedSpan): { name: string; spanId: string; durationMs: number } | null {
+  const children = trace.children.get(span.spanId) ?? [];
+  let best: NormalizedSpan | null = null;
+  for (const child of children) if (best === null || child.durationMs > best.durationMs) best = child;
+  return best === null ? null : { name: best.name, spanId: best.spanId, durationMs: round(best.durationMs, 2) };
+}
+
+export const latencySpikeDetector: Detector = {
+  id: 'latency_spike',
+  detect(trace: AnalysisTrace, context: DetectorContext): FlagDraft[] {
+    const options = context.options.latencySpike;
+    const steps: FlagDraft[] = [];
+    for (const span of trace.spans) {
+      if (!isLeaf(trace, span) || span === trace.root) continue;
+      if (span.durationMs < options.minDurationMs) continue;
+      const key = stepKey(span);
+      const baseline = context.latencyBaseline(key, spanStartMs(span));
+      if (baseline === null) continue;
+      const score = scoreDuration(span.durationMs, baseline, options);
+      if (score === null) continue;
+      const what = span.tool !== null ? `Tool ${span.tool.name}` : span.llm !== null ? `Model call ${span.name}` : `Step ${span.name}`;
+      steps.push({
+        severity: score.ratio >= 10 ? 'critical' : 'warning',
+        summary: `${what} took ${formatMs(span.durationMs)}; it usually takes ${formatMs(baseline.medianMs)} (median of ${baseline.n}), so this is ${round(score.ratio)}× slower (score ${round(score.z)}, threshold ${options.threshold}).`,
+        spanIds: [span.spanId],
+        evidence: {
+          rule: 'step',
+          span: span.name,
+          operation: span.operation,
+          service: span.service,
+          durationMs: round(span.durationMs, 2),
+          startTime: nanosToIso(span.startTimeUnixNano),
+          ratio: round(score.ratio, 2),
+          score: round(score.z, 2),
+          threshold: options.threshold,
+          baseline: baselineEvidence(key, baseline, span.durationMs, options.window),
+        },
+        pattern: `step:${span.operation}`,
+        tool: span.tool?.name ?? null,
+        key: span.spanId,
+      });
+    }
+    steps.sort((a, b) => (b.evidence.score as number) - (a.evidence.score as number));
+    const drafts = steps.slice(0, MAX_STEP_FLAGS);
+
+    const root = trace.root;
+    const key = runKey(trace);
+    const perSpanKey = runPerSpanKey(trace);
+    if (options.runs && root !== null && key !== null && perSpanKey !== null && drafts.length === 0) {
+      const atMs = spanStartMs(root);
+      const baseline = context.latencyBaseline(key, atMs);
+      const perSpanBaseline = context.latencyBaseline(perSpanKey, atMs);
+      const perSpanMs = root.durationMs / Math.max(1, trace.spans.length);
+      const score = baseline === null ? null : scoreDuration(root.durationMs, baseline, options);
+      const perSpanScore =
+        perSpanBaseline === null ? null : scoreDuration(perSpanMs, perSpanBaseline, { ...options, minDurationMs: 0, minExcessMs: 0 });
+      if (baseline !== null && score !== null && perSpanScore !== null) {
+        const dominant = dominantChild(trace, root);
+        drafts.push({
+          severity: score.ratio >= 10 ? 'critical' : 'warning',
+          summary: `The run took ${formatMs(root.durationMs)}; runs of ${trace.agent ?? root.name} usually take ${formatMs(baseline.medianMs)} (median of ${baseline.n}) for as many steps, so this is ${round(score.ratio)}× slower (score ${round(score.z)}, threshold ${options.threshold}).`,
+          spanIds: dominant === null ? [root.spanId] : [root.spanId, dominant.spanId],
+          evidence: {
+            rule: 'run',
+            span: root.name,
+            agent: trace.agent,
+            service: trace.service,
+            durationMs: round(root.durationMs, 2),
+            spanCount: trace.spans.length,
+            msPerSpan: round(perSpanMs, 2),
+            startTime: nanosToIso(root.startTimeUnixNano),
+            ratio: round(score.ratio, 2),
+            score: round(score.z, 2),
+            threshold: options.threshold,
+            baseline: baselineEvidence(key, baseline, root.durationMs, options.window),
+            perSpanBaseline: perSpanBaseline === null ? null : baselineEvidence(perSpanKey, perSpanBaseline, perSpanMs, options.window),
+            dominantChild: dominant,
+          },
+          pattern: 'run',
+          tool: null,
+          key: root.spanId,
+        });
+      }
+    }
+    return drafts;
+  },
+};

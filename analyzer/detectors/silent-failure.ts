@@ -1,0 +1,223 @@
+import type { NormalizedSpan } from '../../model/span.js';
+import type { AnalysisTrace } from '../analysis-trace.js';
+import type { Detector, DetectorContext, FlagDraft } from '../detector.js';
+import { preview } from './canonical-text.js';
+import { matchErrorPayload } from './error-payload.js';
+
+/**
+ * `silent_failure`: the run looks fine but is not (DETECTION.md B.3). Never raised when the
+ * root span is ERROR: that run failed loudly.
+ * - silent_tool_error (S4): a tool's result is an error payload (error field, failed status,
+ *   HTTP 4xx/5xx, non-zero exit code, traceback, text that starts like an error) while the tool
+ *   span is not ERROR. A result that merely mentions "error" is not one.
+ * - unrecorded_exception: an exception event on a span whose status is not ERROR.
+ * - masked_child_error (S7): a span failed (ERROR), was not retried successfully, and the run
+ *   ended without saying so in its final answer.
+ * - truncated_answer (S1): the final model answer stopped at its token limit (finish reason length).
+ * - filtered_answer (S2): the final answer was cut by a content filter.
+ * - empty_answer (S3): the final answer is empty or whitespace, with no tool call requested.
+ * - refusal (S5): the final answer is a short refusal ("I'm sorry, but I can't help with that").
+ * - no_final_answer (S6): the model's last turn asked for tools and no model call followed (the
+ *   run ended on a tool call), or the answer is a framework's give-up string.
+ */
+
+const REFUSAL_OPENING = /^(?:i['’]?m sorry|i am sorry|sorry|i apologi[sz]e|my apologies|unfortunately|i['’]?m afraid|i am afraid|as an ai|as a language model|i cannot|i can['’]?t|i can not|i['’]?m unable|i am unable|i['’]?m not able|i am not able|i won['’]?t|i will not|i must decline|i['’]?m not (?:allowed|permitted)|i am not (?:allowed|permitted))/i;
+const REFUSAL_VERB =
+  /\b(?:can(?:not|['’]?t| not)|unable to|not able to|won['’]?t|will not|must decline|not (?:allowed|permitted) to|decline to)\s+(?:(?:help|assist|comply|fulfil+|provide|do|support|answer|engage|share|complete|process|continue|proceed|perform|generate|create|give|discuss|write|produce|offer|participate|respond|handle|carry out|access|look up|retrieve|find|book|make)\b|with\b)/i;
+const DECLINE = /\b(?:must|have to|need to) decline\b|\bdecline (?:this|that|your) request\b/i;
+const GIVE_UP = /Agent stopped due to (?:iteration limit|max iterations)|GraphRecursionError|Recursion limit of \d+ reached/i;
+const ACKNOWLEDGES_FAILURE =
+  /\b(?:error|errors|fail(?:ed|ure|s)?|unable|could ?n[o']?t|can ?n[o']?t|cannot|unavailable|did not work|didn['’]t work|not (?:able|possible)|problem|issue|sorry|apologi[sz]e|unfortunately|went wrong|timed? ?out)\b/i;
+
+function isRefusal(text: string, maxChars: number): boolean {
+  const trimmed = text.trim();
+  if (trimmed === '' || trimmed.length > maxChars) return false;
+  const head = trimmed.slice(0, 240);
+  if (!REFUSAL_OPENING.test(head)) return false;
+  return REFUSAL_VERB.test(head) || DECLINE.test(head) || /^as an ai\b/i.test(head);
+}
+
+function llmSpans(trace: AnalysisTrace): NormalizedSpan[] {
+  return trace.spans.filter((span) => span.kind === 'llm' && span.llm !== null);
+}
+
+/** The model call that ended last: the final answer (or the last turn when there is none). */
+function lastByEnd(spans: NormalizedSpan[]): NormalizedSpan | undefined {
+  let best: NormalizedSpan | undefined;
+  for (const span of spans) if (best === undefined || span.endTimeUnixNano >= best.endTimeUnixNano) best = span;
+  return best;
+}
+
+function hasExceptionEvent(span: NormalizedSpan): { type: string; message: string } | null {
+  for (const event of span.events) {
+    if (event.name !== 'exception' && !('exception.type' in event.attributes) && !('exception.message' in event.attributes)) continue;
+    const type = event.attributes['exception.type'];
+    const message = event.attributes['exception.message'];
+    return { type: typeof type === 'string' ? type : 'exception', message: typeof message === 'string' ? message : '' };
+  }
+  return null;
+}
+
+/** A later span of the same operation (or tool) that succeeded: the failure was retried away. */
+function recoveredLater(trace: AnalysisTrace, failed: NormalizedSpan): boolean {
+  return trace.spans.some(
+    (other) =>
+      other !== failed &&
+      other.startTimeUnixNano >= failed.endTimeUnixNano - 1_000_000n &&
+      other.status !== 'error' &&
+      (other.operation === failed.operation || (failed.tool !== null && other.tool?.name === failed.tool.name)) &&
+      matchErrorPayload(other.tool?.result ?? null) === null,
+  );
+}
+
+function isAncestorOf(trace: AnalysisTrace, ancestor: NormalizedSpan, span: NormalizedSpan): boolean {
+  const byId = new Map(trace.spans.map((item) => [item.spanId, item]));
+  let current: NormalizedSpan | undefined = span;
+  for (let depth = 0; current !== undefined && depth < 1000; depth++) {
+    if (current.parentSpanId === ancestor.spanId) return true;
+    current = current.parentSpanId === null ? undefined : byId.get(current.parentSpanId);
+  }
+  return false;
+}
+
+export const silentFailureDetector: Detector = {
+  id: 'silent_failure',
+  detect(trace: AnalysisTrace, context: DetectorContext): FlagDraft[] {
+    const options = context.options.silentFailure;
+    const top = trace.root ?? trace.tops[0];
+    if (top === undefined || top.status === 'error') return [];
+    // A loud failure anywhere at the top (several roots) is not silent either.
+    if (trace.tops.some((span) => span.status === 'error' && span.parentSpanId === null)) return [];
+    const drafts: FlagDraft[] = [];
+    const llms = llmSpans(trace);
+    const final = lastByEnd(llms);
+    const finalText = final?.llm?.outputText ?? null;
+    const answerAcknowledgesFailure = finalText !== null && ACKNOWLEDGES_FAILURE.test(finalText);
+
+    // S4: error payloads returned by tools whose span says all is well.
+    for (const span of trace.spans) {
+      if (span.kind !== 'tool' || span.tool === null || span.status === 'error') continue;
+      const match = matchErrorPayload(span.tool.result);
+      if (match === null) continue;
+      drafts.push({
+        severity: 'warning',
+        summary: `Tool ${span.tool.name} returned an error ("${preview(match, 80)}") but its span reports ${span.status.toUpperCase()}, so the run carried on as if it had worked.`,
+        spanIds: [span.spanId],
+        evidence: { rule: 'silent_tool_error', tool: span.tool.name, spanStatus: span.status, matched: match, result: preview(span.tool.result, 300), arguments: preview(span.tool.arguments, 200) },
+        pattern: 'silent_tool_error',
+        tool: span.tool.name,
+        key: span.spanId,
+      });
+    }
+
+    // Exception events on spans that are not ERROR.
+    if (options.exceptionEvents) {
+      for (const span of trace.spans) {
+        if (span.status === 'error') continue;
+        const exception = hasExceptionEvent(span);
+        if (exception === null) continue;
+        drafts.push({
+          severity: 'warning',
+          summary: `Span ${span.name} recorded a ${exception.type} exception${exception.message ? ` ("${preview(exception.message, 80)}")` : ''} but its status is ${span.status.toUpperCase()}.`,
+          spanIds: [span.spanId],
+          evidence: { rule: 'unrecorded_exception', span: span.name, spanStatus: span.status, exceptionType: exception.type, exceptionMessage: preview(exception.message, 300) },
+          pattern: `unrecorded_exception:${exception.type}`,
+          tool: span.tool?.name ?? null,
+          key: span.spanId,
+        });
+      }
+    }
+
+    // S7: a failed child the run carried on past.
+    if (options.maskedChildErrors && !answerAcknowledgesFailure) {
+      for (const span of trace.spans) {
+        if (span.status !== 'error' || span === top) continue;
+        if (!isAncestorOf(trace, top, span) && trace.root !== null) continue;
+        if (recoveredLater(trace, span)) continue;
+        // Report the deepest failure only: an ERROR parent of an ERROR child is the same story.
+        const children = trace.children.get(span.spanId) ?? [];
+        if (children.some((child) => child.status === 'error')) continue;
+        drafts.push({
+          severity: 'warning',
+          summary: `${span.kind === 'tool' && span.tool ? `Tool ${span.tool.name}` : `Step ${span.name}`} failed${span.statusMessage ? ` ("${preview(span.statusMessage, 80)}")` : ''}, yet the run finished ${top.status.toUpperCase()} without retrying it or mentioning the failure.`,
+          spanIds: [span.spanId, top.spanId],
+          evidence: { rule: 'masked_child_error', span: span.name, statusMessage: preview(span.statusMessage, 300), rootStatus: top.status, finalAnswer: preview(finalText, 200) },
+          pattern: 'masked_child_error',
+          tool: span.tool?.name ?? null,
+          key: span.spanId,
+        });
+      }
+    }
+
+    if (final !== undefined && final.llm !== null) {
+      const llm = final.llm;
+      const finish = llm.finishReason;
+      const base = { finalSpan: final.name, model: llm.model, finishReason: finish, outputTokens: llm.outputTokens };
+      const asksForTools = finish === 'tool_call' || (finish === null && llm.toolCallNames.length > 0);
+      const toolsAfter = trace.spans.filter((span) => span.kind === 'tool' && span.startTimeUnixNano >= final.startTimeUnixNano);
+      if (finish === 'length') {
+        drafts.push({
+          severity: 'critical',
+          summary: `The final answer was cut off at the model's token limit (finish reason "length"${llm.outputTokens !== null ? `, ${llm.outputTokens} output tokens` : ''}).`,
+          spanIds: [final.spanId],
+          evidence: { rule: 'truncated_answer', ...base, answerTail: finalText === null ? null : finalText.slice(-120) },
+          pattern: 'truncated_answer',
+          tool: null,
+          key: final.spanId,
+        });
+      } else if (finish === 'content_filter') {
+        drafts.push({
+          severity: 'critical',
+          summary: 'The final answer was withheld or cut by the provider\'s content filter (finish reason "content_filter").',
+          spanIds: [final.spanId],
+          evidence: { rule: 'filtered_answer', ...base },
+          pattern: 'filtered_answer',
+          tool: null,
+          key: final.spanId,
+        });
+      } else if (asksForTools && toolsAfter.length > 0) {
+        const lastTool = toolsAfter[toolsAfter.length - 1]!;
+        drafts.push({
+          severity: 'critical',
+          summary: `The run ended on a tool call (${lastTool.tool?.name ?? lastTool.name}) with no model reply after it, so no final answer was given.`,
+          spanIds: [lastTool.spanId, final.spanId],
+          evidence: { rule: 'no_final_answer', ...base, lastTool: lastTool.tool?.name ?? lastTool.name, toolCallsAfterLastModelCall: toolsAfter.length },
+          pattern: 'no_final_answer',
+          tool: lastTool.tool?.name ?? null,
+          key: final.spanId,
+        });
+      } else if (!asksForTools && finalText !== null && finalText.trim() === '') {
+        drafts.push({
+          severity: 'critical',
+          summary: `The final answer is empty (${finalText.length === 0 ? 'no text' : 'whitespace only'}) although the model call ${final.status === 'error' ? 'failed' : 'succeeded'}.`,
+          spanIds: [final.spanId],
+          evidence: { rule: 'empty_answer', ...base, outputLength: finalText.length },
+          pattern: 'empty_answer',
+          tool: null,
+          key: final.spanId,
+        });
+      } else if (finalText !== null && GIVE_UP.test(finalText)) {
+        drafts.push({
+          severity: 'critical',
+          summary: `The agent gave up ("${GIVE_UP.exec(finalText)![0]}") instead of answering.`,
+          spanIds: [final.spanId],
+          evidence: { rule: 'no_final_answer', ...base, answer: preview(finalText, 200) },
+          pattern: 'gave_up',
+          tool: null,
+          key: final.spanId,
+        });
+      } else if (finalText !== null && !asksForTools && isRefusal(finalText, options.refusalMaxChars)) {
+        drafts.push({
+          severity: 'warning',
+          summary: `The final answer is a refusal: "${preview(finalText, 100)}".`,
+          spanIds: [final.spanId],
+          evidence: { rule: 'refusal', ...base, answer: preview(finalText, 300) },
+          pattern: 'refusal',
+          tool: null,
+          key: final.spanId,
+        });
+      }
+    }
+    return drafts;
+  },
+};

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { configSchema } from '../../config/schema.js';
+import type { NormalizedSpan } from '../../model/span.js';
+import { hexId, makeSpan } from '../../test/support/normalized-spans.js';
+import { buildAnalysisTrace } from '../analysis-trace.js';
+import type { DetectorContext } from '../detector.js';
+import { toolLoopDetector } from './tool-loop.js';
+
+const options = configSchema.parse({}).analyzer;
+const context: DetectorContext = { options, latencyBaseline: () => null };
+
+function run(calls: { name: string; args: string | null; result: string | null; error?: string }[], extra: (traceId: string, rootId: string) => NormalizedSpan[] = () => []) {
+  const traceId = hexId(16);
+  const t0 = 1_700_000_000_000;
+  const root = makeSpan({ traceId, name: 'invoke_agent helper', kind: 'agent', agent: 'helper', startMs: t0, durationMs: 60_000 });
+  const spans = [root];
+  calls.forEach((call, index) => {
+    spans.push(
+      makeSpan({
+        traceId,
+        parentSpanId: root.spanId,
+        name: `execute_tool ${call.name}`,
+        kind: 'tool',
+        startMs: t0 + 1000 + index * 2000,
+        durationMs: 500,
+        status: call.error !== undefined ? 'error' : 'unset',
+        statusMessage: call.error ?? '',
+        operation: `tool:${call.name}`,
+        tool: { name: call.name, arguments: call.args, result: call.result },
+      }),
+      makeSpan({
+        traceId,
+        parentSpanId: root.spanId,
+        name: 'chat gpt-4o',
+        kind: 'llm',
+        startMs: t0 + 1600 + index * 2000,
+        durationMs: 300,
+        llm: { model: 'gpt-4o', provider: 'openai', inputTokens: 1000, outputTokens: 50, finishReason: 'tool_call', outputText: '', toolCallNames: [call.name] },
+      }),
+    );
+  });
+  spans.push(...extra(traceId, root.spanId));
+  return toolLoopDetector.detect(buildAnalysisTrace(traceId, spans), context);
+}
+
+const repeat = <T>(count: number, make: (index: number) => T): T[] => Array.from({ length: count }, (_, index) => make(index));
+
+describe('tool_loop detector', () => {
+  it('flags five identical search calls in a row with the same result', () => {
+    const drafts = run(repeat(5, () => ({ name: 'search', args: '{"q":"refund policy"}', result: '{"hits":[]}' })));
+    expect(drafts).toHaveLength(1);
+    expect(drafts[0]!.evidence).toMatchObject({ rule: 'identical_calls', repeats: 5, tool: 'search' });
+    expect(drafts[0]!.spanIds).toHaveLength(5);
+    expect(drafts[0]!.summary).toContain('5 times in a row');
+    expect((drafts[0]!.evidence.inputTokens as number) > 0).toBe(true);
+  });
+
+  it('treats key order and whitespace in arguments as the same call', () => {
+    const args = ['{"q":"x","page":1}', '{ "page": 1, "q": "x" }', '{"page":1,"q":"  x "}', '{"q":"x","page":1}'];
+    const drafts = run(args.map((a) => ({ name: 'search', args: a, result: 'nothing found' })));
+    expect(drafts.map((draft) => draft.pattern)).toEqual(['identical_calls']);
+  });
+
+  it('does not flag paging with different arguments', () => {
+    expect(run(repeat(8, (i) => ({ name: 'list_orders', args: `{"page":${i + 1}}`, result: `{"orders":["o${i}"]}` })))).toEqual([]);
+  });
+
+  it('does not flag polling whose result changes', () => {
+    const states = ['queued', 'queued', 'running', 'running', 'running', 'done'];
+    expect(run(states.map((state) => ({ name: 'job_status', args: '{"job":"j1"}', result: `{"state":"${state}"}` })))).toEqual([]);
+  });
+
+  it('does not flag polling that waits a while and then succeeds', () => {
+    const states = ['pending', 'pending', 'pending', 'pending', 'pending', 'complete'];
+    expect(run(states.map((state) => ({ name: 'job_status', args: '{"job":"j1"}', result: state })))).toEqual([]);
+  });
+
+  it('flags three identical calls that fail the same way', () => {
+    const drafts = run(repeat(3, () => ({ name: 'deploy', args: '{"env":"prod"}', result: null, error: 'permission denied' })));
+    expect(drafts.map((draft) => draft.pattern)).toEqual(['failing_calls']);
+  });
+
+  it('does not flag two retries', () => {
+    expect(run(repeat(2, () => ({ name: 'deploy', args: '{"env":"prod"}', result: null, error: 'timeout' })))).toEqual([]);
+  });
+
+  it('flags a cycle A→B→A→B→A→B with the same results', () => {
+    const calls = repeat(6, (i) => (i % 2 === 0 ? { name: 'read_file', args: '{"path":"a.py"}', result: 'x = 1' } : { name: 'run_tests', args: '{}', result: '1 failed' }));
+    const drafts = run(calls);
+    expect(drafts).toHaveLength(1);
+    expect(drafts[0]!.evidence).toMatchObject({ rule: 'cycle', period: 2, cycles: 3 });
+  });
+
+  it('does not flag alternating calls that make progress', () => {
+    const calls = repeat(6, (i) => (i % 2 === 0 ? { name: 'fetch', args: `{"url":"u${i}"}`, result: `page ${i}` } : { name: 'summarize', args: `{"n":${i}}`, result: `s${i}` }));
+    expect(run(calls)).toEqual([]);
+  });
+
+  it('ignores volatile fields such as request ids and timestamps', () => {
+    const drafts = run(
+      repeat(4, (i) => ({
+        name: 'lookup',
+        args: `{"sku":"A1","request_id":"${hexId(8)}"}`,
+        result: `{"stock":0,"checked_at":"2024-01-0${i + 1}T10:00:00Z"}`,
+      })),
+    );
+    expect(drafts.map((draft) => draft.pattern)).toEqual(['identical_calls']);
+  });
+
+  it('flags a framework iteration cap when no repetition explains it', () => {
+    const drafts = run([{ name: 'search', args: '{"q":"a"}', result: 'r' }], (traceId, rootId) => [
+      makeSpan({ traceId, parentSpanId: rootId, kind: 'llm', name: 'chat', startMs: 1_700_000_050_000, llm: { model: 'm', provider: null, inputTokens: 1, outputTokens: 1, finishReason: 'stop', outputText: 'Agent stopped due to iteration limit or time limit.', toolCallNames: [] } }),
+    ]);
+    expect(drafts.map((draft) => draft.pattern)).toEqual(['iteration_cap']);
+  });
+});

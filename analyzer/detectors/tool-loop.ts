@@ -1,0 +1,264 @@
+import type { NormalizedSpan } from '../../model/span.js';
+import { nanosToIso } from '../../model/time.js';
+import type { AnalysisTrace } from '../analysis-trace.js';
+import type { Detector, DetectorContext, FlagDraft } from '../detector.js';
+import { canonicalText, preview } from './canonical-text.js';
+
+/**
+ * `tool_loop`: the agent repeats itself without progress (DETECTION.md B.2).
+ * - identical_calls (T1): ≥ minRepeats consecutive calls of one tool with the same normalised
+ *   arguments AND the same result. A run of identical polls whose result finally changes to a
+ *   non-error is progress, not a loop.
+ * - failing_calls (T2): ≥ minErrorRepeats consecutive identical calls that all failed the same way.
+ * - repeated_calls_no_result (T1b): ≥ minRepeatsWithoutResult identical calls whose results were
+ *   not recorded (the dialect or the sender left them out).
+ * - cycle (T3): a cycle of 2..maxCyclePeriod different calls (A→B→A→B…) repeated ≥ minCycles
+ *   times with the same results at each position.
+ * - iteration_cap (T7): a framework's give-up marker (LangGraph GraphRecursionError, LangChain
+ *   "Agent stopped due to iteration limit", …) when no repetition was found to explain it.
+ * Calls are compared after normalising arguments and results: key order, whitespace, case,
+ * and volatile fields (ids, timestamps, nonces) do not make calls different.
+ */
+
+interface Call {
+  span: NormalizedSpan;
+  tool: string;
+  action: string;
+  /** Canonical result, 'E:'-prefixed for failures; null when not recorded. */
+  observation: string | null;
+  failed: boolean;
+}
+
+const CAP_MARKER = /GraphRecursionError|Recursion limit of \d+ reached|Agent stopped due to (?:iteration limit|max iterations)|max(?:imum)? iterations? (?:reached|exceeded)|exceeded (?:the )?max(?:imum)? (?:number of )?(?:iterations|steps|turns)/i;
+
+function toCall(span: NormalizedSpan): Call {
+  const tool = span.tool!;
+  const failed = span.status === 'error';
+  const args = canonicalText(tool.arguments);
+  let observation: string | null;
+  if (failed) observation = `E:${canonicalText(span.statusMessage || tool.result || '') ?? ''}`;
+  else observation = canonicalText(tool.result);
+  return { span, tool: tool.name, action: `${tool.name.toLowerCase()}\u0000${args ?? '∅'}`, observation, failed };
+}
+
+export const toolLoopDetector: Detector = {
+  id: 'tool_loop',
+  detect(trace: AnalysisTrace, context: DetectorContext): FlagDraft[] {
+    const options = context.options.toolLoop;
+    const calls = trace.spans.filter((span) => span.kind === 'tool' && span.tool !== null).map(toCall);
+    const drafts: FlagDraft[] = [];
+    const covered = new Set<number>();
+
+    // Runs of identical actions.
+    let start = 0;
+    while (start < calls.length) {
+      let end = start + 1;
+      while (end < calls.length && calls[end]!.action === calls[start]!.action) end++;
+      if (end - start >= 2) drafts.push(...judgeIdenticalRun(trace, calls, start, end, options, covered));
+      start = end;
+    }
+
+    // Cycles A→B→A→B (period ≥ 2) with the same results at each position.
+    for (let period = 2; period <= options.maxCyclePeriod; period++) {
+      let i = period;
+      while (i < calls.length) {
+        if (!samePosition(calls[i]!, calls[i - period]!)) {
+          i++;
+          continue;
+        }
+        let j = i;
+        while (j + 1 < calls.length && samePosition(calls[j + 1]!, calls[j + 1 - period]!)) j++;
+        const first = i - period;
+        const length = j - first + 1;
+        const cycles = Math.floor(length / period);
+        const distinct = new Set(calls.slice(first, first + period).map((call) => call.action)).size;
+        const overlaps = range(first, j + 1).some((index) => covered.has(index));
+        if (cycles >= options.minCycles && distinct >= 2 && !overlaps) {
+          const loop = calls.slice(first, first + cycles * period);
+          range(first, first + cycles * period).forEach((index) => covered.add(index));
+          drafts.push(describeCycle(trace, loop, period, cycles));
+        }
+        i = j + 1;
+      }
+    }
+
+    if (drafts.length === 0) {
+      const capped = findCapMarker(trace);
+      if (capped !== null) drafts.push(capped);
+    }
+    return drafts;
+  },
+};
+
+function samePosition(a: Call, b: Call): boolean {
+  return a.action === b.action && a.observation === b.observation;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, index) => from + index);
+}
+
+function judgeIdenticalRun(
+  trace: AnalysisTrace,
+  calls: Call[],
+  start: number,
+  end: number,
+  options: DetectorContext['options']['toolLoop'],
+  covered: Set<number>,
+): FlagDraft[] {
+  const run = calls.slice(start, end);
+  if (run.every((call) => call.observation === null)) {
+    if (run.length < options.minRepeatsWithoutResult) return [];
+    range(start, end).forEach((index) => covered.add(index));
+    return [describeRepeat(trace, run, 'repeated_calls_no_result', run.length, options.minRepeatsWithoutResult)];
+  }
+  // Longest stretch of identical observations inside the run.
+  let bestFrom = 0;
+  let bestLength = 0;
+  let from = 0;
+  for (let k = 1; k <= run.length; k++) {
+    if (k === run.length || run[k]!.observation !== run[from]!.observation) {
+      if (k - from > bestLength) {
+        bestLength = k - from;
+        bestFrom = from;
+      }
+      from = k;
+    }
+  }
+  const stretch = run.slice(bestFrom, bestFrom + bestLength);
+  const failing = stretch.every((call) => call.failed);
+  const threshold = failing ? Math.min(options.minErrorRepeats, options.minRepeats) : options.minRepeats;
+  if (stretch.length < threshold) return [];
+  // Polling that eventually changes to a good result made progress.
+  const last = run[run.length - 1]!;
+  if (!failing && bestFrom + bestLength < run.length && !last.failed && last.observation !== stretch[0]!.observation) return [];
+  range(start + bestFrom, start + bestFrom + bestLength).forEach((index) => covered.add(index));
+  return [describeRepeat(trace, stretch, failing ? 'failing_calls' : 'identical_calls', stretch.length, threshold)];
+}
+
+interface Cost {
+  firstStart: string;
+  lastEnd: string;
+  durationMs: number;
+  inputTokens: number;
+  outputTokens: number;
+  llmCalls: number;
+}
+
+/** Time from the first call's start to the last one's end, and the LLM tokens spent in between. */
+function costOf(trace: AnalysisTrace, loop: Call[]): Cost {
+  const first = loop[0]!.span;
+  const last = loop[loop.length - 1]!.span;
+  let endNs = last.endTimeUnixNano;
+  for (const call of loop) if (call.span.endTimeUnixNano > endNs) endNs = call.span.endTimeUnixNano;
+  let inputTokens = 0;
+  let outputTokens = 0;
+  let llmCalls = 0;
+  for (const span of trace.spans) {
+    if (span.kind !== 'llm' || span.llm === null) continue;
+    if (span.startTimeUnixNano < first.startTimeUnixNano || span.startTimeUnixNano > endNs) continue;
+    llmCalls++;
+    inputTokens += span.llm.inputTokens ?? 0;
+    outputTokens += span.llm.outputTokens ?? 0;
+  }
+  return {
+    firstStart: nanosToIso(first.startTimeUnixNano),
+    lastEnd: nanosToIso(endNs),
+    durationMs: Math.max(0, Number(endNs - first.startTimeUnixNano) / 1e6),
+    inputTokens,
+    outputTokens,
+    llmCalls,
+  };
+}
+
+function seconds(ms: number): string {
+  return ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function tokensPhrase(cost: Cost): string {
+  const total = cost.inputTokens + cost.outputTokens;
+  return total > 0 ? ` and ${total.toLocaleString('en-US')} tokens` : '';
+}
+
+function describeRepeat(trace: AnalysisTrace, loop: Call[], pattern: string, count: number, threshold: number): FlagDraft {
+  const first = loop[0]!;
+  const cost = costOf(trace, loop);
+  const args = preview(first.span.tool?.arguments ?? null, 80);
+  const call = `${first.tool}(${args ?? ''})`;
+  const how =
+    pattern === 'failing_calls'
+      ? 'and every call failed the same way'
+      : pattern === 'identical_calls'
+        ? 'and got the same result every time'
+        : '(results not recorded)';
+  return {
+    severity: count >= 2 * threshold ? 'critical' : 'warning',
+    summary: `The agent called ${call} ${count} times in a row ${how}, spending ${seconds(cost.durationMs)}${tokensPhrase(cost)}.`,
+    spanIds: loop.map((item) => item.span.spanId),
+    evidence: {
+      rule: pattern,
+      tool: first.tool,
+      arguments: preview(first.span.tool?.arguments ?? null, 400),
+      result: preview(first.failed ? first.span.statusMessage || first.span.tool?.result || null : first.span.tool?.result ?? null, 400),
+      repeats: count,
+      threshold,
+      ...cost,
+      endedRun: loop[loop.length - 1] === undefined ? false : isLastCall(trace, loop[loop.length - 1]!.span),
+    },
+    pattern,
+    tool: first.tool,
+    key: first.span.spanId,
+  };
+}
+
+function describeCycle(trace: AnalysisTrace, loop: Call[], period: number, cycles: number): FlagDraft {
+  const cost = costOf(trace, loop);
+  const steps = loop.slice(0, period).map((call) => call.tool);
+  return {
+    severity: cycles >= 5 ? 'critical' : 'warning',
+    summary: `The agent went round the cycle ${steps.join(' → ')} ${cycles} times with the same results, spending ${seconds(cost.durationMs)}${tokensPhrase(cost)}.`,
+    spanIds: loop.map((item) => item.span.spanId),
+    evidence: {
+      rule: 'cycle',
+      period,
+      cycles,
+      steps: loop.slice(0, period).map((call) => ({ tool: call.tool, arguments: preview(call.span.tool?.arguments ?? null, 200) })),
+      repeats: loop.length,
+      ...cost,
+    },
+    pattern: `cycle:${[...steps].sort().join('+')}`,
+    tool: steps[0] ?? null,
+    key: loop[0]!.span.spanId,
+  };
+}
+
+function isLastCall(trace: AnalysisTrace, span: NormalizedSpan): boolean {
+  return !trace.spans.some((other) => other.kind === 'tool' && other.startTimeUnixNano > span.startTimeUnixNano);
+}
+
+function findCapMarker(trace: AnalysisTrace): FlagDraft | null {
+  for (const span of trace.spans) {
+    const texts = [span.statusMessage, span.llm?.outputText ?? '', span.tool?.result ?? ''];
+    for (const event of span.events) {
+      for (const key of ['exception.type', 'exception.message']) {
+        const value = event.attributes[key];
+        if (typeof value === 'string') texts.push(value);
+      }
+    }
+    for (const text of texts) {
+      const match = CAP_MARKER.exec(text);
+      if (match === null) continue;
+      const toolCalls = trace.spans.filter((other) => other.kind === 'tool').length;
+      return {
+        severity: 'warning',
+        summary: `The run hit its framework's iteration cap ("${match[0]}") after ${toolCalls} tool calls.`,
+        spanIds: [span.spanId],
+        evidence: { rule: 'iteration_cap', marker: match[0], span: span.name, toolCalls, at: nanosToIso(span.startTimeUnixNano) },
+        pattern: 'iteration_cap',
+        tool: null,
+        key: span.spanId,
+      };
+    }
+  }
+  return null;
+}

@@ -1,0 +1,107 @@
+import type { Db } from './database.js';
+import type { DetectorId, Flag, RunFlagBadge, Severity } from '../model/api.js';
+import { FLAG_COLUMNS, toFlag, type FlagRow } from './flag-reader.js';
+
+/** A flag as the analyser produces it, with the columns the API does not show. */
+export interface FlagRecord {
+  id: string;
+  traceId: string;
+  detector: DetectorId;
+  severity: Severity;
+  summary: string;
+  spanIds: string[];
+  evidence: Record<string, unknown>;
+  /** Groups recurring failures: detector + agent + tool + pattern. */
+  signature: string;
+  service: string;
+  agent: string | null;
+  tool: string | null;
+  /** The run's start, epoch nanoseconds. */
+  runStartNs: bigint;
+}
+
+export interface ReplaceFlagsResult {
+  /** Flags that did not exist before this call (stored), in API shape. */
+  raised: Flag[];
+  /** Flags kept from an earlier analysis (updated in place; their reviews kept). */
+  kept: number;
+  /** Flags of an earlier analysis no longer found, deleted. */
+  removed: number;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
+
+/** The run's badges: one per detector, with its highest severity, most severe first. */
+export function badgesOf(flags: readonly { detector: DetectorId; severity: Severity }[]): RunFlagBadge[] {
+  const best = new Map<DetectorId, Severity>();
+  for (const flag of flags) {
+    const current = best.get(flag.detector);
+    if (current === undefined || SEVERITY_RANK[flag.severity] < SEVERITY_RANK[current]) best.set(flag.detector, flag.severity);
+  }
+  return [...best]
+    .map(([detector, severity]) => ({ detector, severity }))
+    .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.detector.localeCompare(b.detector));
+}
+
+/**
+ * Prepares the statements once. `replaceFlags` makes a trace's stored flags equal the given
+ * set: new ids are inserted, existing ids updated in place (created_at and review kept, so
+ * reviews survive re-analysis), ids no longer produced are deleted; then the run's badges and
+ * analysed mark are set. Call it inside the caller's transaction.
+ */
+export function createFlagWriter(db: Db): {
+  replaceFlags(traceId: string, flags: readonly FlagRecord[], nowMs: number): ReplaceFlagsResult;
+} {
+  const existingIds = db.prepare('SELECT id FROM flags WHERE trace_id = ?').pluck();
+  const insert = db.prepare(
+    `INSERT INTO flags (id, trace_id, detector, severity, summary, span_ids, evidence, signature, service, agent, tool,
+       run_start_ns, created_at_ms)
+     VALUES (@id, @traceId, @detector, @severity, @summary, @spanIds, @evidence, @signature, @service, @agent, @tool,
+       @runStartNs, @createdAtMs)
+     ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, summary = excluded.summary, span_ids = excluded.span_ids,
+       evidence = excluded.evidence, signature = excluded.signature, service = excluded.service, agent = excluded.agent,
+       tool = excluded.tool, run_start_ns = excluded.run_start_ns`,
+  );
+  const remove = db.prepare('DELETE FROM flags WHERE id = ?');
+  const select = db.prepare(`SELECT ${FLAG_COLUMNS} FROM flags WHERE id = ?`);
+  const markRun = db.prepare('UPDATE runs SET flag_badges = ?, analyzed = 1, analyzed_at_ms = ? WHERE trace_id = ?');
+
+  return {
+    replaceFlags(traceId, flags, nowMs) {
+      const before = new Set(existingIds.all(traceId) as string[]);
+      const raised: Flag[] = [];
+      let kept = 0;
+      const produced = new Set<string>();
+      for (const flag of flags) {
+        if (produced.has(flag.id)) continue;
+        produced.add(flag.id);
+        insert.run({
+          id: flag.id,
+          traceId,
+          detector: flag.detector,
+          severity: flag.severity,
+          summary: flag.summary,
+          spanIds: JSON.stringify(flag.spanIds),
+          evidence: JSON.stringify(flag.evidence),
+          signature: flag.signature,
+          service: flag.service,
+          agent: flag.agent,
+          tool: flag.tool,
+          runStartNs: flag.runStartNs,
+          createdAtMs: nowMs,
+        });
+        if (before.has(flag.id)) kept++;
+        else raised.push(toFlag(select.get(flag.id) as FlagRow));
+      }
+      let removed = 0;
+      for (const id of before) {
+        if (produced.has(id)) continue;
+        remove.run(id);
+        removed++;
+      }
+      const badges = badgesOf(flags.filter((flag, index) => flags.findIndex((other) => other.id === flag.id) === index));
+      markRun.run(JSON.stringify(badges), nowMs, traceId);
+      return { raised, kept, removed };
+    },
+  };
+}

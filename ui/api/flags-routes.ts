@@ -1,0 +1,110 @@
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { Db } from '../../store/database.js';
+import { DETECTOR_IDS, SEVERITIES, VERDICTS } from '../../model/api.js';
+import { createSuppression, listFlags, reviewFlag, SuppressionError } from '../../store/flag-queries.js';
+import { deleteSuppression, listSuppressions, SUPPRESSION_SCOPES } from '../../store/suppression-store.js';
+import { describeQueryError, limitParam, timeParam } from './query-params.js';
+
+const flagsQuery = z
+  .object({
+    detector: z.enum(DETECTOR_IDS).optional(),
+    severity: z.enum(SEVERITIES).optional(),
+    review: z.enum(['none', ...VERDICTS]).optional(),
+    service: z.string().min(1).optional(),
+    agent: z.string().min(1).optional(),
+    signature: z.string().min(1).optional(),
+    since: timeParam.optional(),
+    until: timeParam.optional(),
+    limit: limitParam.optional(),
+    cursor: z.string().max(1000).optional(),
+  })
+  .strict();
+
+const reviewBody = z.object({ verdict: z.enum(VERDICTS), note: z.string().max(10_000).optional() }).strict();
+const suppressBody = z.object({ scope: z.enum(SUPPRESSION_SCOPES), note: z.string().max(10_000).optional() }).strict();
+const FLAG_ID = /^[0-9a-f]{16}$/;
+
+/** Reads a JSON body; a string error when it is missing or not JSON. */
+async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new SyntaxError('body is not valid JSON');
+  }
+}
+
+export interface FlagRoutesOptions {
+  /** Analyses every pending trace now (POST /api/analyze). */
+  analyzeNow?: () => Promise<{ analyzed: number; flagged: number }>;
+}
+
+/**
+ * GET /api/flags, POST /api/flags/:id/review, POST /api/flags/:id/suppress,
+ * GET /api/suppressions, DELETE /api/suppressions/:id and POST /api/analyze.
+ */
+export function registerFlagRoutes(app: Hono, db: Db, options: FlagRoutesOptions = {}): void {
+  app.get('/api/flags', (c) => {
+    const parsed = flagsQuery.safeParse(c.req.query());
+    if (!parsed.success) return c.json({ error: describeQueryError(parsed.error) }, 400);
+    const { since, until, ...rest } = parsed.data;
+    try {
+      return c.json(listFlags(db, { ...rest, sinceMs: since, untilMs: until }));
+    } catch (error) {
+      if (error instanceof RangeError) return c.json({ error: `cursor: ${error.message}` }, 400);
+      throw error;
+    }
+  });
+
+  app.post('/api/flags/:id/review', async (c) => {
+    const id = c.req.param('id').toLowerCase();
+    if (!FLAG_ID.test(id)) return c.json({ error: 'flag id must be 16 hex digits' }, 400);
+    let body: unknown;
+    try {
+      body = await readJson(c.req.raw);
+    } catch (error) {
+      return c.json({ error: (error as Error).message }, 400);
+    }
+    const parsed = reviewBody.safeParse(body);
+    if (!parsed.success) return c.json({ error: describeQueryError(parsed.error) }, 400);
+    const flag = reviewFlag(db, id, parsed.data);
+    if (flag === null) return c.json({ error: `no flag with id ${id}` }, 404);
+    return c.json(flag);
+  });
+
+  app.post('/api/flags/:id/suppress', async (c) => {
+    const id = c.req.param('id').toLowerCase();
+    if (!FLAG_ID.test(id)) return c.json({ error: 'flag id must be 16 hex digits' }, 400);
+    let body: unknown;
+    try {
+      body = await readJson(c.req.raw);
+    } catch (error) {
+      return c.json({ error: (error as Error).message }, 400);
+    }
+    const parsed = suppressBody.safeParse(body);
+    if (!parsed.success) return c.json({ error: describeQueryError(parsed.error) }, 400);
+    try {
+      return c.json(createSuppression(db, id, parsed.data.scope, parsed.data.note), 201);
+    } catch (error) {
+      if (error instanceof SuppressionError) return c.json({ error: error.message }, error.status);
+      throw error;
+    }
+  });
+
+  app.get('/api/suppressions', (c) => c.json({ suppressions: listSuppressions(db) }));
+
+  app.delete('/api/suppressions/:id', (c) => {
+    const id = c.req.param('id').toLowerCase();
+    if (!FLAG_ID.test(id)) return c.json({ error: 'suppression id must be 16 hex digits' }, 400);
+    if (!deleteSuppression(db, id)) return c.json({ error: `no suppression with id ${id}` }, 404);
+    return c.json({ deleted: id });
+  });
+
+  app.post('/api/analyze', async (c) => {
+    if (options.analyzeNow === undefined) return c.json({ error: 'the analyser is disabled (analyzer.enabled: false)' }, 409);
+    const { analyzed, flagged } = await options.analyzeNow();
+    return c.json({ analyzed, flagged });
+  });
+}
