@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/load-config.js';
 import { UsageError } from './usage-error.js';
 import { serveCommand, serveHelp } from './commands/serve.js';
+import { analyzeCommand, analyzeHelp } from './commands/analyze.js';
 import { backupCommand, backupHelp } from './commands/backup.js';
 import { DatabaseDamagedError } from '../store/database.js';
 import { demoCommand, demoHelp } from './commands/demo.js';
@@ -14,6 +15,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   serve: { run: serveCommand, help: serveHelp },
   // [analyzer: command]
+  analyze: { run: analyzeCommand, help: analyzeHelp },
   // [reports: command]
   // [demo: command]
   demo: { run: demoCommand, help: demoHelp },

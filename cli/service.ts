@@ -11,6 +11,9 @@ import { registerOtlpRoutes } from '../collector/otlp-route.js';
 import { registerAuth } from '../security/auth-middleware.js';
 import { startRetention } from '../store/retention.js';
 import { createRedactor } from '../security/redactor.js';
+import { createAnalyzer } from '../analyzer/analysis-loop.js';
+import { registerFlagRoutes } from '../ui/api/flags-routes.js';
+import type { Flag } from '../model/api.js';
 
 /** A running tracehound: collector, analyser, web view and scheduler on one port. */
 export interface RunningService {
@@ -57,6 +60,11 @@ export async function startService(config: Config, options: StartServiceOptions 
   const ingest = registerOtlpRoutes(app, { db, config, metrics, logger, redact: createRedactor(config.redaction, { onRedacted: (pattern) => metrics.valuesRedacted.inc({ pattern }) }) });
   registerRunRoutes(app, db);
   // [analyzer: routes and background]
+  const analyzerFlagListeners: ((flags: Flag[]) => void)[] = []; // alerters push here: NEW flags of one run, after commit
+  const analyzer = createAnalyzer(db, config.analyzer, { metrics, logger, onFlagsRaised: (flags) => analyzerFlagListeners.forEach((listener) => listener(flags)) });
+  registerFlagRoutes(app, db, { analyzeNow: () => analyzer.analyzePending({ force: true }) });
+  if (config.analyzer.enabled) analyzer.start();
+  background.push({ stop: () => analyzer.stop() });
   // [reports: routes and background]
   // [security: background]
   background.push(startRetention(db, { ...config.retention, metrics, logger }));
