@@ -1,0 +1,114 @@
+import type { Db } from './database.js';
+
+/**
+ * Reads for the web view's latency view: per-operation duration history by span time, and the
+ * spans the latency-spike detector flagged. Operations are the baseline keys of the spans table
+ * (`tool:search`, `llm:gpt-4o`, `agent:planner`, `span:<name>`).
+ */
+
+export interface OperationSummary {
+  operation: string;
+  calls: number;
+  errors: number;
+  /** Mean and maximum duration in the window, ms. */
+  meanMs: number;
+  maxMs: number;
+  /** latency_spike flags pointing at a span of this operation in the window. */
+  spikes: number;
+}
+
+export interface LatencySample {
+  traceId: string;
+  spanId: string;
+  /** Span start, epoch ms. */
+  startMs: number;
+  durationMs: number;
+  status: string;
+}
+
+const NS_PER_MS = 1_000_000n;
+
+function toNs(ms: number): bigint {
+  return BigInt(Math.floor(ms)) * NS_PER_MS;
+}
+
+/** Every operation seen in [sinceMs, untilMs), busiest first, with spike counts. */
+export function listOperations(db: Db, sinceMs: number, untilMs: number, limit = 200): OperationSummary[] {
+  const rows = db
+    .prepare(
+      `SELECT operation, COUNT(*) AS calls, SUM(status = 'error') AS errors, AVG(duration_ms) AS mean_ms,
+         MAX(duration_ms) AS max_ms
+       FROM spans WHERE start_ns >= ? AND start_ns < ? GROUP BY operation ORDER BY calls DESC, operation LIMIT ?`,
+    )
+    .safeIntegers(false)
+    .all(toNs(sinceMs), toNs(untilMs), limit) as { operation: string; calls: number; errors: number; mean_ms: number; max_ms: number }[];
+  const spikes = new Map(
+    (
+      db
+        .prepare(
+          `SELECT s.operation AS operation, COUNT(DISTINCT f.id) AS spikes
+           FROM flags f, json_each(f.span_ids) j JOIN spans s ON s.trace_id = f.trace_id AND s.span_id = j.value
+           WHERE f.detector = 'latency_spike' AND f.run_start_ns >= ? AND f.run_start_ns < ?
+           GROUP BY s.operation`,
+        )
+        .safeIntegers(false)
+        .all(toNs(sinceMs), toNs(untilMs)) as { operation: string; spikes: number }[]
+    ).map((row) => [row.operation, row.spikes]),
+  );
+  return rows.map((row) => ({
+    operation: row.operation,
+    calls: row.calls,
+    errors: row.errors,
+    meanMs: row.mean_ms,
+    maxMs: row.max_ms,
+    spikes: spikes.get(row.operation) ?? 0,
+  }));
+}
+
+/**
+ * Durations of one operation in [sinceMs, untilMs), oldest first, at most `limit` (the newest
+ * ones when there are more). Uses the (operation, start_ns) index.
+ */
+export function listLatencySamples(db: Db, operation: string, sinceMs: number, untilMs: number, limit = 5000): LatencySample[] {
+  const rows = db
+    .prepare(
+      `SELECT trace_id, span_id, start_ns, duration_ms, status FROM spans
+       WHERE operation = ? AND start_ns >= ? AND start_ns < ? ORDER BY start_ns DESC LIMIT ?`,
+    )
+    .safeIntegers(false)
+    .all(operation, toNs(sinceMs), toNs(untilMs), limit) as {
+    trace_id: string;
+    span_id: string;
+    start_ns: number;
+    duration_ms: number;
+    status: string;
+  }[];
+  return rows.reverse().map((row) => ({
+    traceId: row.trace_id,
+    spanId: row.span_id,
+    startMs: row.start_ns / 1e6,
+    durationMs: row.duration_ms,
+    status: row.status,
+  }));
+}
+
+/** The span ids (as `traceId:spanId`) of one operation that latency_spike flags point at. */
+export function listSpikeSpanKeys(db: Db, operation: string, sinceMs: number, untilMs: number): Map<string, string> {
+  const rows = db
+    .prepare(
+      `SELECT f.id AS flag_id, s.trace_id AS trace_id, s.span_id AS span_id
+       FROM flags f, json_each(f.span_ids) j JOIN spans s ON s.trace_id = f.trace_id AND s.span_id = j.value
+       WHERE f.detector = 'latency_spike' AND s.operation = ? AND s.start_ns >= ? AND s.start_ns < ?`,
+    )
+    .safeIntegers(false)
+    .all(operation, toNs(sinceMs), toNs(untilMs)) as { flag_id: string; trace_id: string; span_id: string }[];
+  return new Map(rows.map((row) => [`${row.trace_id}:${row.span_id}`, row.flag_id]));
+}
+
+/** The operation of one span, or null when unknown. */
+export function getSpanOperation(db: Db, traceId: string, spanId: string): string | null {
+  const row = db.prepare('SELECT operation FROM spans WHERE trace_id = ? AND span_id = ?').get(traceId, spanId) as
+    | { operation: string }
+    | undefined;
+  return row?.operation ?? null;
+}

@@ -1,0 +1,187 @@
+import type { ApiSpan, Flag } from '../../model/api.js';
+import { BaselineBars, LatencyScatter, type BandSegment, type ScatterPoint } from './charts.js';
+import { FoldedText } from './span-detail.js';
+import { formatDuration, prettyJsonText, toDisplayText } from '../format.js';
+import { runHref } from '../links.js';
+
+/** History of a spiking span's operation, loaded by the route for the spike chart. */
+export interface SpikeContext {
+  operation: string;
+  points: ScatterPoint[];
+  band: BandSegment[];
+  sinceMs: number;
+  untilMs: number;
+}
+
+/**
+ * "Why we think so": the evidence of one flag, shown the way a person checks it — for a loop the
+ * repeated calls side by side, for a spike the duration against its baseline, for a silent
+ * failure the offending result or answer — followed by every evidence field as recorded.
+ * The evidence's shape belongs to each detector; unknown fields are shown generically.
+ */
+export function FlagEvidence(props: { flag: Flag; spansById: Map<string, ApiSpan>; runStartMs: number; spike?: SpikeContext }) {
+  const { flag } = props;
+  const spans = flag.spanIds.map((id) => props.spansById.get(id)).filter((span): span is ApiSpan => span !== undefined);
+  return (
+    <div class="evidence">
+      {flag.detector === 'tool_loop' ? <LoopCalls spans={spans} traceId={flag.traceId} runStartMs={props.runStartMs} /> : null}
+      {flag.detector === 'latency_spike' ? <SpikeEvidence flag={flag} spans={spans} spike={props.spike} /> : null}
+      {flag.detector === 'silent_failure' ? <SilentFailureEvidence spans={spans} traceId={flag.traceId} /> : null}
+      <EvidenceFields evidence={flag.evidence} />
+    </div>
+  );
+}
+
+/** The repeated calls side by side: one column per call. */
+function LoopCalls(props: { spans: ApiSpan[]; traceId: string; runStartMs: number }) {
+  if (props.spans.length === 0) return null;
+  const shown = props.spans.slice(0, 8);
+  return (
+    <div class="loop-calls">
+      <div class="ev-label">{`The repeated calls (${props.spans.length}${props.spans.length > shown.length ? `, first ${shown.length} shown` : ''})`}</div>
+      <div class="side-by-side">
+        {shown.map((span, index) => (
+          <div class={`call-card${span.status === 'error' ? ' is-error' : ''}`}>
+            <div class="call-head">
+              <b>{`#${index + 1}`}</b> <a class="mono" href={runHref(props.traceId, span.spanId)}>{span.tool?.name ?? span.name}</a>
+              <span class="muted small">{`+${formatDuration(Math.max(0, Date.parse(span.startTime) - props.runStartMs))}`}</span>
+            </div>
+            <div class="call-part">args</div>
+            <pre class="value clip">{span.tool?.arguments != null ? prettyJsonText(span.tool.arguments) : '–'}</pre>
+            <div class="call-part">result</div>
+            <pre class="value clip">{span.tool?.result != null ? prettyJsonText(span.tool.result) : span.statusMessage || '–'}</pre>
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function SpikeEvidence(props: { flag: Flag; spans: ApiSpan[]; spike: SpikeContext | undefined }) {
+  const span = props.spans[0];
+  const evidence = props.flag.evidence;
+  const observed = span?.durationMs ?? pickNumber(evidence, /^(span_?)?(duration|observed)(_?ms)?$/i);
+  const median = pickNumber(evidence, /^(baseline_?)?(median|p50)(_?ms)?$/i);
+  const p95 = pickNumber(evidence, /^(baseline_?)?p9[59](_?ms)?$/i);
+  const threshold = pickNumber(evidence, /^(threshold|limit|cutoff)(_?ms)?$/i);
+  const rows: { label: string; valueMs: number; cls: string }[] = [];
+  if (observed !== undefined) rows.push({ label: 'this call', valueMs: observed, cls: 'fill-latency_spike' });
+  if (threshold !== undefined) rows.push({ label: 'threshold', valueMs: threshold, cls: 'fill-threshold' });
+  if (p95 !== undefined) rows.push({ label: 'baseline p95', valueMs: p95, cls: 'fill-baseline' });
+  if (median !== undefined) rows.push({ label: 'baseline median', valueMs: median, cls: 'fill-baseline' });
+  return (
+    <div class="spike">
+      {rows.length > 1 ? (
+        <div>
+          <div class="ev-label">
+            {median !== undefined && observed !== undefined && median > 0 ? `${(observed / median).toFixed(1)}× the usual duration` : 'Duration against the baseline'}
+          </div>
+          <BaselineBars rows={rows} />
+        </div>
+      ) : null}
+      {props.spike !== undefined && props.spike.points.length > 1 ? (
+        <div>
+          <div class="ev-label">
+            Recent calls of <span class="mono">{props.spike.operation}</span>
+          </div>
+          <LatencyScatter
+            label={`recent durations of ${props.spike.operation}`}
+            points={props.spike.points}
+            band={props.spike.band}
+            sinceMs={props.spike.sinceMs}
+            untilMs={props.spike.untilMs}
+            height={150}
+            width={460}
+          />
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+const OUTPUT_KEY = /(output|completion|response|result|answer|content)/i;
+
+/** The offending result or answer: tool results, model output, status messages, exceptions. */
+function SilentFailureEvidence(props: { spans: ApiSpan[]; traceId: string }) {
+  if (props.spans.length === 0) return null;
+  return (
+    <div class="offending">
+      {props.spans.slice(0, 4).map((span) => {
+        const outputs = Object.entries(span.attributes).filter(([key]) => OUTPUT_KEY.test(key) && !/token/i.test(key));
+        const exceptions = span.events.filter((event) => event.name === 'exception');
+        return (
+          <div class="offending-span">
+            <div class="ev-label">
+              {span.tool ? 'Tool result of ' : span.llm ? 'Model answer of ' : 'Span '}
+              <a class="mono" href={runHref(props.traceId, span.spanId)}>
+                {span.tool?.name ?? span.name}
+              </a>
+              {` · status as reported: ${span.status}`}
+            </div>
+            {span.tool?.result != null ? <FoldedText text={prettyJsonText(span.tool.result)} open /> : null}
+            {span.llm && span.llm.finishReason ? <div class="small">{`finish reason: ${span.llm.finishReason}`}</div> : null}
+            {!span.tool
+              ? outputs.slice(0, 3).map(([key, value]) => (
+                  <div>
+                    <span class="muted small mono">{key}</span>
+                    <FoldedText text={typeof value === 'string' ? prettyJsonText(value) : toDisplayText(value)} open />
+                  </div>
+                ))
+              : null}
+            {exceptions.map((event) => (
+              <pre class="value value-error">{toDisplayText(event.attributes['exception.message'] ?? event.attributes['exception.type'] ?? event.attributes)}</pre>
+            ))}
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** Every evidence field: scalars as a definition list, structures folded as JSON. */
+function EvidenceFields(props: { evidence: Record<string, unknown> }) {
+  const entries = Object.entries(props.evidence);
+  if (entries.length === 0) return null;
+  return (
+    <details class="ev-fields" open>
+      <summary>Evidence as recorded</summary>
+      <dl class="facts">
+        {entries.map(([key, value]) => (
+          <>
+            <dt>{humanize(key)}</dt>
+            <dd>
+              {value !== null && typeof value === 'object' ? (
+                <FoldedText text={toDisplayText(value)} />
+              ) : typeof value === 'number' && /ms$/i.test(key) ? (
+                formatDuration(value)
+              ) : (
+                <FoldedText text={toDisplayText(value)} />
+              )}
+            </dd>
+          </>
+        ))}
+      </dl>
+    </details>
+  );
+}
+
+function humanize(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .toLowerCase();
+}
+
+/** The first number under a key matching `pattern`, at the top level or one level down. */
+export function pickNumber(value: unknown, pattern: RegExp, depth = 0): number | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    if (typeof child === 'number' && Number.isFinite(child) && pattern.test(key)) return child;
+  }
+  if (depth >= 2) return undefined;
+  for (const child of Object.values(value)) {
+    const found = pickNumber(child, pattern, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}

@@ -1,0 +1,46 @@
+import type { Flag } from '../../model/api.js';
+import { formatTime } from '../format.js';
+
+/**
+ * Review a flag: confirm it or mark it a false positive, with a note. A plain form POST to the
+ * web view's own route, which records the verdict and redirects back to `returnTo`. A false
+ * positive can then become a suppression rule so the same pattern is not flagged again.
+ */
+export function ReviewForm(props: { flag: Flag; returnTo: string; suppressible?: boolean }) {
+  const { flag } = props;
+  return (
+    <div class="review-box">
+      {flag.review !== null ? (
+        <p class="review-done small">
+          {`Reviewed ${formatTime(flag.review.at)} UTC as `}
+          <b>{flag.review.verdict === 'false_positive' ? 'false positive' : 'confirmed'}</b>
+          {flag.review.note !== '' ? <>{' — '}<q>{flag.review.note}</q></> : null}
+        </p>
+      ) : null}
+      <form method="post" action={`/flags/${encodeURIComponent(flag.id)}/review`} class="review-form">
+        <input type="hidden" name="returnTo" value={props.returnTo} />
+        <input type="text" name="note" maxlength={2000} placeholder="Note (optional): what you checked" aria-label="Review note" value={flag.review?.note ?? ''} />
+        <button type="submit" name="verdict" value="confirmed" class="btn btn-confirm">
+          Confirm
+        </button>
+        <button type="submit" name="verdict" value="false_positive" class="btn btn-fp">
+          False positive
+        </button>
+      </form>
+      {props.suppressible !== false && flag.review?.verdict === 'false_positive' ? (
+        <form method="post" action={`/flags/${encodeURIComponent(flag.id)}/suppress`} class="review-form suppress-form">
+          <input type="hidden" name="returnTo" value={props.returnTo} />
+          <select name="scope" aria-label="Suppress for">
+            <option value="signature">this exact pattern</option>
+            <option value="tool">this tool</option>
+            <option value="agent">this agent</option>
+          </select>
+          <input type="text" name="reason" maxlength={2000} placeholder="Why this pattern is fine" aria-label="Suppression reason" value={flag.review.note} />
+          <button type="submit" class="btn btn-ghost">
+            Suppress future flags
+          </button>
+        </form>
+      ) : null}
+    </div>
+  );
+}

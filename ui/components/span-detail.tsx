@@ -1,0 +1,165 @@
+import type { ApiSpan, Flag } from '../../model/api.js';
+import type { AttributeValue } from '../../model/otlp.js';
+import { FlagBadge, KindTag, StatusTag } from './badges.js';
+import { formatDuration, formatTime, prettyJsonText, toDisplayText, truncate } from '../format.js';
+import { latencyHref, runHref } from '../links.js';
+
+/** Values longer than this (characters) or spanning lines are folded behind <details>. */
+const FOLD_CHARS = 160;
+
+/**
+ * Everything about one span: what it is, its call (model + tokens, or tool + arguments +
+ * result), its flags, attributes and events. All content is rendered as text nodes.
+ */
+export function SpanDetail(props: { traceId: string; span: ApiSpan; runStartMs: number; flags: Flag[] }) {
+  const { span } = props;
+  const offsetMs = Date.parse(span.startTime) - props.runStartMs;
+  const attributeEntries = Object.entries(span.attributes).sort(([a], [b]) => a.localeCompare(b));
+  return (
+    <div class="span-detail" data-span-detail={span.spanId}>
+      <div class="sd-head">
+        <KindTag kind={span.kind} />
+        <h3>{span.name}</h3>
+        <StatusTag status={span.status} />
+      </div>
+      <dl class="facts">
+        <dt>Duration</dt>
+        <dd>{formatDuration(span.durationMs)}</dd>
+        <dt>Starts at</dt>
+        <dd>{`+${formatDuration(Math.max(0, offsetMs))} · ${formatTime(span.startTime)}`}</dd>
+        <dt>Operation</dt>
+        <dd>
+          <a class="mono" href={latencyHref(span.operation)}>
+            {span.operation}
+          </a>
+        </dd>
+        <dt>Service</dt>
+        <dd>{span.service}</dd>
+        <dt>Span id</dt>
+        <dd class="mono">
+          <a href={runHref(props.traceId, span.spanId)}>{span.spanId}</a>
+        </dd>
+        <dt>Parent</dt>
+        <dd class="mono">{span.parentSpanId === null ? '–' : <a href={runHref(props.traceId, span.parentSpanId)}>{span.parentSpanId}</a>}</dd>
+        {span.llm ? (
+          <>
+            <dt>Model</dt>
+            <dd>{span.llm.model ?? 'unknown'}</dd>
+            <dt>Tokens</dt>
+            <dd>{`${span.llm.inputTokens ?? '?'} in · ${span.llm.outputTokens ?? '?'} out`}</dd>
+            <dt>Finish reason</dt>
+            <dd>{span.llm.finishReason ?? '–'}</dd>
+          </>
+        ) : null}
+        {span.tool ? (
+          <>
+            <dt>Tool</dt>
+            <dd class="mono">{span.tool.name}</dd>
+          </>
+        ) : null}
+      </dl>
+
+      {span.statusMessage !== '' ? (
+        <section class="sd-section">
+          <h4>Status message</h4>
+          <pre class="value value-error">{span.statusMessage}</pre>
+        </section>
+      ) : null}
+
+      {props.flags.length > 0 ? (
+        <section class="sd-section">
+          <h4>Flags on this span</h4>
+          <ul class="sd-flags">
+            {props.flags.map((flag) => (
+              <li>
+                <FlagBadge detector={flag.detector} severity={flag.severity} /> <a href={`#flag-${flag.id}`}>{flag.summary}</a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {span.tool ? (
+        <section class="sd-section">
+          <h4>Arguments</h4>
+          <FoldedText text={span.tool.arguments === null ? '(not captured)' : prettyJsonText(span.tool.arguments)} open />
+          <h4>Result</h4>
+          <FoldedText text={span.tool.result === null ? '(not captured)' : prettyJsonText(span.tool.result)} open />
+        </section>
+      ) : null}
+
+      <section class="sd-section">
+        <h4>{`Attributes (${attributeEntries.length})`}</h4>
+        {attributeEntries.length === 0 ? (
+          <p class="muted small">none</p>
+        ) : (
+          <table class="attrs">
+            <tbody>
+              {attributeEntries.map(([key, value]) => (
+                <tr>
+                  <th class="mono">{key}</th>
+                  <td>
+                    <FoldedText text={attributeText(value)} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section class="sd-section">
+        <h4>{`Events (${span.events.length})`}</h4>
+        {span.events.length === 0 ? (
+          <p class="muted small">none</p>
+        ) : (
+          <ol class="events">
+            {span.events.map((event) => (
+              <li class={event.name === 'exception' ? 'event-exception' : undefined}>
+                <div>
+                  <b>{event.name}</b>{' '}
+                  <span class="muted small">{`+${formatDuration(Math.max(0, Date.parse(event.time) - props.runStartMs))}`}</span>
+                </div>
+                {Object.keys(event.attributes).length > 0 ? (
+                  <table class="attrs">
+                    <tbody>
+                      {Object.entries(event.attributes).map(([key, value]) => (
+                        <tr>
+                          <th class="mono">{key}</th>
+                          <td>
+                            <FoldedText text={attributeText(value)} />
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                ) : null}
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </div>
+  );
+}
+
+/** Short text inline; long or multi-line text folded with a one-line preview. */
+export function FoldedText(props: { text: string; open?: boolean }) {
+  const { text } = props;
+  if (text.length <= FOLD_CHARS && !text.includes('\n')) return <span class="value">{text}</span>;
+  const preview = truncate(text.replace(/\s+/g, ' '), 90);
+  return (
+    <details class="fold" open={props.open && text.length <= 4000 ? true : undefined}>
+      <summary>
+        <span class="preview">{preview}</span> <span class="muted small">{`${text.length.toLocaleString('en')} chars`}</span>
+      </summary>
+      <pre class="value">{text}</pre>
+    </details>
+  );
+}
+
+/** An attribute value as readable text: JSON strings pretty-printed, arrays and maps as JSON. */
+export function attributeText(value: AttributeValue | unknown): string {
+  if (typeof value === 'string') return prettyJsonText(value);
+  return toDisplayText(value);
+}

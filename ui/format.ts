@@ -1,0 +1,108 @@
+/**
+ * Formatting for the web view: durations, times, counts. Pure; times are shown in UTC so a
+ * shared link reads the same for everyone.
+ */
+
+/** Milliseconds → "0.42 ms", "120 ms", "1.35 s", "2m 05s", "1h 02m". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '–';
+  if (ms < 1) return `${ms.toFixed(2)} ms`;
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)}m ${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+  return `${Math.floor(ms / 3_600_000)}h ${String(Math.floor((ms % 3_600_000) / 60_000)).padStart(2, '0')}m`;
+}
+
+/** ISO time or epoch ms → "2026-11-23 03:44:12" (UTC). */
+export function formatTime(time: string | number): string {
+  const date = new Date(time);
+  if (Number.isNaN(date.getTime())) return '–';
+  return date.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** Epoch ms → "03:44" (UTC), or "11-23 03:44" when `withDate`. */
+export function formatClock(ms: number, withDate = false): string {
+  const iso = new Date(ms).toISOString();
+  return withDate ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
+}
+
+/** How long ago, coarse: "just now", "5 min ago", "3 h ago", "2 d ago". */
+export function formatAgo(ms: number, nowMs: number = Date.now()): string {
+  const seconds = Math.round((nowMs - ms) / 1000);
+  if (seconds < 45) return 'just now';
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.round(seconds / 3600)} h ago`;
+  return `${Math.round(seconds / 86_400)} d ago`;
+}
+
+/** 1234567 → "1.2M", 12345 → "12.3k", 999 → "999". */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return '–';
+  if (Math.abs(n) >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (Math.abs(n) >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
+  return String(Math.round(n));
+}
+
+/** Detector id → words. */
+export function detectorLabel(detector: string): string {
+  switch (detector) {
+    case 'silent_failure':
+      return 'Silent failure';
+    case 'tool_loop':
+      return 'Tool loop';
+    case 'latency_spike':
+      return 'Latency spike';
+    default:
+      return detector.replace(/_/g, ' ');
+  }
+}
+
+/** A value for display: strings as they are, everything else as pretty JSON. */
+export function toDisplayText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined) return '';
+  try {
+    return JSON.stringify(value, null, 2) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Pretty-prints text that is JSON; returns other text unchanged. */
+export function prettyJsonText(text: string): string {
+  const trimmed = text.trim();
+  if (!(trimmed.startsWith('{') || trimmed.startsWith('['))) return text;
+  try {
+    return JSON.stringify(JSON.parse(trimmed), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+/** Shortens text to `max` characters with an ellipsis. */
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** "Nice" axis ticks from 0 to at least `max`: 0, step, 2·step, … (about `count` of them). */
+export function niceTicks(max: number, count = 4): number[] {
+  if (!(max > 0)) return [0, 1];
+  const raw = max / count;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((candidate) => candidate >= raw) ?? raw;
+  const ticks: number[] = [];
+  for (let value = 0; value < max + step * 0.999; value += step) ticks.push(Number(value.toPrecision(12)));
+  return ticks;
+}
+
+/** Quantile q (0..1) of sorted numbers, linear interpolation; NaN when empty. */
+export function quantileSorted(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const position = (sorted.length - 1) * q;
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  const low = sorted[lower]!;
+  const high = sorted[upper]!;
+  return low + (high - low) * (position - lower);
+}

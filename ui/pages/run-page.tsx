@@ -1,0 +1,188 @@
+import type { ApiSpan, Flag, Run } from '../../model/api.js';
+import { Layout } from '../components/layout.js';
+import { FlagBadge, FlagBadges, KindTag, ReviewTag, SeverityTag, StatusTag, cssToken } from '../components/badges.js';
+import { FlagEvidence, type SpikeContext } from '../components/flag-evidence.js';
+import { SpanDetail } from '../components/span-detail.js';
+import { ReviewForm } from '../components/review-form.js';
+import { buildSpanTree } from '../span-tree.js';
+import { formatCount, formatDuration, formatTime } from '../format.js';
+import { runHref, runsHref } from '../links.js';
+
+const MAX_DEPTH_CLASS = 24;
+
+/**
+ * One run: its headline, its flags with evidence, and the span tree as a waterfall on a shared
+ * time axis with the selected span's details beside it. `selectedSpanId` comes from `?span=`;
+ * the page works without JavaScript, and app.js swaps the detail panel in place when present.
+ */
+export function RunPage(props: {
+  run: Run;
+  spans: ApiSpan[];
+  flags: Flag[];
+  selectedSpanId: string | null;
+  spikes: Map<string, SpikeContext>;
+}) {
+  const { run, spans, flags } = props;
+  const runStartMs = Date.parse(run.startTime);
+  const spansById = new Map(spans.map((span) => [span.spanId, span]));
+  const flagsBySpan = new Map<string, Flag[]>();
+  for (const flag of flags) {
+    for (const spanId of flag.spanIds) {
+      const list = flagsBySpan.get(spanId);
+      if (list === undefined) flagsBySpan.set(spanId, [flag]);
+      else list.push(flag);
+    }
+  }
+  const rows = buildSpanTree(spans);
+  // The time axis covers every span, even ones that start before or end after the root.
+  let axisStart = Number.POSITIVE_INFINITY;
+  let axisEnd = Number.NEGATIVE_INFINITY;
+  for (const span of spans) {
+    const start = Date.parse(span.startTime);
+    axisStart = Math.min(axisStart, start);
+    axisEnd = Math.max(axisEnd, start + span.durationMs);
+  }
+  if (!Number.isFinite(axisStart)) {
+    axisStart = runStartMs;
+    axisEnd = runStartMs + 1;
+  }
+  const axisMs = Math.max(0.001, axisEnd - axisStart);
+  const selected =
+    (props.selectedSpanId !== null ? spansById.get(props.selectedSpanId) : undefined) ??
+    spansById.get(flags[0]?.spanIds[0] ?? '') ??
+    rows[0]?.span;
+
+  return (
+    <Layout title={run.name} section="runs">
+      <nav class="crumbs">
+        <a href="/runs">Runs</a> <span>/</span> <span class="mono">{run.traceId}</span>
+      </nav>
+      <div class="run-head">
+        <div>
+          <h1>
+            {run.name} <StatusTag status={run.status} />
+          </h1>
+          <div class="run-meta">
+            <span>
+              agent <b>{run.agent ?? '–'}</b>
+            </span>
+            <span>
+              service <a href={runsHref({ service: run.service })}>{run.service}</a>
+            </span>
+            <span>{`started ${formatTime(run.startTime)} UTC`}</span>
+            {run.sessionId !== null ? (
+              <span>
+                session <span class="mono">{run.sessionId}</span>
+              </span>
+            ) : null}
+          </div>
+        </div>
+        <FlagBadges flags={run.flags} />
+      </div>
+      <section class="stats stats-run">
+        <div class="stat">
+          <span class="stat-label">Duration</span>
+          <span class="stat-value">{formatDuration(run.durationMs)}</span>
+        </div>
+        <div class="stat">
+          <span class="stat-label">Spans</span>
+          <span class="stat-value">{run.spanCount}</span>
+        </div>
+        <div class="stat">
+          <span class="stat-label">LLM calls</span>
+          <span class="stat-value">{run.llmCallCount}</span>
+        </div>
+        <div class="stat">
+          <span class="stat-label">Tool calls</span>
+          <span class="stat-value">{run.toolCallCount}</span>
+        </div>
+        <div class="stat">
+          <span class="stat-label">Tokens</span>
+          <span class="stat-value">{formatCount(run.inputTokens + run.outputTokens)}</span>
+          <span class="stat-sub">{`${formatCount(run.inputTokens)} in · ${formatCount(run.outputTokens)} out`}</span>
+        </div>
+        <div class={`stat${run.errorCount > 0 ? ' stat-bad' : ''}`}>
+          <span class="stat-label">Errors</span>
+          <span class="stat-value">{run.errorCount}</span>
+        </div>
+      </section>
+
+      {flags.length > 0 ? (
+        <section class="flags-section" aria-label="Flags">
+          <h2>{`Why this run is flagged (${flags.length})`}</h2>
+          {flags.map((flag) => (
+            <article class={`flag-card det-${cssToken(flag.detector)} sev-${cssToken(flag.severity)}`} id={`flag-${flag.id}`}>
+              <header class="flag-card-head">
+                <FlagBadge detector={flag.detector} severity={flag.severity} />
+                <SeverityTag severity={flag.severity} />
+                <ReviewTag verdict={flag.review?.verdict ?? null} />
+                <span class="spacer"></span>
+                {flag.spanIds.slice(0, 3).map((spanId) => (
+                  <a class="span-link mono small" href={runHref(run.traceId, spanId)}>
+                    {spansById.get(spanId)?.name ?? spanId}
+                  </a>
+                ))}
+              </header>
+              <p class="flag-summary">{flag.summary}</p>
+              <FlagEvidence flag={flag} spansById={spansById} runStartMs={runStartMs} spike={props.spikes.get(flag.id)} />
+              <ReviewForm flag={flag} returnTo={runHref(run.traceId)} />
+            </article>
+          ))}
+        </section>
+      ) : run.analyzed ? (
+        <p class="clean-note">The analyser found nothing wrong with this run.</p>
+      ) : (
+        <p class="clean-note">Not analysed yet: runs are judged a few seconds after their last span arrives.</p>
+      )}
+
+      <section class="trace" aria-label="Span waterfall">
+        <div class="waterfall" id="waterfall" data-trace={run.traceId}>
+          <div class="wf-row wf-axis" aria-hidden="true">
+            <div class="wf-name">{`${rows.length} spans`}</div>
+            <div class="wf-dur">duration</div>
+            <div class="wf-bar axis-ticks">
+              {[0, 1, 2, 3, 4].map((index) => (
+                <span>{formatDuration((axisMs * index) / 4)}</span>
+              ))}
+            </div>
+          </div>
+          {rows.map((row) => {
+            const { span } = row;
+            const spanFlags = flagsBySpan.get(span.spanId);
+            const left = ((Date.parse(span.startTime) - axisStart) / axisMs) * 1000;
+            const width = Math.max(2, (span.durationMs / axisMs) * 1000);
+            const classes = `wf-row k-${span.kind} st-${span.status}${spanFlags ? ' flagged' : ''}${span.spanId === selected?.spanId ? ' selected' : ''}`;
+            return (
+              <a class={classes} id={`span-${span.spanId}`} href={`?span=${span.spanId}#span-${span.spanId}`} data-span={span.spanId} data-depth={row.depth}>
+                <div class={`wf-name d${Math.min(row.depth, MAX_DEPTH_CLASS)}`}>
+                  {row.childCount > 0 ? <span class="twisty" data-toggle="1" title="collapse / expand"></span> : <span class="twisty leaf"></span>}
+                  <KindTag kind={span.kind} />
+                  <span class="nm">{span.name}</span>
+                  {span.llm ? (
+                    <span class="meta">{`${span.llm.model ?? ''}${span.llm.inputTokens !== null || span.llm.outputTokens !== null ? ` · ${formatCount((span.llm.inputTokens ?? 0) + (span.llm.outputTokens ?? 0))} tok` : ''}`}</span>
+                  ) : span.tool && span.tool.name !== span.name ? (
+                    <span class="meta mono">{span.tool.name}</span>
+                  ) : null}
+                  {spanFlags ? spanFlags.slice(0, 2).map((flag) => <i class={`flag-dot det-${cssToken(flag.detector)}`} title={flag.summary}></i>) : null}
+                </div>
+                <div class="wf-dur">{formatDuration(span.durationMs)}</div>
+                <div class="wf-bar">
+                  <svg viewBox="0 0 1000 10" preserveAspectRatio="none" aria-hidden="true">
+                    <rect x={left.toFixed(1)} y="1" width={Math.min(width, 1000 - left).toFixed(1)} height="8" rx="1" />
+                  </svg>
+                </div>
+              </a>
+            );
+          })}
+        </div>
+        <aside class="detail-panel" id="span-panel" aria-live="polite">
+          {selected !== undefined ? (
+            <SpanDetail traceId={run.traceId} span={selected} runStartMs={runStartMs} flags={flagsBySpan.get(selected.spanId) ?? []} />
+          ) : (
+            <p class="empty">No spans.</p>
+          )}
+        </aside>
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,302 @@
+import type { Context, Hono } from 'hono';
+import type { Db } from '../store/database.js';
+import type { Run } from '../model/api.js';
+import { DETECTOR_IDS, SEVERITIES, VERDICTS, type Verdict } from '../model/api.js';
+import { getRun, getRunSpans, listRunFacets, listRuns, RUN_SORTS, type RunSort } from '../store/run-reader.js';
+import { listFlagsForTrace } from '../store/flag-reader.js';
+import { readOverview } from '../store/overview-reader.js';
+import { listLatencySamples, listOperations, listSpikeSpanKeys } from '../store/latency-reader.js';
+import { listReviewQueue, REVIEW_STATES, type ReviewState } from '../store/ui-flag-reader.js';
+import { createSuppression, reviewFlag, SuppressionError } from '../store/flag-queries.js';
+import { SUPPRESSION_SCOPES, type SuppressionScope } from '../store/suppression-store.js';
+import { listReports } from '../store/report-store.js';
+import { parseTimeInput } from '../model/time.js';
+import { OverviewPage, OVERVIEW_RANGES, type OverviewRange } from './pages/overview-page.js';
+import { RunsPage, type RunsQuery } from './pages/runs-page.js';
+import { RunPage } from './pages/run-page.js';
+import { FlagsPage, type FlagsQuery } from './pages/flags-page.js';
+import { LatencyPage, LATENCY_RANGES, type LatencyRange } from './pages/latency-page.js';
+import { ReportsPage, type ReportLink } from './pages/reports-page.js';
+import { MessagePage } from './pages/message-page.js';
+import { SpanDetail } from './components/span-detail.js';
+import { baselineBand } from './components/charts.js';
+import type { SpikeContext } from './components/flag-evidence.js';
+import { formatDuration, formatTime } from './format.js';
+import { runHref } from './links.js';
+import { registerStaticRoutes } from './static-routes.js';
+
+export interface UiOptions {
+  /** Where a stored report's rendering is served; the reports page links there. */
+  reportLink?: ReportLink;
+  /** Clock, for tests and screenshots. */
+  nowMs?: () => number;
+}
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+const MAX_NOTE_CHARS = 2000;
+
+/**
+ * The server-rendered web view: overview (/), runs (/runs, /runs/:traceId), the flag review
+ * queue (/flags), latency per operation (/latency), reports (/reports), and our static assets.
+ * Every page is a GET whose state lives in the URL; the only writes are the review forms.
+ */
+export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): void {
+  const now = options.nowMs ?? Date.now;
+  const reportLink: ReportLink = options.reportLink ?? ((id, format) => `/api/reports/${encodeURIComponent(id)}?format=${format}`);
+  registerStaticRoutes(app);
+
+  app.get('/', (c) => {
+    const range = pickKey(c.req.query('range'), OVERVIEW_RANGES, '24h') as OverviewRange;
+    const rangeMs = OVERVIEW_RANGES[range];
+    const bucketMs = OVERVIEW_BUCKETS[range];
+    const untilMs = Math.ceil((now() + 1) / bucketMs) * bucketMs;
+    const overview = readOverview(db, { sinceMs: untilMs - rangeMs, untilMs, bucketMs });
+    return c.html(<OverviewPage overview={overview} range={range} nowMs={now()} />);
+  });
+
+  app.get('/runs', (c) => {
+    const raw = c.req.query();
+    const query: RunsQuery = {
+      detector: text(raw.detector, 64),
+      service: text(raw.service, 200),
+      agent: text(raw.agent, 200),
+      status: text(raw.status, 10),
+      since: text(raw.since, 40),
+      until: text(raw.until, 40),
+      q: text(raw.q, 200),
+      flagged: raw.flagged === 'true' ? 'true' : '',
+      sort: text(raw.sort, 10),
+      order: text(raw.order, 4),
+      cursor: text(raw.cursor, 1000),
+    };
+    const facets = listRunFacets(db);
+    const problems: string[] = [];
+    const sinceMs = query.since === '' ? undefined : (parseTimeInput(query.since, now()) ?? undefined);
+    if (query.since !== '' && sinceMs === undefined) problems.push(`since: "${query.since}" is not a time (try 24h or 2026-11-23T10:00:00Z)`);
+    const untilMs = query.until === '' ? undefined : (parseTimeInput(query.until, now()) ?? undefined);
+    if (query.until !== '' && untilMs === undefined) problems.push(`until: "${query.until}" is not a time`);
+    if (query.status !== '' && !['ok', 'error', 'unset'].includes(query.status)) problems.push('status: expected ok, error or unset');
+    if (query.sort !== '' && !(RUN_SORTS as readonly string[]).includes(query.sort)) problems.push(`sort: expected one of ${RUN_SORTS.join(', ')}`);
+    if (query.order !== '' && query.order !== 'asc' && query.order !== 'desc') problems.push('order: expected asc or desc');
+    if (problems.length > 0) {
+      return c.html(<RunsPage query={query} runs={[]} nextCursor={null} facets={facets} error={problems.join('; ')} nowMs={now()} />, 400);
+    }
+    let page: { runs: Run[]; nextCursor: string | null };
+    try {
+      page = listRuns(db, {
+        detector: query.detector || undefined,
+        service: query.service || undefined,
+        agent: query.agent || undefined,
+        status: (query.status || undefined) as Run['status'] | undefined,
+        sinceMs,
+        untilMs,
+        q: query.q || undefined,
+        flagged: query.flagged === 'true',
+        sort: (query.sort || undefined) as RunSort | undefined,
+        order: (query.order || undefined) as 'asc' | 'desc' | undefined,
+        limit: 50,
+        cursor: query.cursor || undefined,
+      });
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      return c.html(
+        <RunsPage query={{ ...query, cursor: '' }} runs={[]} nextCursor={null} facets={facets} error="This page link has expired (bad cursor); start from the first page." nowMs={now()} />,
+        400,
+      );
+    }
+    return c.html(<RunsPage query={query} runs={page.runs} nextCursor={page.nextCursor} facets={facets} error={null} nowMs={now()} />);
+  });
+
+  app.get('/runs/:traceId', (c) => {
+    const traceId = c.req.param('traceId').toLowerCase();
+    if (!TRACE_ID.test(traceId)) return notFound(c, 'A trace id is 32 hex digits.');
+    const run = getRun(db, traceId);
+    if (run === null) return notFound(c, `No run with trace id ${traceId}. It may not have arrived yet, or retention removed it.`);
+    const spans = getRunSpans(db, traceId);
+    const flags = listFlagsForTrace(db, traceId);
+    const selected = c.req.query('span')?.toLowerCase() ?? null;
+    const spikes = new Map<string, SpikeContext>();
+    for (const flag of flags) {
+      if (flag.detector !== 'latency_spike') continue;
+      const span = spans.find((candidate) => candidate.spanId === flag.spanIds[0]);
+      if (span !== undefined) spikes.set(flag.id, spikeContext(db, traceId, span.spanId, span.operation, Date.parse(span.startTime)));
+    }
+    return c.html(<RunPage run={run} spans={spans} flags={flags} selectedSpanId={selected !== null && SPAN_ID.test(selected) ? selected : null} spikes={spikes} />);
+  });
+
+  // The detail panel of one span, as an HTML fragment for app.js (the page itself renders it too).
+  app.get('/runs/:traceId/spans/:spanId', (c) => {
+    const traceId = c.req.param('traceId').toLowerCase();
+    const spanId = c.req.param('spanId').toLowerCase();
+    if (!TRACE_ID.test(traceId) || !SPAN_ID.test(spanId)) return c.text('Not found', 404);
+    const run = getRun(db, traceId);
+    const span = run === null ? undefined : getRunSpans(db, traceId).find((candidate) => candidate.spanId === spanId);
+    if (run === null || span === undefined) return c.text('Not found', 404);
+    const flags = listFlagsForTrace(db, traceId).filter((flag) => flag.spanIds.includes(spanId));
+    return c.html(<SpanDetail traceId={traceId} span={span} runStartMs={Date.parse(run.startTime)} flags={flags} />);
+  });
+
+  app.get('/flags', (c) => {
+    const raw = c.req.query();
+    const query: FlagsQuery = {
+      detector: (DETECTOR_IDS as readonly string[]).includes(raw.detector ?? '') ? raw.detector! : '',
+      severity: (SEVERITIES as readonly string[]).includes(raw.severity ?? '') ? raw.severity! : '',
+      review: ((REVIEW_STATES as readonly string[]).includes(raw.review ?? '') ? raw.review : 'unreviewed') as ReviewState,
+      service: text(raw.service, 200),
+      cursor: text(raw.cursor, 1000),
+    };
+    const notice = raw.done === 'confirmed' ? 'Flag confirmed.' : raw.done === 'false_positive' ? 'Marked as a false positive.' : raw.done === 'suppressed' ? 'Suppression rule created.' : null;
+    const canSuppress = true;
+    try {
+      const page = listReviewQueue(db, { ...blankToUndefined(query), review: query.review });
+      return c.html(<FlagsPage query={query} page={page} error={null} notice={notice} nowMs={now()} canSuppress={canSuppress} />);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      const page = listReviewQueue(db, { ...blankToUndefined({ ...query, cursor: '' }), review: query.review });
+      return c.html(<FlagsPage query={{ ...query, cursor: '' }} page={page} error="This page link has expired (bad cursor); showing the first page." notice={null} nowMs={now()} canSuppress={canSuppress} />, 400);
+    }
+  });
+
+  app.post('/flags/:id/review', async (c) => {
+    if (!sameOrigin(c)) return c.text('Cross-site form posts are refused.', 403);
+    const form = await readForm(c);
+    if (form === null) return c.text('Expected a form body.', 400);
+    const verdict = form.get('verdict');
+    if (!(VERDICTS as readonly string[]).includes(verdict ?? '')) return c.text('verdict must be confirmed or false_positive', 400);
+    const note = (form.get('note') ?? '').slice(0, MAX_NOTE_CHARS);
+    const id = c.req.param('id');
+    if (reviewFlag(db, id, { verdict: verdict as Verdict, note }, now()) === null) return notFound(c, `No flag with id ${id}.`);
+    return c.redirect(withDone(safeReturnTo(form.get('returnTo')), verdict!, id), 303);
+  });
+
+  app.post('/flags/:id/suppress', async (c) => {
+    if (!sameOrigin(c)) return c.text('Cross-site form posts are refused.', 403);
+    const form = await readForm(c);
+    if (form === null) return c.text('Expected a form body.', 400);
+    const id = c.req.param('id');
+    const scope = form.get('scope') ?? 'signature';
+    if (!(SUPPRESSION_SCOPES as readonly string[]).includes(scope)) return c.text(`scope must be one of ${SUPPRESSION_SCOPES.join(', ')}`, 400);
+    try {
+      createSuppression(db, id, scope as SuppressionScope, (form.get('reason') ?? '').slice(0, MAX_NOTE_CHARS), now());
+    } catch (error) {
+      if (!(error instanceof SuppressionError)) throw error;
+      return c.html(<MessagePage title="Cannot suppress" section="flags" message={error.message} />, error.status);
+    }
+    return c.redirect(withDone(safeReturnTo(form.get('returnTo')), 'suppressed', id), 303);
+  });
+
+  app.get('/latency', (c) => {
+    const range = pickKey(c.req.query('range'), LATENCY_RANGES, '24h') as LatencyRange;
+    const untilMs = now();
+    const sinceMs = untilMs - LATENCY_RANGES[range];
+    const operations = listOperations(db, sinceMs, untilMs);
+    const requested = c.req.query('op');
+    const operation = requested !== undefined && requested !== '' ? requested.slice(0, 300) : (operations.find((op) => op.spikes > 0) ?? operations[0])?.operation ?? null;
+    const samples = operation === null ? [] : listLatencySamples(db, operation, sinceMs, untilMs);
+    const spikes = operation === null ? new Map<string, string>() : listSpikeSpanKeys(db, operation, sinceMs, untilMs);
+    return c.html(<LatencyPage operations={operations} operation={operation} samples={samples} spikes={spikes} range={range} sinceMs={sinceMs} untilMs={untilMs} />);
+  });
+
+  app.get('/reports', (c) => {
+    const cursor = text(c.req.query('cursor'), 1000);
+    try {
+      const page = listReports(db, { limit: 50, cursor: cursor || undefined });
+      return c.html(<ReportsPage reports={page.reports} nextCursor={page.nextCursor} cursor={cursor} link={reportLink} />);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      return c.html(<MessagePage title="Reports" section="reports" message="This page link has expired (bad cursor)." />, 400);
+    }
+  });
+}
+
+const OVERVIEW_BUCKETS: Record<OverviewRange, number> = {
+  '1h': 2 * 60_000,
+  '6h': 15 * 60_000,
+  '24h': 3_600_000,
+  '7d': 6 * 3_600_000,
+  '30d': 86_400_000,
+};
+
+/** The history of a spiking span's operation: the week before it, the flagged call in focus. */
+function spikeContext(db: Db, traceId: string, spanId: string, operation: string, spanStartMs: number): SpikeContext {
+  const sinceMs = spanStartMs - 7 * 86_400_000;
+  const untilMs = spanStartMs + 60_000;
+  const samples = listLatencySamples(db, operation, sinceMs, untilMs, 400);
+  const firstMs = samples[0]?.startMs ?? sinceMs;
+  const windowStart = Math.min(firstMs, spanStartMs - 60_000);
+  const baseline = samples.filter((sample) => !(sample.traceId === traceId && sample.spanId === spanId));
+  return {
+    operation,
+    sinceMs: windowStart,
+    untilMs,
+    band: baselineBand(baseline, windowStart, untilMs, 12),
+    points: samples.map((sample) => {
+      const focus = sample.traceId === traceId && sample.spanId === spanId;
+      return {
+        xMs: sample.startMs,
+        durationMs: sample.durationMs,
+        mark: focus ? ('focus' as const) : sample.status === 'error' ? ('error' as const) : undefined,
+        href: focus ? undefined : runHref(sample.traceId, sample.spanId),
+        title: `${focus ? 'this call: ' : ''}${formatDuration(sample.durationMs)} at ${formatTime(sample.startMs)}`,
+      };
+    }),
+  };
+}
+
+function notFound(c: Context, message: string) {
+  return c.html(<MessagePage title="Not found" section="runs" message={message} />, 404);
+}
+
+/** A query value as bounded text; '' when absent. */
+function text(value: string | undefined, maxChars: number): string {
+  return (value ?? '').trim().slice(0, maxChars);
+}
+
+function pickKey(value: string | undefined, table: Record<string, unknown>, fallback: string): string {
+  return value !== undefined && Object.hasOwn(table, value) ? value : fallback;
+}
+
+function blankToUndefined<T extends object>(record: T): { [K in keyof T]?: string } {
+  const out: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(record)) out[key] = value === '' ? undefined : value;
+  return out as { [K in keyof T]?: string };
+}
+
+/** Form posts must come from our own pages (Origin / Sec-Fetch-Site), never from another site. */
+function sameOrigin(c: Context): boolean {
+  const site = c.req.header('sec-fetch-site');
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  const origin = c.req.header('origin');
+  if (origin === undefined || origin === 'null') return origin === undefined;
+  try {
+    return new URL(origin).host === c.req.header('host');
+  } catch {
+    return false;
+  }
+}
+
+async function readForm(c: Context): Promise<Map<string, string> | null> {
+  try {
+    const body = await c.req.parseBody();
+    const form = new Map<string, string>();
+    for (const [key, value] of Object.entries(body)) if (typeof value === 'string') form.set(key, value);
+    return form;
+  } catch {
+    return null;
+  }
+}
+
+/** Only local paths are followed after a form post (no open redirect). */
+function safeReturnTo(value: string | undefined): string {
+  if (value === undefined || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return '/flags';
+  return value;
+}
+
+function withDone(path: string, done: string, flagId: string): string {
+  const [pathAndQuery = '/flags', hash] = path.split('#');
+  const url = new URL(pathAndQuery, 'http://local');
+  url.searchParams.set('done', done);
+  return `${url.pathname}${url.search}#${hash ?? `flag-${encodeURIComponent(flagId)}`}`;
+}
+
