@@ -7,6 +7,8 @@ import { createMetrics, type Metrics } from '../ops/metrics.js';
 import { createLogger, type Logger } from '../ops/logger.js';
 import { registerOpsRoutes } from '../ui/api/ops-routes.js';
 import { registerRunRoutes } from '../ui/api/runs-routes.js';
+import { registerUiRoutes } from '../ui/ui-routes.js';
+import { securityHeaders } from '../ui/security-headers.js';
 import { registerOtlpRoutes } from '../collector/otlp-route.js';
 import { registerAuth } from '../security/auth-middleware.js';
 import { startRetention } from '../store/retention.js';
@@ -55,6 +57,7 @@ export async function startService(config: Config, options: StartServiceOptions 
   // [security: middleware]
   try { registerAuth(app, config, { metrics, logger }); } catch (error) { db.close(); throw error; }
   // [ui: middleware]
+  app.use('*', securityHeaders());
   registerOpsRoutes(app, db, metrics, () => accepting);
   // [collector: routes]
   const ingest = registerOtlpRoutes(app, { db, config, metrics, logger, redact: createRedactor(config.redaction, { onRedacted: (pattern) => metrics.valuesRedacted.inc({ pattern }) }) });
@@ -69,6 +72,7 @@ export async function startService(config: Config, options: StartServiceOptions 
   // [security: background]
   background.push(startRetention(db, { ...config.retention, metrics, logger }));
   // [ui: routes]
+  registerUiRoutes(app, db);
   app.notFound((c) => (c.req.path.startsWith('/api/') ? c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404) : c.text('Not found', 404)));
   app.onError((error, c) => {
     logger.error({ err: error, path: c.req.path }, 'request failed');
