@@ -1,4 +1,5 @@
 import type { AttributeValue, Attributes } from '../otlp.js';
+import type { CandidateKey } from './dialect-mask.js';
 
 /**
  * Total readers of untrusted attribute values. None of them throws: a value of the wrong type
@@ -67,10 +68,20 @@ function firstNonSpace(text: string): string {
   return '';
 }
 
-/** The value of the first key in `keys` that reads as non-null with `read`; null when none. */
-export function firstOf<T>(attributes: Attributes, keys: readonly string[], read: (value: AttributeValue | undefined) => T | null): T | null {
-  for (const key of keys) {
-    const value = attributes[key];
+/**
+ * The value of the first key in `keys` that reads as non-null with `read`; null when none.
+ * Keys whose family is not in `mask` (see dialect-mask.ts) are not probed.
+ */
+export function firstOf<T>(
+  attributes: Attributes,
+  mask: number,
+  keys: readonly CandidateKey[],
+  read: (value: AttributeValue | undefined) => T | null,
+): T | null {
+  for (let i = 0; i < keys.length; i++) {
+    const candidate = keys[i]!;
+    if ((candidate.family & mask) === 0) continue;
+    const value = attributes[candidate.key];
     if (value === undefined || value === null) continue;
     const out = read(value);
     if (out !== null) return out;

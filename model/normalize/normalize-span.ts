@@ -4,6 +4,7 @@ import { durationMsBetween } from '../time.js';
 import { firstOf, readCount, readString, toJsonText, parseJsonValue } from './attribute-values.js';
 import { normalizeFinishReason } from './finish-reason.js';
 import { maskSpanName } from './mask-span-name.js';
+import { GEN_AI, OPENINFERENCE, TRACELOOP, VERCEL_AI, candidateKeys, dialectMask } from './dialect-mask.js';
 import type { OutputReading } from './output-reading.js';
 import {
   OTEL_GENAI_KEYS,
@@ -27,52 +28,52 @@ import { OPENLLMETRY_KEYS, openLlmetryKind, readOpenLlmetryAgentName } from './d
  * and the first key present with a readable value wins, in the order of these lists:
  * OTel GenAI, then OpenInference, then Vercel AI SDK, then OpenLLMetry.
  */
-const AGENT_KEYS = [...OTEL_GENAI_KEYS.agentName, ...OPENINFERENCE_KEYS.agentName, ...VERCEL_AI_KEYS.agentName];
+const AGENT_KEYS = candidateKeys([...OTEL_GENAI_KEYS.agentName, ...OPENINFERENCE_KEYS.agentName, ...VERCEL_AI_KEYS.agentName]);
 /** After AGENT_KEYS and the traceloop entity of agent/workflow spans: the workflow's name. */
-const WORKFLOW_KEYS = [...OTEL_GENAI_KEYS.workflowName, ...OPENLLMETRY_KEYS.workflowName];
-const SESSION_KEYS = [
+const WORKFLOW_KEYS = candidateKeys([...OTEL_GENAI_KEYS.workflowName, ...OPENLLMETRY_KEYS.workflowName]);
+const SESSION_KEYS = candidateKeys([
   ...OTEL_GENAI_KEYS.sessionId,
   ...OPENINFERENCE_KEYS.sessionId,
   'langfuse.session.id',
   ...OPENLLMETRY_KEYS.sessionId,
   ...VERCEL_AI_KEYS.sessionId,
-];
+]);
 /** The actual model (response) from any dialect before the requested one from any dialect. */
-const MODEL_KEYS = [
+const MODEL_KEYS = candidateKeys([
   ...OTEL_GENAI_KEYS.responseModel,
   ...OPENINFERENCE_KEYS.responseModel,
   ...VERCEL_AI_KEYS.responseModel,
   ...OTEL_GENAI_KEYS.requestModel,
   ...OPENINFERENCE_KEYS.requestModel,
   ...VERCEL_AI_KEYS.requestModel,
-];
-const PROVIDER_KEYS = [...OTEL_GENAI_KEYS.provider, ...OPENINFERENCE_KEYS.provider, ...VERCEL_AI_KEYS.provider];
-const INPUT_TOKEN_KEYS = [...OTEL_GENAI_KEYS.inputTokens, ...OPENINFERENCE_KEYS.inputTokens, ...VERCEL_AI_KEYS.inputTokens];
-const OUTPUT_TOKEN_KEYS = [...OTEL_GENAI_KEYS.outputTokens, ...OPENINFERENCE_KEYS.outputTokens, ...VERCEL_AI_KEYS.outputTokens];
-const FINISH_REASON_KEYS = [...OTEL_GENAI_KEYS.finishReasons, ...OPENINFERENCE_KEYS.finishReason, ...VERCEL_AI_KEYS.finishReason];
-const TOOL_NAME_KEYS = [...OTEL_GENAI_KEYS.toolName, ...OPENINFERENCE_KEYS.toolName, ...VERCEL_AI_KEYS.toolName, ...OPENLLMETRY_KEYS.toolName];
-const TOOL_ARGUMENT_KEYS = [
+]);
+const PROVIDER_KEYS = candidateKeys([...OTEL_GENAI_KEYS.provider, ...OPENINFERENCE_KEYS.provider, ...VERCEL_AI_KEYS.provider]);
+const INPUT_TOKEN_KEYS = candidateKeys([...OTEL_GENAI_KEYS.inputTokens, ...OPENINFERENCE_KEYS.inputTokens, ...VERCEL_AI_KEYS.inputTokens]);
+const OUTPUT_TOKEN_KEYS = candidateKeys([...OTEL_GENAI_KEYS.outputTokens, ...OPENINFERENCE_KEYS.outputTokens, ...VERCEL_AI_KEYS.outputTokens]);
+const FINISH_REASON_KEYS = candidateKeys([...OTEL_GENAI_KEYS.finishReasons, ...OPENINFERENCE_KEYS.finishReason, ...VERCEL_AI_KEYS.finishReason]);
+const TOOL_NAME_KEYS = candidateKeys([...OTEL_GENAI_KEYS.toolName, ...OPENINFERENCE_KEYS.toolName, ...VERCEL_AI_KEYS.toolName, ...OPENLLMETRY_KEYS.toolName]);
+const TOOL_ARGUMENT_KEYS = candidateKeys([
   ...OTEL_GENAI_KEYS.toolArguments,
   ...VERCEL_AI_KEYS.toolArguments,
   ...OPENINFERENCE_KEYS.toolArguments,
   ...OPENLLMETRY_KEYS.toolArguments,
-];
-const TOOL_RESULT_KEYS = [
+]);
+const TOOL_RESULT_KEYS = candidateKeys([
   ...OTEL_GENAI_KEYS.toolResult,
   ...VERCEL_AI_KEYS.toolResult,
   ...OPENINFERENCE_KEYS.toolResult,
   ...OPENLLMETRY_KEYS.toolResult,
-];
+]);
 /** Content sources of an LLM span's response, in reading order; each is read at most once. */
-const OUTPUT_SOURCES: ReadonlyArray<(attributes: Attributes) => OutputReading | null> = [
-  readOtelOutputMessages,
-  readOtelCompletionAttributes,
-  readOpenInferenceOutputMessages,
-  readVercelAiResponse,
-  readOpenInferenceOutputValue,
+const OUTPUT_SOURCES: ReadonlyArray<readonly [number, (attributes: Attributes) => OutputReading | null]> = [
+  [GEN_AI, readOtelOutputMessages],
+  [GEN_AI, readOtelCompletionAttributes],
+  [OPENINFERENCE, readOpenInferenceOutputMessages],
+  [VERCEL_AI, readVercelAiResponse],
+  [OPENINFERENCE, readOpenInferenceOutputValue],
 ];
 /** Without any dialect marker, these keys make a span an LLM call. */
-const LLM_FALLBACK_KEYS = ['gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.provider.name', 'gen_ai.system'];
+const LLM_FALLBACK_KEYS = candidateKeys(['gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.provider.name', 'gen_ai.system']);
 const MAX_OPERATION_CHARS = 200;
 
 /**
@@ -134,16 +135,19 @@ export function normalizeRequest(request: OtlpTraceRequest): NormalizedSpan[] {
 
 /** Fills kind, agent, sessionId, llm, tool and operation of `out` in place. */
 function readDialects(out: NormalizedSpan, attributes: Attributes, name: string, isRoot: boolean): void {
-  const kind = detectKind(attributes, name, isRoot);
+  const mask = dialectMask(attributes);
+  const kind = detectKind(attributes, mask, name, isRoot);
   out.kind = kind;
   out.agent =
-    firstOf(attributes, AGENT_KEYS, readString) ?? readOpenLlmetryAgentName(attributes) ?? firstOf(attributes, WORKFLOW_KEYS, readString);
-  out.sessionId = firstOf(attributes, SESSION_KEYS, readString);
+    firstOf(attributes, mask, AGENT_KEYS, readString) ??
+    readOpenLlmetryAgentName(attributes) ??
+    firstOf(attributes, mask, WORKFLOW_KEYS, readString);
+  out.sessionId = firstOf(attributes, mask, SESSION_KEYS, readString);
   if (kind === 'llm') {
-    out.llm = readLlmCall(attributes, name);
+    out.llm = readLlmCall(attributes, mask, name);
     out.operation = out.llm.model !== null ? `llm:${cap(out.llm.model)}` : `span:${safeMask(name)}`;
   } else if (kind === 'tool') {
-    out.tool = readToolCall(attributes, name);
+    out.tool = readToolCall(attributes, mask, name);
     out.operation = `tool:${cap(out.tool.name)}`;
   } else if (kind === 'agent' && out.agent !== null) {
     out.operation = `agent:${cap(out.agent)}`;
@@ -159,45 +163,49 @@ function readDialects(out: NormalizedSpan, attributes: Attributes, name: string,
  * span-name prefixes `invoke_agent`, `execute_tool `, `tools/call `, `chat ` …, then a GenAI
  * model/provider key → llm; else 'other'.
  */
-function detectKind(attributes: Attributes, name: string, isRoot: boolean): SpanKind {
+function detectKind(attributes: Attributes, mask: number, name: string, isRoot: boolean): SpanKind {
   const marked =
-    otelGenAiKind(attributes, isRoot) ?? openInferenceKind(attributes) ?? openLlmetryKind(attributes, isRoot) ?? vercelAiKind(attributes, name);
+    ((mask & GEN_AI) !== 0 ? otelGenAiKind(attributes, isRoot) : undefined) ??
+    ((mask & OPENINFERENCE) !== 0 ? openInferenceKind(attributes) : undefined) ??
+    ((mask & (TRACELOOP | OPENINFERENCE)) !== 0 ? openLlmetryKind(attributes, isRoot) : undefined) ??
+    vercelAiKind(attributes, name);
   if (marked !== undefined) return marked;
-  if (attributes[OTEL_GENAI_KEYS.toolName[0]] !== undefined || attributes[OTEL_GENAI_KEYS.toolCallId] !== undefined) return 'tool';
+  if ((mask & GEN_AI) !== 0 && (attributes[OTEL_GENAI_KEYS.toolName[0]] !== undefined || attributes[OTEL_GENAI_KEYS.toolCallId] !== undefined)) return 'tool';
   for (const [prefix, kind] of OTEL_GENAI_NAME_PREFIXES) if (name.startsWith(prefix)) return kind;
-  for (const key of LLM_FALLBACK_KEYS) if (attributes[key] !== undefined) return 'llm';
+  if (firstOf(attributes, mask, LLM_FALLBACK_KEYS, readString) !== null) return 'llm';
   return 'other';
 }
 
-function readLlmCall(attributes: Attributes, name: string): LlmCall {
+function readLlmCall(attributes: Attributes, mask: number, name: string): LlmCall {
   let text: string | null = null;
   let toolCallNames: string[] | null = null;
   let sourceFinishReason: string | null = null;
-  for (const source of OUTPUT_SOURCES) {
+  for (const [family, source] of OUTPUT_SOURCES) {
     if (text !== null && toolCallNames !== null && sourceFinishReason !== null) break;
+    if ((family & mask) === 0) continue;
     const reading = source(attributes);
     if (reading === null) continue;
     text ??= reading.text;
     toolCallNames ??= reading.toolCallNames;
     sourceFinishReason ??= reading.finishReason;
   }
-  const rawFinishReason = firstOf(attributes, FINISH_REASON_KEYS, readFirstReason) ?? sourceFinishReason;
+  const rawFinishReason = firstOf(attributes, mask, FINISH_REASON_KEYS, readFirstReason) ?? sourceFinishReason;
   return {
-    model: firstOf(attributes, MODEL_KEYS, readString) ?? modelFromSpanName(name),
-    provider: firstOf(attributes, PROVIDER_KEYS, readString),
-    inputTokens: firstOf(attributes, INPUT_TOKEN_KEYS, readCount),
-    outputTokens: firstOf(attributes, OUTPUT_TOKEN_KEYS, readCount),
+    model: firstOf(attributes, mask, MODEL_KEYS, readString) ?? modelFromSpanName(name),
+    provider: firstOf(attributes, mask, PROVIDER_KEYS, readString),
+    inputTokens: firstOf(attributes, mask, INPUT_TOKEN_KEYS, readCount),
+    outputTokens: firstOf(attributes, mask, OUTPUT_TOKEN_KEYS, readCount),
     finishReason: rawFinishReason === null ? null : normalizeFinishReason(rawFinishReason),
     outputText: text,
     toolCallNames: toolCallNames ?? [],
   };
 }
 
-function readToolCall(attributes: Attributes, name: string): ToolCall {
+function readToolCall(attributes: Attributes, mask: number, name: string): ToolCall {
   return {
-    name: firstOf(attributes, TOOL_NAME_KEYS, readString) ?? toolNameFromSpanName(name),
-    arguments: firstOf(attributes, TOOL_ARGUMENT_KEYS, toJsonText),
-    result: firstOf(attributes, TOOL_RESULT_KEYS, toJsonText),
+    name: firstOf(attributes, mask, TOOL_NAME_KEYS, readString) ?? toolNameFromSpanName(name),
+    arguments: firstOf(attributes, mask, TOOL_ARGUMENT_KEYS, toJsonText),
+    result: firstOf(attributes, mask, TOOL_RESULT_KEYS, toJsonText),
   };
 }
 
