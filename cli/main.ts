@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/load-config.js';
 import { UsageError } from './usage-error.js';
 import { serveCommand, serveHelp } from './commands/serve.js';
+import { reportCommand, reportHelp } from './commands/report.js';
 import { analyzeCommand, analyzeHelp } from './commands/analyze.js';
 import { backupCommand, backupHelp } from './commands/backup.js';
 import { DatabaseDamagedError } from '../store/database.js';
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   // [analyzer: command]
   analyze: { run: analyzeCommand, help: analyzeHelp },
   // [reports: command]
+  report: { run: (argv) => reportCommand(argv), help: reportHelp },
   // [demo: command]
   demo: { run: demoCommand, help: demoHelp },
   // [security: command]

@@ -16,6 +16,8 @@ import { createRedactor } from '../security/redactor.js';
 import { createAnalyzer } from '../analyzer/analysis-loop.js';
 import { registerFlagRoutes } from '../ui/api/flags-routes.js';
 import type { Flag } from '../model/api.js';
+import { startReports } from '../reports/start-reports.js';
+import { registerReportRoutes } from '../ui/api/report-routes.js';
 
 /** A running tracehound: collector, analyser, web view and scheduler on one port. */
 export interface RunningService {
@@ -69,6 +71,10 @@ export async function startService(config: Config, options: StartServiceOptions 
   if (config.analyzer.enabled) analyzer.start();
   background.push({ stop: () => analyzer.stop() });
   // [reports: routes and background]
+  const reports = startReports({ db, config, metrics, logger, publicUrl: () => config.server.publicUrl || url });
+  registerReportRoutes(app, db, { makeReport: reports.makeReport, defaultPeriodMs: config.reports.period });
+  analyzerFlagListeners.push((flags) => reports.handleFlags(flags));
+  background.push(reports);
   // [security: background]
   background.push(startRetention(db, { ...config.retention, metrics, logger }));
   // [ui: routes]

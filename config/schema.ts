@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Cron } from 'croner';
 import { parseDurationMs } from '../model/time.js';
 
 /**
@@ -114,12 +115,84 @@ export const analyzerSchema = z
   })
   .strict();
 
+function isCronExpression(text: string): boolean {
+  try {
+    new Cron(text, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isTimeZone(text: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: text });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const reportsSchema = z
   .object({
     enabled: z.boolean().default(true).describe('Make the nightly report inside `tracehound serve`. Default true.'),
-    schedule: z.string().default('0 2 * * *').describe('Cron expression for the nightly report. Default "0 2 * * *" (02:00).'),
-    timezone: z.string().default('UTC').describe('IANA time zone the schedule is read in. Default UTC.'),
+    schedule: z
+      .string()
+      .default('0 2 * * *')
+      .refine(isCronExpression, { message: 'expected a cron expression such as "0 2 * * *" (minute hour day month weekday)' })
+      .describe('Cron expression for the nightly report. Default "0 2 * * *" (02:00).'),
+    timezone: z
+      .string()
+      .default('UTC')
+      .refine(isTimeZone, { message: 'expected an IANA time zone such as UTC or Europe/Berlin' })
+      .describe('IANA time zone the schedule is read in. Default UTC.'),
     dir: z.string().default('./data/reports').describe('Folder every report is also written to. Default ./data/reports.'),
+    period: duration()
+      .prefault('24h')
+      .describe('Length of the period a scheduled report (and a POST /api/reports without since) covers, ending when it runs. Default 24h.'),
+    webhookUrl: z
+      .union([z.literal(''), z.url({ protocol: /^https?$/ })])
+      .default('')
+      .describe('URL every report is POSTed to (JSON); empty sends none. Default "".'),
+    webhookFormat: z
+      .enum(['json', 'slack'])
+      .default('json')
+      .describe('json: the full report and its summary; slack: a Slack-compatible {"text"} body. Default json.'),
+    webhookMaxAttempts: positiveInt().default(5).describe('Attempts per webhook delivery (reports and alerts), the first included. Default 5.'),
+    webhookBackoff: duration()
+      .prefault('2s')
+      .describe('Wait before the first webhook retry; doubled for each further one (at most 60s; Retry-After is honoured). Default 2s.'),
+    webhookTimeout: duration().prefault('10s').describe('Timeout of one webhook attempt. Default 10s.'),
+    webhookMaxQueued: positiveInt()
+      .default(100)
+      .describe('Webhook deliveries (reports and alerts) waiting at most; past this, new ones are dropped and counted. Default 100.'),
+    latencyRegressionRatio: z.coerce
+      .number()
+      .min(1)
+      .default(1.5)
+      .describe('An operation regressed when its p95 is at least this many times its 7-day baseline p95. Default 1.5.'),
+    latencyMinDelta: duration()
+      .prefault('50ms')
+      .describe('… and at least this much slower in absolute terms (so 2 ms → 4 ms is no regression). Default 50ms.'),
+  })
+  .strict();
+
+export const alertsSchema = z
+  .object({
+    enabled: z.boolean().default(true).describe('Send an immediate webhook for severe flags (needs a webhook URL). Default true.'),
+    minSeverity: z.enum(['info', 'warning', 'critical']).default('critical').describe('Lowest flag severity alerted. Default critical.'),
+    webhookUrl: z
+      .union([z.literal(''), z.url({ protocol: /^https?$/ })])
+      .default('')
+      .describe('URL alerts are POSTed to; empty uses reports.webhookUrl. Default "".'),
+    webhookFormat: z
+      .enum(['json', 'slack'])
+      .default('json')
+      .describe('json: the alert object; slack: a Slack-compatible {"text"} body. Default json.'),
+    dedupWindow: duration()
+      .prefault('1h')
+      .describe('A failure signature alerts once per window; repeats within it are counted and sent as one follow-up. Default 1h.'),
+    maxPerHour: positiveInt().default(20).describe('Most alerts sent in any rolling hour, all signatures together; the rest wait, counted. Default 20.'),
   })
   .strict();
 
@@ -246,6 +319,7 @@ export const configSchema = z
     storage: storageSchema.prefault({}),
     analyzer: analyzerSchema.prefault({}),
     reports: reportsSchema.prefault({}),
+    alerts: alertsSchema.prefault({}),
     auth: authSchema.prefault({}),
     redaction: redactionSchema.prefault({}),
     retention: retentionSchema.prefault({}),

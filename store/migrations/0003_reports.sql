@@ -18,3 +18,6 @@ CREATE TABLE reports (
   delivered_at_ms    INTEGER               -- when delivery ended (delivered or gave up)
 ) WITHOUT ROWID;
 CREATE INDEX reports_created ON reports(created_at_ms);
+
+-- Recurring failure signatures: first seen / last seen over all history, and counts per period.
+CREATE INDEX flags_signature_start ON flags(signature, run_start_ns);

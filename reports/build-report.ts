@@ -1,0 +1,445 @@
+import type { Db } from '../store/database.js';
+import type { DetectorId, Severity } from '../model/api.js';
+import { DETECTOR_IDS, SEVERITIES } from '../model/api.js';
+import type { ReportSummary } from '../store/report-store.js';
+import {
+  queryBurn,
+  queryFlagCounts,
+  queryLatency,
+  queryPeriodTotals,
+  querySeries,
+  querySignatures,
+  queryWorstAgents,
+  queryWorstTools,
+  type BurnRow,
+  type LatencyRow,
+  type Period,
+  type PeriodTotals,
+} from '../store/report-queries.js';
+
+/**
+ * Builds the anomaly report: the period [since, until) against the previous period of the same
+ * length and against a 7-day baseline (the 7 days before `since`, scaled to the period's length).
+ * The `Report` object is the JSON rendering; Markdown and HTML are made from it.
+ */
+
+export const REPORT_VERSION = 1;
+export const BASELINE_DAYS = 7;
+const DAY_MS = 86_400_000;
+
+export interface ReportOptions {
+  /** Start of the period, epoch ms (inclusive). */
+  sinceMs: number;
+  /** End of the period, epoch ms (exclusive). */
+  untilMs: number;
+  /** Wall clock when the report is made (epoch ms); injected for tests. */
+  nowMs: number;
+  /** Base URL of the web view, without a trailing slash; links are built on it. */
+  publicUrl: string;
+  id: string;
+  /** A p95 this many times the baseline's (and `latencyMinDeltaMs` slower) is a regression. Default 1.5. */
+  latencyRegressionRatio?: number;
+  /** Smallest absolute p95 increase, in ms, that counts as a regression. Default 50. */
+  latencyMinDeltaMs?: number;
+  /** Fewest spans in the period AND in the baseline for an operation to be judged. Default 5 / 20. */
+  latencyMinSamples?: number;
+  latencyMinBaselineSamples?: number;
+}
+
+export interface Totals extends PeriodTotals {
+  /** failedRuns / runs (0..1); 0 without runs. */
+  failureRate: number;
+  flags: number;
+}
+
+export interface FlagBreakdown {
+  detector: DetectorId;
+  severity: Severity;
+  current: number;
+  previous: number;
+  /** Mean per period of the period's length over the 7-day baseline. */
+  baseline: number;
+  link: string;
+}
+
+export interface SignatureItem {
+  signature: string;
+  detector: DetectorId;
+  agent: string | null;
+  service: string;
+  /** Tool named in the latest flag's evidence, when it names one. */
+  tool: string | null;
+  severity: Severity;
+  count: number;
+  runs: number;
+  previousCount: number;
+  firstSeen: string;
+  lastSeen: string;
+  /** First seen inside this period: nothing with this signature happened before `since`. */
+  isNew: boolean;
+  exampleSummary: string;
+  exampleTraceId: string;
+  link: string;
+  flagsLink: string;
+}
+
+export interface AgentItem {
+  agent: string | null;
+  service: string;
+  runs: number;
+  failedRuns: number;
+  failureRate: number;
+  flags: number;
+  criticalFlags: number;
+  tokens: number;
+  link: string;
+}
+
+export interface ToolItem {
+  tool: string;
+  calls: number;
+  errors: number;
+  errorRate: number;
+  flags: number;
+  link: string;
+}
+
+export interface LatencyItem {
+  operation: string;
+  count: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  baseline: { count: number; p50Ms: number; p95Ms: number; p99Ms: number } | null;
+  /** Current p95 / baseline p95; null without a baseline. */
+  p95Ratio: number | null;
+  regression: boolean;
+  link: string;
+}
+
+export interface BurnItem {
+  traceId: string;
+  agent: string | null;
+  service: string;
+  tokens: number;
+  durationMs: number;
+  /** Where the figures come from: the flag's evidence, or the run's totals. */
+  source: 'evidence' | 'run';
+  link: string;
+}
+
+export interface BurnGroup {
+  runs: number;
+  tokens: number;
+  durationMs: number;
+  /** The costliest, at most 5. */
+  top: BurnItem[];
+}
+
+export interface SeriesPoint {
+  /** Start of the bucket, ISO. */
+  start: string;
+  runs: number;
+  failedRuns: number;
+  flags: number;
+  /** Whether the bucket is inside the report's period (else it is baseline history). */
+  inPeriod: boolean;
+}
+
+export interface Report {
+  version: number;
+  id: string;
+  generatedAt: string;
+  period: { since: string; until: string };
+  previousPeriod: { since: string; until: string };
+  baseline: { since: string; until: string; days: number };
+  links: { web: string; report: string };
+  summary: ReportSummary;
+  totals: { current: Totals; previous: Totals; baseline: Totals };
+  flagsBySeverity: FlagBreakdown[];
+  signatures: SignatureItem[];
+  worstAgents: AgentItem[];
+  worstTools: ToolItem[];
+  latency: LatencyItem[];
+  regressions: LatencyItem[];
+  burn: { loops: BurnGroup; silentFailures: BurnGroup };
+  series: { bucketMs: number; points: SeriesPoint[] };
+}
+
+export function buildReport(db: Db, options: ReportOptions): Report {
+  const { sinceMs, untilMs, publicUrl } = options;
+  if (!(untilMs > sinceMs)) throw new RangeError('until must be after since');
+  const lengthMs = untilMs - sinceMs;
+  const current: Period = { fromMs: sinceMs, toMs: untilMs };
+  const previous: Period = { fromMs: sinceMs - lengthMs, toMs: sinceMs };
+  const baseline: Period = { fromMs: sinceMs - BASELINE_DAYS * DAY_MS, toMs: sinceMs };
+  const baselineScale = lengthMs / (BASELINE_DAYS * DAY_MS);
+  const link = linker(publicUrl);
+
+  const totals = {
+    current: toTotals(db, current, 1),
+    previous: toTotals(db, previous, 1),
+    baseline: toTotals(db, baseline, baselineScale),
+  };
+
+  const flagCounts = {
+    current: queryFlagCounts(db, current),
+    previous: queryFlagCounts(db, previous),
+    baseline: queryFlagCounts(db, baseline),
+  };
+  const countOf = (rows: typeof flagCounts.current, detector: string, severity: string) =>
+    rows.find((row) => row.detector === detector && row.severity === severity)?.count ?? 0;
+  const detectors = [...new Set<DetectorId>([...DETECTOR_IDS, ...flagCounts.current.map((row) => row.detector)])];
+  const flagsBySeverity: FlagBreakdown[] = [];
+  for (const detector of detectors) {
+    for (const severity of [...SEVERITIES].reverse()) {
+      const item = {
+        detector,
+        severity,
+        current: countOf(flagCounts.current, detector, severity),
+        previous: countOf(flagCounts.previous, detector, severity),
+        baseline: round(countOf(flagCounts.baseline, detector, severity) * baselineScale, 2),
+        link: link(`/flags?detector=${encodeURIComponent(detector)}&severity=${severity}`),
+      };
+      if (item.current + item.previous + item.baseline > 0) flagsBySeverity.push(item);
+    }
+  }
+
+  const signatures: SignatureItem[] = querySignatures(db, current).map((row) => ({
+    signature: row.signature,
+    detector: row.detector,
+    agent: row.agent,
+    service: row.service,
+    tool: row.tool ?? toolFromEvidence(row.exampleEvidence),
+    severity: row.severity,
+    count: row.count,
+    runs: row.runs,
+    previousCount: row.previousCount,
+    firstSeen: new Date(row.firstSeenMs).toISOString(),
+    lastSeen: new Date(row.lastSeenMs).toISOString(),
+    isNew: row.firstSeenMs >= sinceMs,
+    exampleSummary: row.exampleSummary,
+    exampleTraceId: row.exampleTraceId,
+    link: link(`/runs/${row.exampleTraceId}`),
+    flagsLink: link(`/flags?detector=${encodeURIComponent(row.detector)}`),
+  }));
+
+  const worstAgents: AgentItem[] = queryWorstAgents(db, current).map((row) => ({
+    ...row,
+    failureRate: rate(row.failedRuns, row.runs),
+    link: link(row.agent === null ? `/runs?service=${encodeURIComponent(row.service)}` : `/runs?agent=${encodeURIComponent(row.agent)}`),
+  }));
+
+  const worstTools: ToolItem[] = queryWorstTools(db, current).map((row) => ({
+    ...row,
+    errorRate: rate(row.errors, row.calls),
+    link: link(`/latency?operation=${encodeURIComponent(`tool:${row.tool}`)}`),
+  }));
+
+  const latency = compareLatency(queryLatency(db, current), queryLatency(db, baseline), options, link);
+  const regressions = latency.filter((item) => item.regression).sort((a, b) => (b.p95Ratio ?? 0) - (a.p95Ratio ?? 0));
+
+  const burnRows = queryBurn(db, current);
+  const burn = {
+    loops: toBurnGroup(burnRows.filter((row) => row.detector === 'tool_loop'), link),
+    silentFailures: toBurnGroup(burnRows.filter((row) => row.detector === 'silent_failure'), link),
+  };
+
+  const bucketMs = lengthMs <= DAY_MS ? lengthMs : DAY_MS;
+  // Buckets end at `until` and reach back over the baseline: 8 days for a 24-hour report.
+  const bucketCount = Math.min(400, Math.ceil((BASELINE_DAYS * DAY_MS + lengthMs) / bucketMs));
+  const seriesFrom = untilMs - bucketCount * bucketMs;
+  const seriesRows = new Map(querySeries(db, { fromMs: seriesFrom, toMs: untilMs }, bucketMs).map((row) => [row.bucket, row]));
+  const points: SeriesPoint[] = [];
+  for (let bucket = 0; bucket < bucketCount; bucket++) {
+    const start = seriesFrom + bucket * bucketMs;
+    const row = seriesRows.get(bucket);
+    points.push({
+      start: new Date(start).toISOString(),
+      runs: row?.runs ?? 0,
+      failedRuns: row?.failedRuns ?? 0,
+      flags: row?.flags ?? 0,
+      inPeriod: start >= sinceMs,
+    });
+  }
+
+  const criticalFlags = flagCounts.current.filter((row) => row.severity === 'critical').reduce((sum, row) => sum + row.count, 0);
+  const summary: ReportSummary = {
+    runs: totals.current.runs,
+    failedRuns: totals.current.failedRuns,
+    failureRate: totals.current.failureRate,
+    flags: totals.current.flags,
+    criticalFlags,
+    signatures: signatures.length,
+    newSignatures: signatures.filter((item) => item.isNew).length,
+    latencyRegressions: regressions.length,
+  };
+
+  return {
+    version: REPORT_VERSION,
+    id: options.id,
+    generatedAt: new Date(options.nowMs).toISOString(),
+    period: { since: iso(sinceMs), until: iso(untilMs) },
+    previousPeriod: { since: iso(previous.fromMs), until: iso(previous.toMs) },
+    baseline: { since: iso(baseline.fromMs), until: iso(baseline.toMs), days: BASELINE_DAYS },
+    links: { web: link('/'), report: link(`/reports/${encodeURIComponent(options.id)}`) },
+    summary,
+    totals,
+    flagsBySeverity,
+    signatures,
+    worstAgents,
+    worstTools,
+    latency,
+    regressions,
+    burn,
+    series: { bucketMs, points },
+  };
+}
+
+/** A report id: the period's end in compact UTC plus 4 random hex digits, e.g. 20261123T020000Z-3f9a. */
+export function makeReportId(untilMs: number, random: () => number = Math.random): string {
+  const stamp = new Date(untilMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return `${stamp}-${Math.floor(random() * 0x10000).toString(16).padStart(4, '0')}`;
+}
+
+function toTotals(db: Db, period: Period, scale: number): Totals {
+  const raw = queryPeriodTotals(db, period);
+  const flags = queryFlagCounts(db, period).reduce((sum, row) => sum + row.count, 0);
+  const failureRate = rate(raw.failedRuns, raw.runs);
+  if (scale === 1) return { ...raw, flags, failureRate };
+  const scaled = (value: number) => round(value * scale, 2);
+  return {
+    runs: scaled(raw.runs),
+    errorRuns: scaled(raw.errorRuns),
+    silentFailureRuns: scaled(raw.silentFailureRuns),
+    failedRuns: scaled(raw.failedRuns),
+    flaggedRuns: scaled(raw.flaggedRuns),
+    inputTokens: scaled(raw.inputTokens),
+    outputTokens: scaled(raw.outputTokens),
+    flags: scaled(flags),
+    failureRate,
+  };
+}
+
+function compareLatency(
+  current: LatencyRow[],
+  baseline: LatencyRow[],
+  options: ReportOptions,
+  link: (path: string) => string,
+): LatencyItem[] {
+  const ratio = options.latencyRegressionRatio ?? 1.5;
+  const minDeltaMs = options.latencyMinDeltaMs ?? 50;
+  const minSamples = options.latencyMinSamples ?? 5;
+  const minBaselineSamples = options.latencyMinBaselineSamples ?? 20;
+  const baselineByOperation = new Map(baseline.map((row) => [row.operation, row]));
+  return current
+    .map((row) => {
+      const base = baselineByOperation.get(row.operation);
+      const p95Ratio = base && base.p95Ms > 0 ? round(row.p95Ms / base.p95Ms, 2) : null;
+      const regression =
+        base !== undefined &&
+        row.count >= minSamples &&
+        base.count >= minBaselineSamples &&
+        row.p95Ms >= base.p95Ms * ratio &&
+        row.p95Ms - base.p95Ms >= minDeltaMs;
+      return {
+        operation: row.operation,
+        count: row.count,
+        p50Ms: round(row.p50Ms, 1),
+        p95Ms: round(row.p95Ms, 1),
+        p99Ms: round(row.p99Ms, 1),
+        baseline: base ? { count: base.count, p50Ms: round(base.p50Ms, 1), p95Ms: round(base.p95Ms, 1), p99Ms: round(base.p99Ms, 1) } : null,
+        p95Ratio,
+        regression,
+        link: link(`/latency?operation=${encodeURIComponent(row.operation)}`),
+      };
+    })
+    .sort((a, b) => Number(b.regression) - Number(a.regression) || b.count - a.count || a.operation.localeCompare(b.operation));
+}
+
+/**
+ * Loop cost from the flag's evidence when it states it (the tool-loop detector writes
+ * `inputTokens`, `outputTokens` and `durationMs` of the loop itself; `tokens`/`totalTokens` and
+ * `loopDurationMs` are read too, at the top level or under `loop`), else the whole run's totals. A run with several loop flags is counted once, with its costliest loop.
+ */
+function toBurnGroup(rows: BurnRow[], link: (path: string) => string): BurnGroup {
+  const byTrace = new Map<string, BurnItem>();
+  for (const row of rows) {
+    const evidence = parseObject(row.evidence);
+    const inputTokens = pickNumber(evidence, ['inputTokens']);
+    const outputTokens = pickNumber(evidence, ['outputTokens']);
+    const tokens =
+      pickNumber(evidence, ['tokens', 'loopTokens', 'totalTokens']) ??
+      (inputTokens === null && outputTokens === null ? null : (inputTokens ?? 0) + (outputTokens ?? 0));
+    const durationMs = pickNumber(evidence, ['durationMs', 'loopDurationMs']);
+    const item: BurnItem = {
+      traceId: row.traceId,
+      agent: row.agent,
+      service: row.service,
+      tokens: tokens ?? row.runTokens,
+      durationMs: round(durationMs ?? row.runDurationMs, 1),
+      source: tokens !== null || durationMs !== null ? 'evidence' : 'run',
+      link: link(`/runs/${row.traceId}`),
+    };
+    const existing = byTrace.get(row.traceId);
+    if (!existing || item.tokens > existing.tokens) byTrace.set(row.traceId, item);
+  }
+  const items = [...byTrace.values()].sort((a, b) => b.tokens - a.tokens || b.durationMs - a.durationMs);
+  return {
+    runs: items.length,
+    tokens: items.reduce((sum, item) => sum + item.tokens, 0),
+    durationMs: round(items.reduce((sum, item) => sum + item.durationMs, 0), 1),
+    top: items.slice(0, 5),
+  };
+}
+
+function toolFromEvidence(evidenceJson: string): string | null {
+  const evidence = parseObject(evidenceJson);
+  for (const key of ['tool', 'toolName', 'tool_name']) {
+    const value = evidence[key];
+    if (typeof value === 'string' && value !== '') return value;
+    if (value && typeof value === 'object' && typeof (value as { name?: unknown }).name === 'string') return (value as { name: string }).name;
+  }
+  return null;
+}
+
+function pickNumber(evidence: Record<string, unknown>, keys: string[]): number | null {
+  for (const source of [evidence, parseNested(evidence.loop)]) {
+    for (const key of keys) {
+      const value = source[key];
+      if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+    }
+  }
+  return null;
+}
+
+function parseNested(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function parseObject(json: string | null): Record<string, unknown> {
+  if (json === null) return {};
+  try {
+    return parseNested(JSON.parse(json));
+  } catch {
+    return {};
+  }
+}
+
+function linker(publicUrl: string): (path: string) => string {
+  const base = publicUrl.replace(/\/+$/, '');
+  return (path) => `${base}${path}`;
+}
+
+function rate(part: number, whole: number): number {
+  return whole > 0 ? round(part / whole, 4) : 0;
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,138 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Db } from '../store/database.js';
+import type { Logger } from '../ops/logger.js';
+import type { Metrics } from '../ops/metrics.js';
+import { insertReport, setReportFilePath, updateReportDelivery, type ReportTrigger } from '../store/report-store.js';
+import { buildReport, makeReportId, type Report } from './build-report.js';
+import { renderHtml } from './render-html.js';
+import { headline, renderMarkdown } from './render-markdown.js';
+import type { WebhookSender } from './webhook.js';
+import { escapeSlack } from './escape.js';
+
+/**
+ * Makes one report end to end: build → render (JSON, HTML, Markdown) → store (table `reports`)
+ * → write `<dir>/<id>.{html,md,json}` → hand to the webhook (async; never awaited here). The
+ * report is stored before any delivery is tried, so a failed delivery never loses it.
+ */
+
+export interface ReportMakerOptions {
+  db: Db;
+  /** Base URL of the web view; a function when it is known only once the server listens. */
+  publicUrl: string | (() => string);
+  /** Folder the renderings are written to; '' writes none. */
+  dir: string;
+  logger: Logger;
+  metrics?: Metrics;
+  /** Webhook for reports; omitted or url '' sends none. */
+  webhook?: { sender: WebhookSender; url: string; format: 'json' | 'slack' };
+  latency?: { regressionRatio: number; minDeltaMs: number };
+  now?: () => number;
+}
+
+export interface MadeReport {
+  id: string;
+  report: Report;
+  html: string;
+  markdown: string;
+  json: string;
+  filePath: string | null;
+}
+
+export type MakeReport = (request: { sinceMs: number; untilMs: number; trigger: ReportTrigger }) => MadeReport;
+
+export function createReportMaker(options: ReportMakerOptions): MakeReport {
+  const now = options.now ?? Date.now;
+  return ({ sinceMs, untilMs, trigger }) => {
+    const createdAtMs = now();
+    const id = makeReportId(untilMs);
+    const report = buildReport(options.db, {
+      id,
+      sinceMs,
+      untilMs,
+      nowMs: createdAtMs,
+      publicUrl: typeof options.publicUrl === 'function' ? options.publicUrl() : options.publicUrl,
+      latencyRegressionRatio: options.latency?.regressionRatio,
+      latencyMinDeltaMs: options.latency?.minDeltaMs,
+    });
+    const json = JSON.stringify(report, null, 2);
+    const html = renderHtml(report);
+    const markdown = renderMarkdown(report);
+    const webhook = options.webhook !== undefined && options.webhook.url !== '' ? options.webhook : undefined;
+    insertReport(options.db, {
+      id,
+      createdAtMs,
+      sinceMs,
+      untilMs,
+      trigger,
+      summary: report.summary,
+      bodyJson: json,
+      bodyHtml: html,
+      bodyMd: markdown,
+      deliveryStatus: webhook ? 'pending' : 'none',
+    });
+    options.metrics?.reportsMade.inc({ trigger });
+
+    let filePath: string | null = null;
+    if (options.dir !== '') {
+      try {
+        mkdirSync(options.dir, { recursive: true });
+        const base = join(options.dir, id);
+        writeFileSync(`${base}.html`, html);
+        writeFileSync(`${base}.md`, markdown);
+        writeFileSync(`${base}.json`, json);
+        filePath = resolve(`${base}.html`);
+        setReportFilePath(options.db, id, filePath);
+      } catch (error) {
+        // The report is stored; a full disk or a bad folder must not lose it.
+        options.logger.error({ err: error, dir: options.dir, id }, 'could not write the report files');
+      }
+    }
+    options.logger.info({ id, trigger, since: report.period.since, until: report.period.until, ...report.summary }, 'report made');
+
+    if (webhook) {
+      webhook.sender.enqueue({
+        kind: 'report',
+        url: webhook.url,
+        body: webhook.format === 'slack' ? { text: slackText(report) } : reportPayload(report, markdown),
+        onProgress: (state) => {
+          try {
+            updateReportDelivery(options.db, id, {
+              status: state.status,
+              attempts: state.attempts,
+              error: state.error,
+              atMs: state.status === 'pending' ? null : now(),
+            });
+          } catch (error) {
+            options.logger.warn({ err: error, id }, 'could not record the report delivery');
+          }
+        },
+      });
+    }
+    return { id, report, html, markdown, json, filePath };
+  };
+}
+
+/** The JSON webhook body for a report. */
+export function reportPayload(report: Report, markdown: string): unknown {
+  return {
+    kind: 'report',
+    id: report.id,
+    url: report.links.report,
+    period: report.period,
+    summary: report.summary,
+    text: headline(report).replace(/\*\*/g, ''),
+    markdown,
+    report,
+  };
+}
+
+/** The Slack-compatible `{text}` for a report: the headline, the new signatures, the link. */
+export function slackText(report: Report): string {
+  const lines = [`*tracehound report* ${report.period.since.slice(0, 16)} → ${report.period.until.slice(0, 16)} UTC`, headline(report).replace(/\*\*/g, '*')];
+  for (const item of report.signatures.filter((signature) => signature.isNew).slice(0, 5)) {
+    lines.push(`• NEW ${item.severity} ${item.detector}${item.agent ? ` on ${escapeSlack(item.agent, 60)}` : ''}: ${escapeSlack(item.exampleSummary, 160)} (<${item.link}|run>)`);
+  }
+  lines.push(`<${report.links.report}|Open the report>`);
+  return lines.join('\n');
+}

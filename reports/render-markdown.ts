@@ -1,0 +1,162 @@
+import type { Report, Totals } from './build-report.js';
+import { escapeMarkdown } from './escape.js';
+import {
+  detectorLabel,
+  formatCount,
+  formatDelta,
+  formatDurationMs,
+  formatPercent,
+  formatRateDelta,
+  formatTime,
+  formatTokens,
+} from './format.js';
+
+/**
+ * The report as GitHub-flavoured Markdown for a chat message or a pull request: short headline,
+ * then tables. Every span-derived string is escaped (escapeMarkdown); links are built only from
+ * the configured public URL, hex trace ids and percent-encoded names.
+ */
+
+/** Most rows shown per table; the JSON rendering has them all. */
+const MAX_ROWS = 15;
+
+export function renderMarkdown(report: Report): string {
+  const lines: string[] = [];
+  const { current, previous, baseline } = report.totals;
+  lines.push(`# tracehound report: ${formatTime(report.period.since)} → ${formatTime(report.period.until)}`, '');
+  lines.push(headline(report), '');
+  lines.push(`[Open this report](${mdUrl(report.links.report)}) · [web view](${mdUrl(report.links.web)})`, '');
+
+  lines.push('## Overview', '');
+  lines.push('| | This period | Previous period | 7-day baseline (per period) |', '| --- | ---: | ---: | ---: |');
+  const row = (label: string, pick: (totals: Totals) => string) =>
+    lines.push(`| ${label} | ${pick(current)} | ${pick(previous)} | ${pick(baseline)} |`);
+  row('Runs', (t) => formatCount(t.runs));
+  row('Failed runs', (t) => formatCount(t.failedRuns));
+  row('Failure rate', (t) => formatPercent(t.failureRate));
+  row('… failed loudly (root error)', (t) => formatCount(t.errorRuns));
+  row('… failed silently', (t) => formatCount(t.silentFailureRuns));
+  row('Flags', (t) => formatCount(t.flags));
+  row('Tokens (in + out)', (t) => formatTokens(t.inputTokens + t.outputTokens));
+  lines.push('');
+
+  lines.push('## Flags by detector and severity', '');
+  if (report.flagsBySeverity.length === 0) lines.push('No flags in this period, the previous one or the baseline.', '');
+  else {
+    lines.push('| Detector | Severity | This period | vs previous | Baseline |', '| --- | --- | ---: | ---: | ---: |');
+    for (const item of report.flagsBySeverity) {
+      lines.push(
+        `| [${detectorLabel(item.detector)}](${mdUrl(item.link)}) | ${item.severity} | ${item.current} | ${formatDelta(item.current, item.previous)} | ${formatCount(item.baseline)} |`,
+      );
+    }
+    lines.push('');
+  }
+
+  lines.push('## Recurring failures', '');
+  if (report.signatures.length === 0) lines.push('No failure signatures in this period.', '');
+  else {
+    lines.push(
+      'The same detector on the same agent, tool and pattern. **NEW** marks a signature never seen before this period.',
+      '',
+      '| | Failure | Agent | Tool | Count | Runs | First seen | Last seen | Example |',
+      '| --- | --- | --- | --- | ---: | ---: | --- | --- | --- |',
+    );
+    for (const item of report.signatures.slice(0, MAX_ROWS)) {
+      lines.push(
+        `| ${item.isNew ? '**NEW**' : ''} | ${item.severity === 'critical' ? '🔴' : item.severity === 'warning' ? '🟠' : '⚪'} ${detectorLabel(item.detector)}: ${escapeMarkdown(item.exampleSummary, 140)} | ${name(item.agent)} | ${name(item.tool)} | ${item.count} | ${item.runs} | ${formatTime(item.firstSeen)} | ${formatTime(item.lastSeen)} | [run](${mdUrl(item.link)}) |`,
+      );
+    }
+    more(lines, report.signatures.length);
+  }
+
+  lines.push('## Worst agents', '');
+  if (report.worstAgents.length === 0) lines.push('No agent had a failed or flagged run.', '');
+  else {
+    lines.push('| Agent | Service | Runs | Failed | Failure rate | Flags (critical) | Tokens |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const item of report.worstAgents) {
+      lines.push(
+        `| [${name(item.agent)}](${mdUrl(item.link)}) | ${escapeMarkdown(item.service, 80)} | ${item.runs} | ${item.failedRuns} | ${formatPercent(item.failureRate)} | ${item.flags} (${item.criticalFlags}) | ${formatTokens(item.tokens)} |`,
+      );
+    }
+    lines.push('');
+  }
+
+  lines.push('## Worst tools', '');
+  if (report.worstTools.length === 0) lines.push('No tool had an error or a flag.', '');
+  else {
+    lines.push('| Tool | Calls | Errors | Error rate | Flags |', '| --- | ---: | ---: | ---: | ---: |');
+    for (const item of report.worstTools) {
+      lines.push(`| [${name(item.tool)}](${mdUrl(item.link)}) | ${item.calls} | ${item.errors} | ${formatPercent(item.errorRate)} | ${item.flags} |`);
+    }
+    lines.push('');
+  }
+
+  lines.push('## Latency by operation', '');
+  if (report.latency.length === 0) lines.push('No spans in this period.', '');
+  else {
+    lines.push(
+      report.regressions.length === 0
+        ? 'No latency regressions against the 7-day baseline.'
+        : `**${report.regressions.length} regression${report.regressions.length === 1 ? '' : 's'}** (p95 against the 7-day baseline):`,
+      '',
+      '| Operation | Spans | p50 | p95 | p99 | Baseline p95 | Change |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const item of report.latency.slice(0, MAX_ROWS)) {
+      const change = item.p95Ratio === null ? 'no baseline' : `${item.p95Ratio.toFixed(2)}×`;
+      lines.push(
+        `| ${item.regression ? '⚠️ ' : ''}[${escapeMarkdown(item.operation, 80)}](${mdUrl(item.link)}) | ${item.count} | ${formatDurationMs(item.p50Ms)} | ${formatDurationMs(item.p95Ms)} | ${formatDurationMs(item.p99Ms)} | ${item.baseline ? formatDurationMs(item.baseline.p95Ms) : '–'} | ${item.regression ? `**${change}**` : change} |`,
+      );
+    }
+    more(lines, report.latency.length);
+  }
+
+  lines.push('## What loops and silent failures cost', '');
+  const { loops, silentFailures } = report.burn;
+  lines.push(
+    `- **Tool loops:** ${loops.runs} run${loops.runs === 1 ? '' : 's'}, ${formatTokens(loops.tokens)} tokens, ${formatDurationMs(loops.durationMs)}`,
+    `- **Silent failures:** ${silentFailures.runs} run${silentFailures.runs === 1 ? '' : 's'}, ${formatTokens(silentFailures.tokens)} tokens, ${formatDurationMs(silentFailures.durationMs)} (whole runs)`,
+    '',
+  );
+  const costliest = [...loops.top.map((item) => ({ ...item, kind: 'loop' })), ...silentFailures.top.map((item) => ({ ...item, kind: 'silent failure' }))]
+    .sort((a, b) => b.tokens - a.tokens)
+    .slice(0, 5);
+  if (costliest.length > 0) {
+    lines.push('| Run | Kind | Agent | Tokens | Time |', '| --- | --- | --- | ---: | ---: |');
+    for (const item of costliest) {
+      lines.push(`| [${item.traceId.slice(0, 12)}…](${mdUrl(item.link)}) | ${item.kind} | ${name(item.agent)} | ${formatTokens(item.tokens)} | ${formatDurationMs(item.durationMs)} |`);
+    }
+    lines.push('');
+  }
+
+  lines.push('---', `Report ${escapeMarkdown(report.id)} · generated ${formatTime(report.generatedAt)} by tracehound · previous period ${formatTime(report.previousPeriod.since)} → ${formatTime(report.previousPeriod.until)} · baseline ${formatTime(report.baseline.since)} → ${formatTime(report.baseline.until)}`, '');
+  return lines.join('\n');
+}
+
+/** The one-line summary, also used as the Slack text. */
+export function headline(report: Report): string {
+  const { current, previous } = report.totals;
+  const summary = report.summary;
+  const parts = [
+    `**${formatCount(current.runs)} runs**`,
+    `**${formatCount(current.failedRuns)} failed** (${formatPercent(current.failureRate)}, ${formatRateDelta(current.failureRate, previous.failureRate)} vs previous)`,
+    `${formatCount(summary.flags)} flags (${summary.criticalFlags} critical)`,
+    `${summary.newSignatures} new failure signature${summary.newSignatures === 1 ? '' : 's'}`,
+    `${summary.latencyRegressions} latency regression${summary.latencyRegressions === 1 ? '' : 's'}`,
+  ];
+  return parts.join(' · ');
+}
+
+function name(value: string | null): string {
+  return value === null ? '–' : `\`${value.replace(/`/g, "'").replace(/[\u0000-\u001f\u007f|]/g, ' ').slice(0, 80)}\``;
+}
+
+/** A URL safe inside a Markdown link destination: no spaces, parentheses or angle brackets. */
+export function mdUrl(url: string): string {
+  return url.replace(/[\s()<>]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+function more(lines: string[], total: number): void {
+  if (total > MAX_ROWS) lines.push(`| … ${total - MAX_ROWS} more in the JSON report | | | | | | | | |`);
+  lines.push('');
+}

@@ -1,0 +1,305 @@
+import type { Db } from './database.js';
+import type { DetectorId, Severity } from '../model/api.js';
+
+/**
+ * The aggregations behind the anomaly report. Every function reads one half-open period
+ * [fromMs, toMs) by SPAN TIMESTAMP: runs by `runs.start_ns`, flags by `flags.run_start_ns`, and
+ * spans through the run they belong to — so a report agrees with GET /api/runs?since&until and
+ * GET /api/flags?since&until for the same instants, and late or bulk-sent traces count in the
+ * period they happened, not when they arrived.
+ *
+ * A run has FAILED when it failed loudly (root status `error`) or silently (it carries a
+ * `silent_failure` flag; by definition such a run's root is not `error`).
+ */
+
+export interface Period {
+  fromMs: number;
+  toMs: number;
+}
+
+function bounds(period: Period): [bigint, bigint] {
+  return [BigInt(Math.floor(period.fromMs)) * 1_000_000n, BigInt(Math.floor(period.toMs)) * 1_000_000n];
+}
+
+const FAILED_RUN = `(r.status = 'error' OR EXISTS (SELECT 1 FROM flags sf WHERE sf.trace_id = r.trace_id AND sf.detector = 'silent_failure'))`;
+const SEVERITY_RANK = `CASE severity WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END`;
+const RANK_TO_SEVERITY: Severity[] = ['info', 'warning', 'critical'];
+
+export interface PeriodTotals {
+  runs: number;
+  /** Root span status `error`. */
+  errorRuns: number;
+  /** Runs with a `silent_failure` flag. */
+  silentFailureRuns: number;
+  /** Loud or silent failures (each run once). */
+  failedRuns: number;
+  /** Runs with at least one flag of any detector. */
+  flaggedRuns: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export function queryPeriodTotals(db: Db, period: Period): PeriodTotals {
+  const row = db
+    .prepare(
+      `SELECT COUNT(*) AS runs,
+         COALESCE(SUM(r.status = 'error'), 0) AS errorRuns,
+         COALESCE(SUM(EXISTS (SELECT 1 FROM flags sf WHERE sf.trace_id = r.trace_id AND sf.detector = 'silent_failure')), 0) AS silentFailureRuns,
+         COALESCE(SUM(${FAILED_RUN}), 0) AS failedRuns,
+         COALESCE(SUM(EXISTS (SELECT 1 FROM flags af WHERE af.trace_id = r.trace_id)), 0) AS flaggedRuns,
+         COALESCE(SUM(r.input_tokens), 0) AS inputTokens,
+         COALESCE(SUM(r.output_tokens), 0) AS outputTokens
+       FROM runs r WHERE r.start_ns >= ? AND r.start_ns < ?`,
+    )
+    .get(...bounds(period)) as PeriodTotals;
+  return row;
+}
+
+export interface FlagCount {
+  detector: DetectorId;
+  severity: Severity;
+  count: number;
+}
+
+export function queryFlagCounts(db: Db, period: Period): FlagCount[] {
+  return db
+    .prepare(
+      `SELECT detector, severity, COUNT(*) AS count FROM flags
+       WHERE run_start_ns >= ? AND run_start_ns < ? GROUP BY detector, severity ORDER BY detector, severity`,
+    )
+    .all(...bounds(period)) as FlagCount[];
+}
+
+export interface SignatureRow {
+  signature: string;
+  detector: DetectorId;
+  agent: string | null;
+  service: string;
+  /** The tool the flags concern (flags.tool, migration 0002), or null. */
+  tool: string | null;
+  /** The most severe flag of this signature in the period. */
+  severity: Severity;
+  /** Flags in the period. */
+  count: number;
+  /** Distinct runs in the period. */
+  runs: number;
+  /** Flags with this signature in the previous period of the same length. */
+  previousCount: number;
+  /** Earliest run start (ms) of any flag with this signature, over all history before `toMs`. */
+  firstSeenMs: number;
+  /** Latest run start (ms) in the period. */
+  lastSeenMs: number;
+  /** The latest flag's trace, summary and evidence (JSON), as an example. */
+  exampleTraceId: string;
+  exampleSummary: string;
+  exampleEvidence: string;
+}
+
+/** Recurring failure signatures in the period, most frequent first (at most `limit`). */
+export function querySignatures(db: Db, period: Period, limit = 50): SignatureRow[] {
+  const [from, to] = bounds(period);
+  const previousFrom = from - (to - from);
+  const rows = db
+    .prepare(
+      `SELECT f.signature, MIN(f.detector) AS detector, MIN(f.agent) AS agent, MIN(f.service) AS service, MIN(f.tool) AS tool,
+         MAX(${SEVERITY_RANK}) AS severityRank, COUNT(*) AS count, COUNT(DISTINCT f.trace_id) AS runs,
+         (SELECT COUNT(*) FROM flags p WHERE p.signature = f.signature AND p.run_start_ns >= ? AND p.run_start_ns < ?) AS previousCount,
+         (SELECT MIN(e.run_start_ns) FROM flags e WHERE e.signature = f.signature AND e.run_start_ns < ?) / 1000000 AS firstSeenMs,
+         MAX(f.run_start_ns) / 1000000 AS lastSeenMs
+       FROM flags f WHERE f.run_start_ns >= ? AND f.run_start_ns < ?
+       GROUP BY f.signature ORDER BY count DESC, severityRank DESC, f.signature LIMIT ?`,
+    )
+    .all(previousFrom, from, to, from, to, limit) as (Omit<SignatureRow, 'severity' | 'exampleTraceId' | 'exampleSummary' | 'exampleEvidence'> & {
+    severityRank: number;
+  })[];
+  const example = db.prepare(
+    `SELECT trace_id, summary, evidence FROM flags WHERE signature = ? AND run_start_ns >= ? AND run_start_ns < ?
+     ORDER BY run_start_ns DESC, id LIMIT 1`,
+  );
+  return rows.map(({ severityRank, ...row }) => {
+    const latest = example.get(row.signature, from, to) as { trace_id: string; summary: string; evidence: string };
+    return {
+      ...row,
+      severity: RANK_TO_SEVERITY[severityRank] ?? 'info',
+      exampleTraceId: latest.trace_id,
+      exampleSummary: latest.summary,
+      exampleEvidence: latest.evidence,
+    };
+  });
+}
+
+export interface AgentRow {
+  agent: string | null;
+  service: string;
+  runs: number;
+  failedRuns: number;
+  flags: number;
+  criticalFlags: number;
+  tokens: number;
+}
+
+/** Agents (per service) with the most failed runs, then the most flags. */
+export function queryWorstAgents(db: Db, period: Period, limit = 10): AgentRow[] {
+  return db
+    .prepare(
+      `SELECT r.agent, r.service, COUNT(*) AS runs, SUM(${FAILED_RUN}) AS failedRuns,
+         SUM((SELECT COUNT(*) FROM flags f WHERE f.trace_id = r.trace_id)) AS flags,
+         SUM((SELECT COUNT(*) FROM flags f WHERE f.trace_id = r.trace_id AND f.severity = 'critical')) AS criticalFlags,
+         SUM(r.input_tokens + r.output_tokens) AS tokens
+       FROM runs r WHERE r.start_ns >= ? AND r.start_ns < ?
+       GROUP BY r.agent, r.service
+       HAVING failedRuns > 0 OR flags > 0
+       ORDER BY failedRuns DESC, criticalFlags DESC, flags DESC, runs DESC LIMIT ?`,
+    )
+    .all(...bounds(period), limit) as AgentRow[];
+}
+
+export interface ToolRow {
+  tool: string;
+  calls: number;
+  /** Tool spans with status `error`. */
+  errors: number;
+  /** Flags that point at one of this tool's spans. */
+  flags: number;
+}
+
+/** Tools with the most flags and errors. */
+export function queryWorstTools(db: Db, period: Period, limit = 10): ToolRow[] {
+  const [from, to] = bounds(period);
+  const calls = db
+    .prepare(
+      `SELECT COALESCE(json_extract(s.tool, '$.name'), s.name) AS tool, COUNT(*) AS calls, SUM(s.status = 'error') AS errors
+       FROM runs r JOIN spans s ON s.trace_id = r.trace_id
+       WHERE r.start_ns >= ? AND r.start_ns < ? AND s.kind = 'tool' GROUP BY 1`,
+    )
+    .all(from, to) as Omit<ToolRow, 'flags'>[];
+  const flagged = db
+    .prepare(
+      `SELECT COALESCE(json_extract(s.tool, '$.name'), s.name) AS tool, COUNT(DISTINCT f.id) AS flags
+       FROM flags f, json_each(f.span_ids) j JOIN spans s ON s.trace_id = f.trace_id AND s.span_id = j.value
+       WHERE f.run_start_ns >= ? AND f.run_start_ns < ? AND s.kind = 'tool' GROUP BY 1`,
+    )
+    .all(from, to) as { tool: string; flags: number }[];
+  const flagsByTool = new Map(flagged.map((row) => [row.tool, row.flags]));
+  return calls
+    .map((row) => ({ ...row, flags: flagsByTool.get(row.tool) ?? 0 }))
+    .filter((row) => row.errors > 0 || row.flags > 0)
+    .sort((a, b) => b.flags - a.flags || b.errors - a.errors || b.calls - a.calls || a.tool.localeCompare(b.tool))
+    .slice(0, limit);
+}
+
+export interface LatencyRow {
+  operation: string;
+  count: number;
+  /** Nearest-rank percentiles of span duration, in milliseconds. */
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+}
+
+/** Per-operation (spans.operation) latency percentiles, computed inside SQLite. */
+export function queryLatency(db: Db, period: Period): LatencyRow[] {
+  const rank = (p: number) => `MAX(1, CAST(${p} * n AS INTEGER) + (${p} * n > CAST(${p} * n AS INTEGER)))`;
+  return db
+    .prepare(
+      `WITH d AS (
+         SELECT s.operation AS operation, s.duration_ms AS ms,
+           ROW_NUMBER() OVER (PARTITION BY s.operation ORDER BY s.duration_ms) AS rn,
+           COUNT(*) OVER (PARTITION BY s.operation) AS n
+         FROM runs r JOIN spans s ON s.trace_id = r.trace_id
+         WHERE r.start_ns >= ? AND r.start_ns < ?)
+       SELECT operation, n AS count,
+         MAX(CASE WHEN rn = ${rank(0.5)} THEN ms END) AS p50Ms,
+         MAX(CASE WHEN rn = ${rank(0.95)} THEN ms END) AS p95Ms,
+         MAX(CASE WHEN rn = ${rank(0.99)} THEN ms END) AS p99Ms
+       FROM d GROUP BY operation, n ORDER BY operation`,
+    )
+    .all(...bounds(period)) as LatencyRow[];
+}
+
+export interface BurnRow {
+  flagId: string | null;
+  traceId: string;
+  agent: string | null;
+  service: string;
+  detector: DetectorId;
+  /** The flag's evidence (JSON), where loop tokens and time may be stated. */
+  evidence: string | null;
+  runTokens: number;
+  runDurationMs: number;
+}
+
+/**
+ * What loops and silent failures cost: one row per `tool_loop` flag (its evidence may state the
+ * loop's own tokens and time) and one row per run with a `silent_failure` flag (the whole run
+ * was wasted). Run duration is the root span's, or first start to last end without a root.
+ */
+export function queryBurn(db: Db, period: Period): BurnRow[] {
+  const [from, to] = bounds(period);
+  const runDuration = 'COALESCE(r.root_duration_ms, (r.end_ns - r.start_ns) / 1e6)';
+  const loops = db
+    .prepare(
+      `SELECT f.id AS flagId, f.trace_id AS traceId, r.agent, r.service, f.detector, f.evidence,
+         r.input_tokens + r.output_tokens AS runTokens, ${runDuration} AS runDurationMs
+       FROM flags f JOIN runs r ON r.trace_id = f.trace_id
+       WHERE f.detector = 'tool_loop' AND f.run_start_ns >= ? AND f.run_start_ns < ?`,
+    )
+    .all(from, to) as BurnRow[];
+  const silent = db
+    .prepare(
+      `SELECT NULL AS flagId, r.trace_id AS traceId, r.agent, r.service, 'silent_failure' AS detector, NULL AS evidence,
+         r.input_tokens + r.output_tokens AS runTokens, ${runDuration} AS runDurationMs
+       FROM runs r WHERE r.start_ns >= ? AND r.start_ns < ?
+         AND EXISTS (SELECT 1 FROM flags f WHERE f.trace_id = r.trace_id AND f.detector = 'silent_failure')`,
+    )
+    .all(from, to) as BurnRow[];
+  return [...loops, ...silent];
+}
+
+export interface BucketRow {
+  /** Bucket index from the start of the range. */
+  bucket: number;
+  runs: number;
+  failedRuns: number;
+  flags: number;
+}
+
+/** Runs, failed runs and flags per `bucketMs` bucket over [fromMs, toMs); empty buckets omitted. */
+export function querySeries(db: Db, period: Period, bucketMs: number): BucketRow[] {
+  const [from, to] = bounds(period);
+  const bucketNs = BigInt(Math.floor(bucketMs)) * 1_000_000n;
+  const runs = db
+    .prepare(
+      `SELECT (r.start_ns - ?) / ? AS bucket, COUNT(*) AS runs, SUM(${FAILED_RUN}) AS failedRuns
+       FROM runs r WHERE r.start_ns >= ? AND r.start_ns < ? GROUP BY 1`,
+    )
+    .all(from, bucketNs, from, to) as { bucket: number; runs: number; failedRuns: number }[];
+  const flags = db
+    .prepare(
+      `SELECT (run_start_ns - ?) / ? AS bucket, COUNT(*) AS flags FROM flags
+       WHERE run_start_ns >= ? AND run_start_ns < ? GROUP BY 1`,
+    )
+    .all(from, bucketNs, from, to) as { bucket: number; flags: number }[];
+  const byBucket = new Map<number, BucketRow>();
+  for (const row of runs) byBucket.set(row.bucket, { ...row, flags: 0 });
+  for (const row of flags) {
+    const existing = byBucket.get(row.bucket) ?? { bucket: row.bucket, runs: 0, failedRuns: 0, flags: 0 };
+    existing.flags = row.flags;
+    byBucket.set(row.bucket, existing);
+  }
+  return [...byBucket.values()].sort((a, b) => a.bucket - b.bucket);
+}
+
+export interface FlagIdentity {
+  id: string;
+  signature: string;
+  service: string;
+  agent: string | null;
+}
+
+/** Signature, service and agent of stored flags by id (for alert de-duplication); unknown ids are left out. */
+export function getFlagIdentities(db: Db, ids: readonly string[]): FlagIdentity[] {
+  if (ids.length === 0) return [];
+  const statement = db.prepare('SELECT id, signature, service, agent FROM flags WHERE id = ?');
+  return ids.map((id) => statement.get(id) as FlagIdentity | undefined).filter((row): row is FlagIdentity => row !== undefined);
+}
