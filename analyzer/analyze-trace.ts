@@ -11,7 +11,7 @@ import { buildSuppressionMatcher, listSuppressions, suppressionVersion, type Sup
 import { buildAnalysisTrace, spanStartMs, type AnalysisTrace } from './analysis-trace.js';
 import type { AnalyzerOptions, Detector, DetectorContext, FlagDraft } from './detector.js';
 import { DETECTORS } from './detectors.js';
-import { isLeaf, runKey, runPerSpanKey, stepKey } from './detectors/latency-spike.js';
+import { isLeaf, perTokenMs, runKey, runPerSpanKey, stepKey, stepPerTokenKey } from './detectors/latency-spike.js';
 
 export interface DetectorFailure {
   detector: string;
@@ -52,6 +52,8 @@ export function samplesOf(trace: AnalysisTrace): { span: NormalizedSpan; key: st
   for (const span of trace.spans) {
     if (span === trace.root || !isLeaf(trace, span)) continue;
     out.push({ span, key: stepKey(span), startMs: spanStartMs(span), durationMs: span.durationMs });
+    const tokenKey = stepPerTokenKey(span);
+    if (tokenKey !== null) out.push({ span, key: tokenKey, startMs: spanStartMs(span), durationMs: perTokenMs(span) });
   }
   const root = trace.root;
   const key = runKey(trace);

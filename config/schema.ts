@@ -105,7 +105,7 @@ export const analyzerSchema = z
         window: duration().prefault('7d').describe('History (by span timestamp) a baseline draws on. Default 7d.'),
         bucket: duration().prefault('1m').describe('Time bucket of the persisted baseline histograms. Default 1m.'),
         threshold: z.coerce.number().positive().default(3.5).describe('Modified z-score, 0.6745·(ln d − median)/MAD, above which a duration is a spike. Default 3.5.'),
-        minRatio: z.coerce.number().min(1).default(2).describe('A spike is also at least this many times the baseline median. Default 2.'),
+        minRatio: z.coerce.number().min(1).default(3).describe('A spike is also at least this many times the baseline median. Default 3.'),
         minDurationMs: z.coerce.number().min(0).default(250).describe('Milliseconds; shorter spans are never spikes (2 ms → 9 ms is not). Default 250.'),
         minExcessMs: z.coerce.number().min(0).default(200).describe('Milliseconds a spike must exceed the baseline median by. Default 200.'),
         runs: z.boolean().default(true).describe('Also judge whole runs (per service + agent + root name). Default true.'),

@@ -25,6 +25,17 @@ export function stepKey(span: NormalizedSpan): string {
   return `step|${span.service}|${span.operation}`;
 }
 
+/** Per-output-token key of a model call: long answers take longer, and that is not a spike. */
+export function stepPerTokenKey(span: NormalizedSpan): string | null {
+  const tokens = span.llm?.outputTokens ?? null;
+  return tokens === null || tokens <= 0 ? null : `steptok|${span.service}|${span.operation}`;
+}
+
+/** Milliseconds per output token (plus a fixed allowance of 20 tokens for time to first token). */
+export function perTokenMs(span: NormalizedSpan): number {
+  return span.durationMs / ((span.llm?.outputTokens ?? 0) + 20);
+}
+
 export function runKey(trace: AnalysisTrace): string | null {
   if (trace.root === null) return null;
   return `run|${trace.service}|${trace.agent ?? ''}|${trace.root.name}`;
@@ -100,6 +111,15 @@ export const latencySpikeDetector: Detector = {
       if (baseline === null) continue;
       const score = scoreDuration(span.durationMs, baseline, options);
       if (score === null) continue;
+      // A model call that wrote a longer answer is slower for a reason: it must also be slow per token.
+      const tokenKey = stepPerTokenKey(span);
+      if (tokenKey !== null) {
+        const tokenBaseline = context.latencyBaseline(tokenKey, spanStartMs(span));
+        if (tokenBaseline !== null && tokenBaseline.n >= options.minSamples) {
+          const tokenScore = scoreDuration(perTokenMs(span), tokenBaseline, { ...options, minDurationMs: 0, minExcessMs: 0 });
+          if (tokenScore === null) continue;
+        }
+      }
       const what = span.tool !== null ? `Tool ${span.tool.name}` : span.llm !== null ? `Model call ${span.name}` : `Step ${span.name}`;
       steps.push({
         severity: score.ratio >= 10 ? 'critical' : 'warning',

@@ -27,7 +27,7 @@ const REFUSAL_VERB =
 const DECLINE = /\b(?:must|have to|need to) decline\b|\bdecline (?:this|that|your) request\b/i;
 const GIVE_UP = /Agent stopped due to (?:iteration limit|max iterations)|GraphRecursionError|Recursion limit of \d+ reached/i;
 const ACKNOWLEDGES_FAILURE =
-  /\b(?:error|errors|fail(?:ed|ure|s)?|unable|could ?n[o']?t|can ?n[o']?t|cannot|unavailable|did not work|didn['’]t work|not (?:able|possible)|problem|issue|sorry|apologi[sz]e|unfortunately|went wrong|timed? ?out)\b/i;
+  /\b(?:fail(?:ed|ure|s)? to|unable to|could ?n['’]?t|could not|can['’]?t|cannot|(?:is|was|were|are) (?:currently )?unavailable|did not work|didn['’]t work|not (?:able|possible) to|sorry|apologi[sz]e|unfortunately|went wrong)\b/i;
 
 function isRefusal(text: string, maxChars: number): boolean {
   const trimmed = text.trim();
