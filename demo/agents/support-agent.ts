@@ -43,7 +43,9 @@ export const supportAgent: DemoAgent = {
         steps.push(failedToolCall(random, 'get_order', { order_id: orderId }, 2000, 'OrderService: request timed out after 2000 ms'));
         if (i < 2) steps.push(toolTurn(random, [{ name: 'get_order', args: { order_id: orderId } }], next()));
       }
-      return { input, steps, output: `I'm having trouble reaching our order system right now. Please try again in a few minutes.` };
+      const text = `I'm having trouble reaching our order system right now. Please try again in a few minutes.`;
+      steps.push(answerTurn(random, text, next()));
+      return { input, steps, output: text };
     }
     if (scenario === 'swallowed_tool_error') {
       steps.push(toolCall(random, 'get_order', { order_id: orderId }, 150, { error: 'OrderService unavailable: 503 Service Unavailable', order: null }));
