@@ -100,7 +100,10 @@ export async function startService(config: Config, options: StartServiceOptions 
     close() {
       closing ??= (async () => {
         accepting = false;
-        await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), ingest.drain()]);
+        // Keep-alive senders would hold server.close() open forever: close their connections
+        // whenever they are between requests (in-flight requests finish; new ones get 503).
+        const sweep = setInterval(() => (server as import('node:http').Server).closeIdleConnections(), 50);
+        await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), ingest.drain()]).finally(() => clearInterval(sweep));
         for (const task of background.reverse()) await task.stop();
         db.close();
         logger.info('tracehound stopped');
