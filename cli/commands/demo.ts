@@ -56,8 +56,8 @@ export async function demoCommand(argv: string[]): Promise<void> {
   const webUrl = tracesUrl.replace(/\/v1\/traces$/, '/');
   console.log(`
 Runs that should be flagged: ${expected}.
-The analyser judges each run about 5 s after it ends. Open ${webUrl} in a minute and click a
-flagged run to see the evidence (or run \`npx tracehound analyze\` to judge them now).`);
+Open ${webUrl} in a few seconds (the analyser judges each run 5 s after its last span
+arrives) and click a flagged run to see the evidence.`);
 }
 
 /** A failure (exit 1) that main prints as its message alone: the stack would tell the user nothing. */

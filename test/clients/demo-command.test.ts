@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startClientTestService, type ClientTestService } from './support/client-test-service.js';
+
+/** `npx tracehound demo` as a user runs it: the real command line against a real tracehound. */
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tracehound.js');
+let service: ClientTestService;
+
+function tracehound(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : Number((error as { code?: number }).code ?? 1), stdout, stderr });
+    });
+  });
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+beforeAll(async () => {
+  service = await startClientTestService();
+});
+afterAll(async () => {
+  await service.stop();
+});
+
+describe('tracehound demo (command line)', () => {
+  it('sends the runs, says what should be flagged and where to look; refuses a dead endpoint and a bad flag', async () => {
+    const port = await closedPort();
+    const [sent, dead, bad] = await Promise.all([
+      tracehound(['demo', '--endpoint', service.url, '--runs', '30']),
+      tracehound(['demo', '--endpoint', `http://127.0.0.1:${port}`]),
+      tracehound(['demo', '--runs', 'many']),
+    ]);
+
+    expect(sent.code).toBe(0);
+    expect(sent.stdout).toMatch(/Sent (\d+) of \1 spans \(30 runs:/);
+    expect(sent.stdout).toContain(`Open ${service.url}/`);
+    expect(await service.runs()).toHaveLength(30);
+
+    expect(dead.code).toBe(1);
+    expect(dead.stderr).toContain(`nothing answered at http://127.0.0.1:${port}/v1/traces (ECONNREFUSED)`);
+    expect(dead.stderr).toContain('Start tracehound first');
+    expect(dead.stderr).not.toContain('    at ');
+
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('tracehound: --runs: expected a whole number from 1 to 100000, got "many"');
+  });
+});
