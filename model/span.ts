@@ -6,7 +6,18 @@ import type { Attributes, OtlpEvent } from './otlp.js';
  * so nothing the sender said is lost.
  */
 
-/** What a span is, whatever dialect said it. */
+/**
+ * What a span is, whatever dialect said it (decided in model/normalize/normalize-span.ts):
+ * - 'agent': an agent run or the whole call of an agent-like API: `invoke_agent`/`create_agent`,
+ *   OpenInference AGENT, Traceloop `agent`, a Traceloop `workflow` or `invoke_workflow` at the
+ *   root of a trace, Vercel `ai.generateText`/`streamText`/`generateObject`/`streamObject`.
+ *   Its usage is the aggregate of its calls and is never counted as an LLM call.
+ * - 'llm': one call to a model (`chat`/`generate_content`/`text_completion`, OpenInference LLM,
+ *   Vercel `*.doGenerate`/`*.doStream`, `llm.request.type` chat/completion).
+ * - 'tool': one tool execution (`execute_tool`, OpenInference TOOL, `ai.toolCall`, Traceloop `tool`).
+ * - 'other': everything else, including steps/chains/tasks (`agent_step`, CHAIN, `task`, nested
+ *   workflows), embeddings, retrieval, rerank and memory operations.
+ */
 export type SpanKind = 'agent' | 'llm' | 'tool' | 'other';
 
 /** OTLP status mapped to words: UNSET → 'unset', OK → 'ok', ERROR → 'error'. */
@@ -24,7 +35,10 @@ export interface LlmCall {
    * `tool_use` → `tool_call`, `content-filter` → `content_filter`, `max_tokens` → `length`.
    */
   finishReason: string | null;
-  /** The assistant's text output, joined when there are several parts; null when not captured. */
+  /**
+   * The assistant's text output, text parts joined with '\n'; '' when the response was captured
+   * but had no text (e.g. only tool calls, or an empty answer); null when content isn't captured.
+   */
   outputText: string | null;
   /** Names of the tools the model asked to call in this response (empty when none or unknown). */
   toolCallNames: string[];
