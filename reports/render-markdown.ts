@@ -147,8 +147,9 @@ export function headline(report: Report): string {
   return parts.join(' · ');
 }
 
+/** A span-derived name (agent, tool): escaped like any other text, never inside a code span (no escaping works there). */
 function name(value: string | null): string {
-  return value === null ? '–' : `\`${value.replace(/`/g, "'").replace(/[\u0000-\u001f\u007f|]/g, ' ').slice(0, 80)}\``;
+  return value === null ? '–' : escapeMarkdown(value, 80);
 }
 
 /** A URL safe inside a Markdown link destination: no spaces, parentheses or angle brackets. */

@@ -27,7 +27,10 @@ export interface ReportScheduler {
 /** Throws a RangeError naming the problem when the expression or the time zone is invalid. */
 export function validateSchedule(schedule: string, timezone: string): void {
   try {
-    new Cron(schedule, { timezone, paused: true }).stop();
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+    const job = new Cron(schedule, { timezone, paused: true });
+    job.nextRun();
+    job.stop();
   } catch (error) {
     throw new RangeError(`reports.schedule "${schedule}" in time zone "${timezone}": ${(error as Error).message}`);
   }
