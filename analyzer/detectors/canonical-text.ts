@@ -3,8 +3,14 @@
  * whitespace, letter case or volatile fields (ids, timestamps, nonces) compare equal.
  */
 
-/** Keys whose values change on every call without changing its meaning. */
-const VOLATILE_KEY = /^(id|_id|uuid|guid|nonce|request_?id|requestid|call_?id|tool_?call_?id|trace_?id|span_?id|timestamp|ts|time|date|now|created(_at)?|updated(_at)?|started(_at)?|finished(_at)?|elapsed(_ms)?|duration(_ms)?|latency(_ms)?|took(_ms)?|attempt|retry|retries|seed)$/i;
+/**
+ * Keys whose values change on every call without changing its meaning. In ARGUMENTS only
+ * request bookkeeping is dropped (an `id` or `date` argument is meaningful: fetching item 2
+ * after item 1 is progress); in RESULTS, generated ids and timestamps are dropped too.
+ */
+const VOLATILE_ARGUMENT_KEY = /^(nonce|request_?id|requestid|idempotency_?key|call_?id|tool_?call_?id|trace_?id|span_?id|timestamp|ts|now|attempt|retry|retries|seed|cache_?buster)$/i;
+const VOLATILE_RESULT_KEY =
+  /^(id|_id|uuid|guid|nonce|etag|request_?id|requestid|call_?id|tool_?call_?id|trace_?id|span_?id|timestamp|ts|time|now|server_?time|created(_at)?|updated(_at)?|started(_at)?|finished(_at)?|checked(_at)?|fetched(_at)?|generated(_at)?|elapsed(_ms)?|duration(_ms)?|latency(_ms)?|took(_ms)?|attempt|retry|retries|seed)$|[a-z](_at|At|_ts|Timestamp|_timestamp)$/;
 
 const ISO_TIME = /\b\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?\b/gi;
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
@@ -15,15 +21,15 @@ export function canonicalString(text: string): string {
   return text.replace(ISO_TIME, '<time>').replace(UUID, '<id>').replace(LONG_HEX, '<id>').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
-function canonicalValue(value: unknown, depth: number): unknown {
+function canonicalValue(value: unknown, depth: number, volatile: RegExp): unknown {
   if (depth > 20) return null;
   if (typeof value === 'string') return canonicalString(value);
-  if (Array.isArray(value)) return value.map((item) => canonicalValue(item, depth + 1));
+  if (Array.isArray(value)) return value.map((item) => canonicalValue(item, depth + 1, volatile));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) {
-      if (VOLATILE_KEY.test(key)) continue;
-      out[key.toLowerCase()] = canonicalValue((value as Record<string, unknown>)[key], depth + 1);
+      if (volatile.test(key)) continue;
+      out[key.toLowerCase()] = canonicalValue((value as Record<string, unknown>)[key], depth + 1, volatile);
     }
     return out;
   }
@@ -48,12 +54,13 @@ export function parseJsonLoose(text: string): unknown {
  * strings canonicalised; plain text canonicalised as a string. A JSON string holding JSON is
  * unwrapped once. null stays null (not captured).
  */
-export function canonicalText(text: string | null): string | null {
+export function canonicalText(text: string | null, role: 'arguments' | 'result' = 'arguments'): string | null {
   if (text === null) return null;
   let parsed = parseJsonLoose(text);
   if (typeof parsed === 'string') parsed = parseJsonLoose(parsed) ?? parsed;
   if (parsed === undefined) return canonicalString(text);
-  return JSON.stringify(canonicalValue(parsed, 0));
+  if (typeof parsed === 'string') return canonicalString(parsed);
+  return JSON.stringify(canonicalValue(parsed, 0, role === 'arguments' ? VOLATILE_ARGUMENT_KEY : VOLATILE_RESULT_KEY));
 }
 
 /** The first `maxChars` characters of a text, with an ellipsis when cut. */

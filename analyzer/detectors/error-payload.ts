@@ -20,7 +20,7 @@ export function matchErrorPayload(result: string | null): string | null {
 
 const TRACEBACK = /Traceback \(most recent call last\)/;
 const ERROR_START =
-  /^(?:\[?(?:error|fatal|exception|failure|failed|err)\]?\s*[:!\-–]|(?:[A-Z][A-Za-z0-9_.]*)?(?:Error|Exception)(?:\s*\(|:)|error\s+\d{3}\b|(?:HTTP\/\d(?:\.\d)?\s+)?[45]\d\d\s+(?:bad request|unauthori[sz]ed|forbidden|not found|method not allowed|conflict|gone|too many requests|internal server error|bad gateway|service unavailable|gateway time-?out)\b|(?:request|call|operation|command|execution|connection)\s+(?:failed|timed out|refused)\b|permission denied\b|access denied\b|rate limit(?:ed| exceeded)\b|timed out\b|connection refused\b|no such file or directory\b|command not found\b|unauthori[sz]ed\b|forbidden\b)/i;
+  /^(?:\[?(?:error|fatal|exception|failure|failed|err)\]?\s*[:!\-–]|(?:[A-Z][A-Za-z0-9_.]*)?(?:Error|Exception)(?:\s*\(|:)|error\s+\d{3}\b|(?:HTTP\/\d(?:\.\d)?\s+)?[45]\d\d\s+(?:bad request|unauthori[sz]ed|forbidden|not found|method not allowed|conflict|gone|too many requests|internal server error|bad gateway|service unavailable|gateway time-?out)\b|(?:request|call|operation|command|execution|connection)\s+(?:failed|timed out|refused)\b|(?:failed|unable) to\s+\w|could not\s+\w|cannot\s+(?:connect|reach|resolve|find|load|open|read|parse|access|complete|fetch|retrieve|authenticate)\b|permission denied\b|access denied\b|rate limit(?:ed| exceeded)\b|timed out\b|connection refused\b|no such file or directory\b|command not found\b|unauthori[sz]ed\b|forbidden\b)/i;
 
 function matchErrorText(text: string): string | null {
   const head = text.trim().slice(0, 200);
@@ -74,8 +74,17 @@ function matchErrorJson(value: unknown, depth: number): string | null {
     const entry = lower.get(name);
     if (entry !== undefined && typeof entry[1] === 'number' && entry[1] !== 0) return `${entry[0]}: ${entry[1]}`;
   }
+  // Content parts ({"content": [{"type": "text", "text": "Error: …"}]}): the first text part.
+  const parts = lower.get('content')?.[1];
+  if (Array.isArray(parts)) {
+    const first = parts.find((part) => part !== null && typeof part === 'object' && typeof (part as Record<string, unknown>).text === 'string') as Record<string, unknown> | undefined;
+    if (first !== undefined) {
+      const inner = matchErrorPayload(first.text as string);
+      if (inner !== null) return inner;
+    }
+  }
   // One level of wrapping ({"result": {...}}, {"output": "Error: …"}, MCP content parts).
-  for (const name of ['result', 'output', 'response', 'data', 'body']) {
+  for (const name of ['result', 'output', 'response', 'data', 'body', 'content', 'kwargs', 'text']) {
     const entry = lower.get(name);
     if (entry === undefined) continue;
     if (typeof entry[1] === 'string') {

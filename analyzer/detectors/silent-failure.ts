@@ -24,7 +24,7 @@ import { matchErrorPayload } from './error-payload.js';
 const REFUSAL_OPENING = /^(?:i['’]?m sorry|i am sorry|sorry|i apologi[sz]e|my apologies|unfortunately|i['’]?m afraid|i am afraid|as an ai|as a language model|i cannot|i can['’]?t|i can not|i['’]?m unable|i am unable|i['’]?m not able|i am not able|i won['’]?t|i will not|i must decline|i['’]?m not (?:allowed|permitted)|i am not (?:allowed|permitted))/i;
 const REFUSAL_VERB =
   /\b(?:can(?:not|['’]?t| not)|unable to|not able to|won['’]?t|will not|must decline|not (?:allowed|permitted) to|decline to)\s+(?:(?:help|assist|comply|fulfil+|provide|do|support|answer|engage|share|complete|process|continue|proceed|perform|generate|create|give|discuss|write|produce|offer|participate|respond|handle|carry out|access|look up|retrieve|find|book|make)\b|with\b)/i;
-const DECLINE = /\b(?:must|have to|need to) decline\b|\bdecline (?:this|that|your) request\b/i;
+const DECLINE = /\b(?:must|have to|need to) decline\b|\bdecline (?:this|that|your) request\b|\bnot something i can (?:help|assist|do)\b/i;
 const GIVE_UP = /Agent stopped due to (?:iteration limit|max iterations)|GraphRecursionError|Recursion limit of \d+ reached/i;
 const ACKNOWLEDGES_FAILURE =
   /\b(?:fail(?:ed|ure|s)? to|unable to|could ?n['’]?t|could not|can['’]?t|cannot|(?:is|was|were|are) (?:currently )?unavailable|did not work|didn['’]t work|not (?:able|possible) to|sorry|apologi[sz]e|unfortunately|went wrong)\b/i;
@@ -33,6 +33,7 @@ function isRefusal(text: string, maxChars: number): boolean {
   const trimmed = text.trim();
   if (trimmed === '' || trimmed.length > maxChars) return false;
   const head = trimmed.slice(0, 240);
+  if (DECLINE.test(head)) return true;
   if (!REFUSAL_OPENING.test(head)) return false;
   return REFUSAL_VERB.test(head) || DECLINE.test(head) || /^as an ai\b/i.test(head);
 }
@@ -153,7 +154,10 @@ export const silentFailureDetector: Detector = {
       const llm = final.llm;
       const finish = llm.finishReason;
       const base = { finalSpan: final.name, model: llm.model, finishReason: finish, outputTokens: llm.outputTokens };
-      const asksForTools = finish === 'tool_call' || (finish === null && llm.toolCallNames.length > 0);
+      // Without a finish reason, a last model turn that wrote nothing but is followed by tools asked for them.
+      const toolsFollow = trace.spans.some((span) => span.kind === 'tool' && span.startTimeUnixNano >= final.startTimeUnixNano);
+      const asksForTools =
+        finish === 'tool_call' || (finish === null && (llm.toolCallNames.length > 0 || ((finalText ?? '').trim() === '' && toolsFollow)));
       const toolsAfter = trace.spans.filter((span) => span.kind === 'tool' && span.startTimeUnixNano >= final.startTimeUnixNano);
       if (finish === 'length') {
         drafts.push({

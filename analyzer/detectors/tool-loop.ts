@@ -36,8 +36,8 @@ function toCall(span: NormalizedSpan): Call {
   const failed = span.status === 'error';
   const args = canonicalText(tool.arguments);
   let observation: string | null;
-  if (failed) observation = `E:${canonicalText(span.statusMessage || tool.result || '') ?? ''}`;
-  else observation = canonicalText(tool.result);
+  if (failed) observation = `E:${canonicalText(span.statusMessage || tool.result || '', 'result') ?? ''}`;
+  else observation = canonicalText(tool.result, 'result');
   return { span, tool: tool.name, action: `${tool.name.toLowerCase()}\u0000${args ?? '∅'}`, observation, failed };
 }
 
@@ -129,9 +129,9 @@ function judgeIdenticalRun(
   const failing = stretch.every((call) => call.failed);
   const threshold = failing ? Math.min(options.minErrorRepeats, options.minRepeats) : options.minRepeats;
   if (stretch.length < threshold) return [];
-  // Polling that eventually changes to a good result made progress.
+  // Polling (or retrying) that eventually changes to a good result made progress.
   const last = run[run.length - 1]!;
-  if (!failing && bestFrom + bestLength < run.length && !last.failed && last.observation !== stretch[0]!.observation) return [];
+  if (bestFrom + bestLength < run.length && !last.failed && last.observation !== stretch[0]!.observation) return [];
   range(start + bestFrom, start + bestFrom + bestLength).forEach((index) => covered.add(index));
   return [describeRepeat(trace, stretch, failing ? 'failing_calls' : 'identical_calls', stretch.length, threshold)];
 }

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { configSchema } from '../../config/schema.js';
+import { hexId, makeSpan } from '../../test/support/normalized-spans.js';
+import { buildAnalysisTrace } from '../analysis-trace.js';
+import type { DetectorContext, LatencyBaseline } from '../detector.js';
+import { latencySpikeDetector } from './latency-spike.js';
+
+const options = configSchema.parse({}).analyzer;
+
+function baseline(medianMs: number, n = 50, spread = 0.2): LatencyBaseline {
+  return { n, medianMs, medianLn: Math.log(medianMs), madLn: spread, p95Ms: medianMs * 1.6, rankOf: () => 1 };
+}
+
+function detect(toolMs: number, baselines: Record<string, LatencyBaseline | null>) {
+  const traceId = hexId(16);
+  const root = makeSpan({ traceId, name: 'invoke_agent a', kind: 'agent', agent: 'a', durationMs: toolMs + 1000 });
+  const tool = makeSpan({ traceId, parentSpanId: root.spanId, kind: 'tool', name: 'execute_tool search', operation: 'tool:search', durationMs: toolMs, tool: { name: 'search', arguments: '{}', result: '[]' } });
+  const context: DetectorContext = { options, latencyBaseline: (key) => baselines[key] ?? null };
+  return latencySpikeDetector.detect(buildAnalysisTrace(traceId, [root, tool]), context);
+}
+
+describe('latency_spike detector', () => {
+  it('flags a tool call ten times slower than its baseline, with the baseline as evidence', () => {
+    const drafts = detect(8000, { 'step|test-agent|tool:search': baseline(800) });
+    expect(drafts).toHaveLength(1);
+    expect(drafts[0]!.evidence).toMatchObject({ rule: 'step', operation: 'tool:search', baseline: { samples: 50, medianMs: 800 } });
+    expect(drafts[0]!.summary).toContain('10× slower');
+  });
+
+  it('does not judge before the baseline has enough samples', () => {
+    expect(detect(8000, { 'step|test-agent|tool:search': baseline(800, options.latencySpike.minSamples - 1) })).toEqual([]);
+  });
+
+  it('does not flag tiny durations however large the ratio (2 ms → 9 ms)', () => {
+    expect(detect(9, { 'step|test-agent|tool:search': baseline(2) })).toEqual([]);
+  });
+
+  it('does not flag an always-slow tool at its usual speed', () => {
+    expect(detect(9500, { 'step|test-agent|tool:search': baseline(9000) })).toEqual([]);
+  });
+
+  it('does not flag a variation inside a wide spread', () => {
+    expect(detect(4000, { 'step|test-agent|tool:search': baseline(1000, 50, 1.0) })).toEqual([]);
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { configSchema } from '../../config/schema.js';
+import type { LlmCall, NormalizedSpan } from '../../model/span.js';
+import { hexId, makeSpan } from '../../test/support/normalized-spans.js';
+import { buildAnalysisTrace } from '../analysis-trace.js';
+import type { DetectorContext } from '../detector.js';
+import { silentFailureDetector } from './silent-failure.js';
+import { matchErrorPayload } from './error-payload.js';
+
+const context: DetectorContext = { options: configSchema.parse({}).analyzer, latencyBaseline: () => null };
+const T0 = 1_700_000_000_000;
+
+type StepSpec =
+  | { tool: string; result?: string | null; error?: string; exception?: string }
+  | { llm: Partial<LlmCall>; error?: string };
+
+function detect(steps: StepSpec[], rootStatus: 'unset' | 'error' = 'unset') {
+  const traceId = hexId(16);
+  const root = makeSpan({ traceId, name: 'invoke_agent a', kind: 'agent', agent: 'a', startMs: T0, durationMs: 30_000, status: rootStatus });
+  const spans: NormalizedSpan[] = [root];
+  steps.forEach((step, index) => {
+    const common = { traceId, parentSpanId: root.spanId, startMs: T0 + 100 + index * 1000, durationMs: 500, status: step.error ? ('error' as const) : ('unset' as const), statusMessage: step.error ?? '' };
+    if ('tool' in step) {
+      spans.push(
+        makeSpan({
+          ...common,
+          kind: 'tool',
+          name: `execute_tool ${step.tool}`,
+          operation: `tool:${step.tool}`,
+          tool: { name: step.tool, arguments: '{}', result: step.result === undefined ? '{"ok":true}' : step.result },
+          events: step.exception ? [{ name: 'exception', timeUnixNano: 0n, attributes: { 'exception.type': step.exception, 'exception.message': 'boom' } }] : [],
+        }),
+      );
+    } else {
+      spans.push(
+        makeSpan({
+          ...common,
+          kind: 'llm',
+          name: 'chat gpt-4o',
+          operation: 'llm:gpt-4o',
+          llm: { model: 'gpt-4o', provider: 'openai', inputTokens: 100, outputTokens: 20, finishReason: 'stop', outputText: 'All done.', toolCallNames: [], ...step.llm },
+        }),
+      );
+    }
+  });
+  return silentFailureDetector.detect(buildAnalysisTrace(traceId, spans), context).map((draft) => draft.pattern);
+}
+
+const asksTool = { llm: { finishReason: 'tool_call', outputText: '', toolCallNames: ['search'] } } as const;
+
+describe('silent_failure detector', () => {
+  it('flags a tool that returned an error payload while its span is OK', () => {
+    expect(detect([asksTool, { tool: 'search', result: '{"error":{"code":503,"message":"upstream unavailable"}}' }, { llm: {} }])).toEqual(['silent_tool_error']);
+  });
+
+  it('does not flag a result that merely mentions the word error', () => {
+    expect(detect([asksTool, { tool: 'search', result: '{"articles":[{"title":"Handling errors in Go"}]}' }, { llm: { outputText: 'The error rate is 0.1%.' } }])).toEqual([]);
+    expect(detect([asksTool, { tool: 'search', result: 'No errors were found in the logs.' }, { llm: {} }])).toEqual([]);
+  });
+
+  it('does not flag a run whose root failed loudly', () => {
+    expect(detect([asksTool, { tool: 'search', result: 'Error: boom', error: 'boom' }], 'error')).toEqual([]);
+  });
+
+  it('flags an exception event on a span that is not ERROR', () => {
+    expect(detect([asksTool, { tool: 'search', exception: 'TimeoutError' }, { llm: {} }])).toEqual(['unrecorded_exception:TimeoutError']);
+  });
+
+  it('flags a failed child the run carried on past, but not one retried successfully', () => {
+    expect(detect([asksTool, { tool: 'search', error: 'HTTP 502' }, { llm: {} }])).toEqual(['masked_child_error']);
+    expect(detect([asksTool, { tool: 'search', error: 'HTTP 502' }, asksTool, { tool: 'search' }, { llm: {} }])).toEqual([]);
+  });
+
+  it('flags an empty, truncated, filtered or refused final answer', () => {
+    expect(detect([{ llm: { outputText: '   ' } }])).toEqual(['empty_answer']);
+    expect(detect([{ llm: { finishReason: 'length', outputText: 'The plan is to' } }])).toEqual(['truncated_answer']);
+    expect(detect([{ llm: { finishReason: 'content_filter', outputText: '' } }])).toEqual(['filtered_answer']);
+    expect(detect([{ llm: { outputText: "I'm sorry, but I can't help with that request." } }])).toEqual(['refusal']);
+  });
+
+  it('does not read an apology that goes on to help as a refusal', () => {
+    expect(detect([{ llm: { outputText: "I'm sorry to hear about the delay. Your parcel arrives on Monday." } }])).toEqual([]);
+  });
+
+  it('flags a run that ended on a tool call with no model reply after it', () => {
+    expect(detect([asksTool, { tool: 'search' }])).toEqual(['no_final_answer']);
+  });
+
+  it('recognises error payloads by structure', () => {
+    expect(matchErrorPayload('{"status":"error","message":"quota"}')).not.toBeNull();
+    expect(matchErrorPayload('{"statusCode":500}')).not.toBeNull();
+    expect(matchErrorPayload('{"exit_code":2,"stderr":"x"}')).not.toBeNull();
+    expect(matchErrorPayload('Traceback (most recent call last):\n  File "a.py"')).not.toBeNull();
+    expect(matchErrorPayload('{"isError":true,"content":[{"type":"text","text":"boom"}]}')).not.toBeNull();
+    expect(matchErrorPayload('{"error":null,"data":[1]}')).toBeNull();
+    expect(matchErrorPayload('{"errors":[],"ok":true}')).toBeNull();
+    expect(matchErrorPayload('The error budget is fine.')).toBeNull();
+  });
+});
