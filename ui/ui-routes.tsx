@@ -20,7 +20,7 @@ import { ReportsPage, type ReportLink } from './pages/reports-page.js';
 import { MessagePage } from './pages/message-page.js';
 import { SpanDetail } from './components/span-detail.js';
 import { baselineBand } from './components/charts.js';
-import type { SpikeContext } from './components/flag-evidence.js';
+import { pickNumber, type SpikeContext } from './components/flag-evidence.js';
 import { formatDuration, formatTime } from './format.js';
 import { runHref } from './links.js';
 import { registerStaticRoutes } from './static-routes.js';
@@ -120,7 +120,7 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
     for (const flag of flags) {
       if (flag.detector !== 'latency_spike') continue;
       const span = spans.find((candidate) => candidate.spanId === flag.spanIds[0]);
-      if (span !== undefined) spikes.set(flag.id, spikeContext(db, traceId, span.spanId, span.operation, Date.parse(span.startTime)));
+      if (span !== undefined) spikes.set(flag.id, spikeContext(db, traceId, span.spanId, span.operation, Date.parse(span.startTime), flag.evidence));
     }
     return c.html(<RunPage run={run} spans={spans} flags={flags} selectedSpanId={selected !== null && SPAN_ID.test(selected) ? selected : null} spikes={spikes} />);
   });
@@ -218,19 +218,28 @@ const OVERVIEW_BUCKETS: Record<OverviewRange, number> = {
   '30d': 86_400_000,
 };
 
-/** The history of a spiking span's operation: the week before it, the flagged call in focus. */
-function spikeContext(db: Db, traceId: string, spanId: string, operation: string, spanStartMs: number): SpikeContext {
+/**
+ * The history of a spiking span's operation: the week before it, the flagged call in focus, and
+ * the baseline band the detector judged against (its median and p95) when the evidence has them.
+ */
+function spikeContext(db: Db, traceId: string, spanId: string, operation: string, spanStartMs: number, evidence: Record<string, unknown>): SpikeContext {
   const sinceMs = spanStartMs - 7 * 86_400_000;
   const untilMs = spanStartMs + 60_000;
   const samples = listLatencySamples(db, operation, sinceMs, untilMs, 400);
   const firstMs = samples[0]?.startMs ?? sinceMs;
   const windowStart = Math.min(firstMs, spanStartMs - 60_000);
   const baseline = samples.filter((sample) => !(sample.traceId === traceId && sample.spanId === spanId));
+  const medianMs = pickNumber(evidence, /^(baseline_?)?(median|p50)(_?ms)?$/i);
+  const p95Ms = pickNumber(evidence, /^(baseline_?)?p9[59](_?ms)?$/i);
+  const judged = medianMs !== undefined && p95Ms !== undefined;
   return {
     operation,
     sinceMs: windowStart,
     untilMs,
-    band: baselineBand(baseline, windowStart, untilMs, 12),
+    judged,
+    band: judged
+      ? [{ startMs: windowStart, endMs: untilMs, lowMs: medianMs, medianMs, highMs: p95Ms }]
+      : baselineBand(baseline, windowStart, untilMs, 12),
     points: samples.map((sample) => {
       const focus = sample.traceId === traceId && sample.spanId === spanId;
       return {
@@ -263,14 +272,19 @@ function blankToUndefined<T extends object>(record: T): { [K in keyof T]?: strin
   return out as { [K in keyof T]?: string };
 }
 
-/** Form posts must come from our own pages (Origin / Sec-Fetch-Site), never from another site. */
+/**
+ * Form posts must come from our own pages, never from another site. Browsers say where a request
+ * comes from in Sec-Fetch-Site; without it, the Origin header must name this host. (Our
+ * Referrer-Policy makes browsers send `Origin: null` on form posts, so Sec-Fetch-Site decides.)
+ * Clients that send neither (curl, scripts) are not browsers riding a session and may post.
+ */
 function sameOrigin(c: Context): boolean {
   const site = c.req.header('sec-fetch-site');
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  if (site !== undefined) return site === 'same-origin' || site === 'none';
   const origin = c.req.header('origin');
-  if (origin === undefined || origin === 'null') return origin === undefined;
+  if (origin === undefined) return true;
   try {
-    return new URL(origin).host === c.req.header('host');
+    return origin !== 'null' && new URL(origin).host === c.req.header('host');
   } catch {
     return false;
   }

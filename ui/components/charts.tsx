@@ -107,18 +107,30 @@ export function LatencyScatter(props: {
   height?: number;
   width?: number;
   label: string;
+  /** Force a log (true) or linear (false) y axis; default: log when durations span > 20×. */
   log?: boolean;
+  bandLabel?: string;
 }) {
   const width = props.width ?? 720;
   const height = props.height ?? 240;
   const plotWidth = width - PAD.left - PAD.right;
   const plotHeight = height - PAD.top - PAD.bottom;
-  const maxDuration = Math.max(1, ...props.points.map((point) => point.durationMs), ...props.band.map((segment) => segment.highMs));
-  const ticks = niceTicks(maxDuration, 4);
+  const values = [...props.points.map((point) => point.durationMs), ...props.band.map((segment) => segment.highMs)];
+  const maxDuration = Math.max(1, ...values);
+  const minPositive = Math.max(0.01, Math.min(maxDuration, ...values.filter((value) => value > 0)));
+  // Log scale when durations span more than 20×, so a spike does not flatten the baseline.
+  const log = props.log ?? maxDuration / minPositive > 20;
+  const ticks = log ? logTicks(minPositive, maxDuration) : niceTicks(maxDuration, 4);
   const yMax = ticks[ticks.length - 1] ?? maxDuration;
+  const yMin = log ? (ticks[0] ?? minPositive) : 0;
   const span = Math.max(1, props.untilMs - props.sinceMs);
   const x = (ms: number) => PAD.left + ((ms - props.sinceMs) / span) * plotWidth;
-  const y = (value: number) => PAD.top + plotHeight - (Math.min(value, yMax) / yMax) * plotHeight;
+  const y = log
+    ? (value: number) => {
+        const clamped = Math.min(Math.max(value, yMin), yMax);
+        return PAD.top + plotHeight - ((Math.log10(clamped) - Math.log10(yMin)) / Math.max(1e-9, Math.log10(yMax) - Math.log10(yMin))) * plotHeight;
+      }
+    : (value: number) => PAD.top + plotHeight - (Math.min(value, yMax) / yMax) * plotHeight;
   const spansDays = span > 36 * 3_600_000;
   const timeTicks = Array.from({ length: 5 }, (_, index) => props.sinceMs + (span * index) / 4);
   const ordered = [...props.points].sort((a, b) => markRank(a.mark) - markRank(b.mark));
@@ -159,11 +171,12 @@ export function LatencyScatter(props: {
             {formatClock(tick, spansDays)}
           </text>
         ))}
-        <line x1={PAD.left} x2={width - PAD.right} y1={y(0)} y2={y(0)} class="axis" />
+        <line x1={PAD.left} x2={width - PAD.right} y1={PAD.top + plotHeight} y2={PAD.top + plotHeight} class="axis" />
       </svg>
       <figcaption class="legend">
+        {log ? <span class="muted">log scale</span> : null}
         <span>
-          <i class="swatch band"></i>baseline p50–p95
+          <i class="swatch band"></i>{props.bandLabel ?? 'baseline p50–p95'}
         </span>
         <span>
           <i class="swatch pt"></i>call
@@ -177,6 +190,28 @@ export function LatencyScatter(props: {
       </figcaption>
     </figure>
   );
+}
+
+/** 1-2-5 ticks per decade from below `min` to above `max`, at most ~7 of them. */
+function logTicks(min: number, max: number): number[] {
+  const ticks: number[] = [];
+  let decade = 10 ** Math.floor(Math.log10(min));
+  while (ticks.length === 0 || ticks[ticks.length - 1]! < max) {
+    for (const m of [1, 2, 5]) {
+      const value = Number((m * decade).toPrecision(6));
+      if (value * 5 >= min || ticks.length > 0) ticks.push(value);
+      if (value >= max) break;
+    }
+    decade *= 10;
+  }
+  const start = Math.max(0, ticks.findIndex((tick, index) => tick <= min && (ticks[index + 1] ?? Infinity) > min));
+  const trimmed = ticks.slice(start);
+  if (trimmed.length <= 7) return trimmed;
+  // Keep decades only when there are too many ticks.
+  const decades = trimmed.filter((tick) => Math.abs(Math.log10(tick) - Math.round(Math.log10(tick))) < 1e-9);
+  if (decades[0] !== trimmed[0]) decades.unshift(trimmed[0]!);
+  if (decades[decades.length - 1] !== trimmed[trimmed.length - 1]) decades.push(trimmed[trimmed.length - 1]!);
+  return decades;
 }
 
 function markRank(mark: ScatterPoint['mark']): number {
@@ -211,8 +246,12 @@ export function BaselineBars(props: { rows: { label: string; valueMs: number; cl
   );
 }
 
-/** Splits samples into `segments` equal time slices and takes p50 and p95 of each (≥ 3 samples). */
-export function baselineBand(samples: { startMs: number; durationMs: number }[], sinceMs: number, untilMs: number, segments = 24): BandSegment[] {
+/**
+ * The baseline band: the window split into `segments` equal time slices, each with p50 and p95
+ * of the samples in it and the `trailing` slices before it (≥ 5 samples, else no band there).
+ * Pass the samples without the flagged spikes, so the band shows what is usual.
+ */
+export function baselineBand(samples: { startMs: number; durationMs: number }[], sinceMs: number, untilMs: number, segments = 24, trailing = 3): BandSegment[] {
   const width = Math.max(1, (untilMs - sinceMs) / segments);
   const slices: number[][] = Array.from({ length: segments }, () => []);
   for (const sample of samples) {
@@ -220,8 +259,9 @@ export function baselineBand(samples: { startMs: number; durationMs: number }[],
     slices[index]!.push(sample.durationMs);
   }
   const band: BandSegment[] = [];
-  slices.forEach((slice, index) => {
-    if (slice.length < 3) return;
+  slices.forEach((_, index) => {
+    const slice = slices.slice(Math.max(0, index - trailing), index + 1).flat();
+    if (slice.length < 5) return;
     slice.sort((a, b) => a - b);
     band.push({
       startMs: sinceMs + index * width,

@@ -11,6 +11,8 @@ export interface SpikeContext {
   band: BandSegment[];
   sinceMs: number;
   untilMs: number;
+  /** True when the band is the detector's own baseline (from the evidence). */
+  judged: boolean;
 }
 
 /**
@@ -27,7 +29,7 @@ export function FlagEvidence(props: { flag: Flag; spansById: Map<string, ApiSpan
       {flag.detector === 'tool_loop' ? <LoopCalls spans={spans} traceId={flag.traceId} runStartMs={props.runStartMs} /> : null}
       {flag.detector === 'latency_spike' ? <SpikeEvidence flag={flag} spans={spans} spike={props.spike} /> : null}
       {flag.detector === 'silent_failure' ? <SilentFailureEvidence spans={spans} traceId={flag.traceId} /> : null}
-      <EvidenceFields evidence={flag.evidence} />
+      <EvidenceFields evidence={flag.evidence} open={flag.detector !== 'latency_spike'} />
     </div>
   );
 }
@@ -63,7 +65,7 @@ function SpikeEvidence(props: { flag: Flag; spans: ApiSpan[]; spike: SpikeContex
   const observed = span?.durationMs ?? pickNumber(evidence, /^(span_?)?(duration|observed)(_?ms)?$/i);
   const median = pickNumber(evidence, /^(baseline_?)?(median|p50)(_?ms)?$/i);
   const p95 = pickNumber(evidence, /^(baseline_?)?p9[59](_?ms)?$/i);
-  const threshold = pickNumber(evidence, /^(threshold|limit|cutoff)(_?ms)?$/i);
+  const threshold = pickNumber(evidence, /^(threshold|limit|cutoff)_?ms$/i);
   const rows: { label: string; valueMs: number; cls: string }[] = [];
   if (observed !== undefined) rows.push({ label: 'this call', valueMs: observed, cls: 'fill-latency_spike' });
   if (threshold !== undefined) rows.push({ label: 'threshold', valueMs: threshold, cls: 'fill-threshold' });
@@ -92,6 +94,7 @@ function SpikeEvidence(props: { flag: Flag; spans: ApiSpan[]; spike: SpikeContex
             untilMs={props.spike.untilMs}
             height={150}
             width={460}
+            bandLabel={props.spike.judged ? 'baseline p50–p95 the detector used' : 'baseline p50–p95'}
           />
         </div>
       ) : null}
@@ -139,11 +142,11 @@ function SilentFailureEvidence(props: { spans: ApiSpan[]; traceId: string }) {
 }
 
 /** Every evidence field: scalars as a definition list, structures folded as JSON. */
-function EvidenceFields(props: { evidence: Record<string, unknown> }) {
+function EvidenceFields(props: { evidence: Record<string, unknown>; open: boolean }) {
   const entries = Object.entries(props.evidence);
   if (entries.length === 0) return null;
   return (
-    <details class="ev-fields" open>
+    <details class="ev-fields" open={props.open ? true : undefined}>
       <summary>Evidence as recorded</summary>
       <dl class="facts">
         {entries.map(([key, value]) => (

@@ -114,7 +114,13 @@ export function LatencyPage(props: {
                 <LatencyScatter
                   label={`durations of ${operation}`}
                   points={points}
-                  band={baselineBand(samples, props.sinceMs, props.untilMs)}
+                  band={baselineBand(
+                    samples.filter((sample) => !props.spikes.has(`${sample.traceId}:${sample.spanId}`)),
+                    props.sinceMs,
+                    props.untilMs,
+                    Math.min(24, Math.max(1, Math.floor(samples.length / 6))),
+                    2,
+                  )}
                   sinceMs={props.sinceMs}
                   untilMs={props.untilMs}
                   height={300}

@@ -110,23 +110,25 @@ export function RunPage(props: {
       {flags.length > 0 ? (
         <section class="flags-section" aria-label="Flags">
           <h2>{`Why this run is flagged (${flags.length})`}</h2>
-          {flags.map((flag) => (
-            <article class={`flag-card det-${cssToken(flag.detector)} sev-${cssToken(flag.severity)}`} id={`flag-${flag.id}`}>
-              <header class="flag-card-head">
-                <FlagBadge detector={flag.detector} severity={flag.severity} />
-                <SeverityTag severity={flag.severity} />
-                <ReviewTag verdict={flag.review?.verdict ?? null} />
-                <span class="spacer"></span>
-                {flag.spanIds.slice(0, 3).map((spanId) => (
-                  <a class="span-link mono small" href={runHref(run.traceId, spanId)}>
-                    {spansById.get(spanId)?.name ?? spanId}
-                  </a>
-                ))}
-              </header>
-              <p class="flag-summary">{flag.summary}</p>
+          {flags.map((flag, index) => (
+            <details class={`flag-card det-${cssToken(flag.detector)} sev-${cssToken(flag.severity)}`} id={`flag-${flag.id}`} open={index < 3 ? true : undefined}>
+              <summary class="flag-card-sum">
+                <span class="flag-card-head">
+                  <FlagBadge detector={flag.detector} severity={flag.severity} />
+                  <SeverityTag severity={flag.severity} />
+                  <ReviewTag verdict={flag.review?.verdict ?? null} />
+                  <span class="spacer"></span>
+                  {flag.spanIds.slice(0, 3).map((spanId) => (
+                    <a class="span-link mono small" href={runHref(run.traceId, spanId)}>
+                      {spansById.get(spanId)?.name ?? spanId}
+                    </a>
+                  ))}
+                </span>
+                <span class="flag-summary">{flag.summary}</span>
+              </summary>
               <FlagEvidence flag={flag} spansById={spansById} runStartMs={runStartMs} spike={props.spikes.get(flag.id)} />
               <ReviewForm flag={flag} returnTo={runHref(run.traceId)} />
-            </article>
+            </details>
           ))}
         </section>
       ) : run.analyzed ? (
@@ -159,7 +161,7 @@ export function RunPage(props: {
                   <KindTag kind={span.kind} />
                   <span class="nm">{span.name}</span>
                   {span.llm ? (
-                    <span class="meta">{`${span.llm.model ?? ''}${span.llm.inputTokens !== null || span.llm.outputTokens !== null ? ` · ${formatCount((span.llm.inputTokens ?? 0) + (span.llm.outputTokens ?? 0))} tok` : ''}`}</span>
+                    <span class="meta">{`${span.llm.inputTokens !== null || span.llm.outputTokens !== null ? `${formatCount((span.llm.inputTokens ?? 0) + (span.llm.outputTokens ?? 0))} tok · ` : ''}${span.llm.model ?? ''}`}</span>
                   ) : span.tool && span.tool.name !== span.name ? (
                     <span class="meta mono">{span.tool.name}</span>
                   ) : null}
