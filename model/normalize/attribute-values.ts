@@ -93,3 +93,12 @@ export function firstOf<T>(
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * Keys of a flattened list, `${prefix}${index}${suffix}`, built once per index and kept: property
+ * lookups with freshly concatenated strings must hash them on every call, constants need not.
+ */
+export function indexedKeys(prefix: string, suffix: string): (index: number) => string {
+  const built: string[] = [];
+  return (index) => (built[index] ??= `${prefix}${index}${suffix}`);
+}

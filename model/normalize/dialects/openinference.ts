@@ -1,6 +1,6 @@
 import type { Attributes } from '../../otlp.js';
 import type { SpanKind } from '../../span.js';
-import { readString, readText } from '../attribute-values.js';
+import { indexedKeys, readString, readText } from '../attribute-values.js';
 import type { OutputReading } from '../output-reading.js';
 
 /**
@@ -56,14 +56,20 @@ export function openInferenceKind(attributes: Attributes): SpanKind | undefined 
  * `llm.output_messages.0.message.{role,content,contents.J.message_content.{type,text},
  * tool_calls.J.tool_call.function.name}`. Null when no key of message 0 is present.
  */
+const P = OPENINFERENCE_KEYS.outputMessagePrefix;
+const MESSAGE_CONTENT = `${P}content`;
+const MESSAGE_ROLE = `${P}role`;
+const contentType = indexedKeys(`${P}contents.`, '.message_content.type');
+const contentText = indexedKeys(`${P}contents.`, '.message_content.text');
+const toolCallName = indexedKeys(`${P}tool_calls.`, '.tool_call.function.name');
+
 export function readOpenInferenceOutputMessages(attributes: Attributes): OutputReading | null {
-  const p = OPENINFERENCE_KEYS.outputMessagePrefix;
-  let text = readText(attributes[`${p}content`]);
+  let text = readText(attributes[MESSAGE_CONTENT]);
   if (text === null) {
     const texts: string[] = [];
     for (let j = 0; j < 128; j++) {
-      const type = attributes[`${p}contents.${j}.message_content.type`];
-      const partText = attributes[`${p}contents.${j}.message_content.text`];
+      const type = attributes[contentType(j)];
+      const partText = attributes[contentText(j)];
       if (type === undefined && partText === undefined) break;
       if (typeof partText === 'string' && (type === undefined || type === 'text')) texts.push(partText);
     }
@@ -71,11 +77,11 @@ export function readOpenInferenceOutputMessages(attributes: Attributes): OutputR
   }
   const toolCallNames: string[] = [];
   for (let j = 0; j < 128; j++) {
-    const name = readString(attributes[`${p}tool_calls.${j}.tool_call.function.name`]);
+    const name = readString(attributes[toolCallName(j)]);
     if (name === null) break;
     toolCallNames.push(name);
   }
-  if (text === null && toolCallNames.length === 0 && attributes[`${p}role`] === undefined) return null;
+  if (text === null && toolCallNames.length === 0 && attributes[MESSAGE_ROLE] === undefined) return null;
   return { text: text ?? '', toolCallNames, finishReason: null };
 }
 

@@ -1,6 +1,6 @@
 import type { Attributes } from '../../otlp.js';
 import type { SpanKind } from '../../span.js';
-import { isRecord, parseJsonValue, readString, readText } from '../attribute-values.js';
+import { indexedKeys, isRecord, parseJsonValue, readString, readText } from '../attribute-values.js';
 import type { OutputReading } from '../output-reading.js';
 
 /**
@@ -119,17 +119,21 @@ export function readOtelOutputMessages(attributes: Attributes): OutputReading | 
  * OpenLLMetry). Null when no key of choice 0 is present; text '' when the message is there
  * (role or tool calls) without content, null when only the finish reason is.
  */
+const COMPLETION_CONTENT = `${OTEL_GENAI_KEYS.completionPrefix}content`;
+const COMPLETION_ROLE = `${OTEL_GENAI_KEYS.completionPrefix}role`;
+const COMPLETION_FINISH_REASON = `${OTEL_GENAI_KEYS.completionPrefix}finish_reason`;
+const completionToolCallName = indexedKeys(`${OTEL_GENAI_KEYS.completionPrefix}tool_calls.`, '.name');
+
 export function readOtelCompletionAttributes(attributes: Attributes): OutputReading | null {
-  const p = OTEL_GENAI_KEYS.completionPrefix;
-  const content = readText(attributes[`${p}content`]);
-  const finishReason = readString(attributes[`${p}finish_reason`]);
+  const content = readText(attributes[COMPLETION_CONTENT]);
+  const finishReason = readString(attributes[COMPLETION_FINISH_REASON]);
   const toolCallNames: string[] = [];
   for (let j = 0; j < 128; j++) {
-    const name = readString(attributes[`${p}tool_calls.${j}.name`]);
+    const name = readString(attributes[completionToolCallName(j)]);
     if (name === null) break;
     toolCallNames.push(name);
   }
-  const messageCaptured = content !== null || toolCallNames.length > 0 || attributes[`${p}role`] !== undefined;
+  const messageCaptured = content !== null || toolCallNames.length > 0 || attributes[COMPLETION_ROLE] !== undefined;
   if (!messageCaptured && finishReason === null) return null;
   return { text: content ?? (messageCaptured ? '' : null), toolCallNames: messageCaptured ? toolCallNames : null, finishReason };
 }
