@@ -25,8 +25,11 @@ import { OPENLLMETRY_KEYS, openLlmetryKind, readOpenLlmetryAgentName } from './d
 /*
  * Reading order. Every field is read on its own (dialects mix on one span: Vercel's doGenerate
  * spans carry `ai.*` and `gen_ai.*`, OpenLLMetry tool spans `traceloop.*` and `gen_ai.tool.name`),
- * and the first key present with a readable value wins, in the order of these lists:
- * OTel GenAI, then OpenInference, then Vercel AI SDK, then OpenLLMetry.
+ * and the first key present with a readable value wins, in the order of the list below for that
+ * field. Broadly: OTel GenAI, then OpenInference, then Vercel AI SDK, then OpenLLMetry; tool
+ * arguments/results put Vercel's exact `ai.toolCall.*` before OpenInference's generic
+ * `input.value`/`output.value`, and models put every dialect's response model before any
+ * requested model. The key names themselves live in dialects/*.ts, one file per dialect.
  */
 const AGENT_KEYS = candidateKeys([...OTEL_GENAI_KEYS.agentName, ...OPENINFERENCE_KEYS.agentName, ...VERCEL_AI_KEYS.agentName]);
 /** After AGENT_KEYS and the traceloop entity of agent/workflow spans: the workflow's name. */
