@@ -354,7 +354,13 @@ function compareLatency(
         link: link(`/latency?operation=${encodeURIComponent(row.operation)}`),
       };
     })
-    .sort((a, b) => Number(b.regression) - Number(a.regression) || b.count - a.count || a.operation.localeCompare(b.operation));
+    .sort(
+      (a, b) =>
+        Number(b.regression) - Number(a.regression) ||
+        (a.regression ? (b.p95Ratio ?? 0) - (a.p95Ratio ?? 0) : 0) ||
+        b.count - a.count ||
+        a.operation.localeCompare(b.operation),
+    );
 }
 
 /**
