@@ -95,39 +95,50 @@ export function createAnalyzer(db: Db, options: AnalyzerOptions, dependencies: A
         afterTraceId,
       });
       if (batch.length === 0) break;
-      for (const { traceId, startNs } of batch) {
-        afterStartNs = startNs;
-        afterTraceId = traceId;
-        if (stopping) break;
-        try {
-          const result = traceAnalyzer.analyzeTrace(traceId, now());
-          summary.analyzed++;
-          summary.spans += result.spanCount;
-          if (result.flags.length > 0) summary.flagged++;
-          for (const flag of result.flags) summary.flagsByDetector[flag.detector]++;
-          summary.newFlags += result.raised.length;
-          summary.suppressed += result.suppressed;
-          summary.detectorFailures += result.failures.length;
-          if (result.raised.length > 0 && dependencies.onFlagsRaised !== undefined) {
+      let next = 0;
+      while (next < batch.length && !stopping) {
+        // One slice: traces analysed synchronously in ONE transaction until the budget is spent,
+        // then commit, tell the listeners, and yield so ingest requests run in between.
+        const raisedInSlice: { traceId: string; flags: Flag[] }[] = [];
+        traceAnalyzer.transaction(() => {
+          do {
+            const { traceId, startNs } = batch[next++]!;
+            afterStartNs = startNs;
+            afterTraceId = traceId;
+            const savepoint = `trace_${summary.analyzed}`;
+            db.exec(`SAVEPOINT ${savepoint}`);
             try {
-              dependencies.onFlagsRaised(result.raised);
+              const result = traceAnalyzer.analyzeTrace(traceId, now());
+              db.exec(`RELEASE ${savepoint}`);
+              summary.analyzed++;
+              summary.spans += result.spanCount;
+              if (result.flags.length > 0) summary.flagged++;
+              for (const flag of result.flags) summary.flagsByDetector[flag.detector]++;
+              summary.newFlags += result.raised.length;
+              summary.suppressed += result.suppressed;
+              summary.detectorFailures += result.failures.length;
+              if (result.raised.length > 0) raisedInSlice.push({ traceId, flags: result.raised });
+            } catch (error) {
+              // A trace that cannot be analysed must not stall the loop: log it and move on.
+              db.exec(`ROLLBACK TO ${savepoint}`);
+              db.exec(`RELEASE ${savepoint}`);
+              dependencies.logger?.error({ err: error, traceId }, 'trace analysis failed');
+              markFailed.run(now(), traceId);
+            }
+          } while (next < batch.length && performance.now() - sliceStart < options.sliceBudgetMs);
+          traceAnalyzer.flushBaselines();
+        });
+        if (dependencies.onFlagsRaised !== undefined) {
+          for (const { traceId, flags } of raisedInSlice) {
+            try {
+              dependencies.onFlagsRaised(flags);
             } catch (error) {
               dependencies.logger?.error({ err: error, traceId }, 'onFlagsRaised failed');
             }
           }
-        } catch (error) {
-          // A trace that cannot be analysed must not stall the loop: log it and move on.
-          dependencies.logger?.error({ err: error, traceId }, 'trace analysis failed');
-          try {
-            markFailed.run(now(), traceId);
-          } catch {
-            // the database is closing; the trace stays pending
-          }
         }
-        if (performance.now() - sliceStart >= options.sliceBudgetMs) {
-          await yieldToEventLoop();
-          sliceStart = performance.now();
-        }
+        await yieldToEventLoop();
+        sliceStart = performance.now();
       }
       if (stopping || batch.length < BATCH) break;
     }

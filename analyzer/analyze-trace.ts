@@ -77,8 +77,15 @@ export interface TraceAnalysis {
 }
 
 export interface TraceAnalyzer {
-  /** Analyses one trace and commits its flags, baselines and analysed mark in one transaction. */
+  /**
+   * Analyses one trace and writes its flags, baseline samples and analysed mark. Call it inside
+   * `transaction` (with `flushBaselines` before the end of it): several traces share one commit.
+   */
   analyzeTrace(traceId: string, nowMs?: number): TraceAnalysis;
+  /** Persists the baseline buckets changed since the last flush (inside the transaction). */
+  flushBaselines(): void;
+  /** Runs `work` in one SQLite transaction (all or nothing). */
+  transaction<T>(work: () => T): T;
   /** Re-reads the suppression rules if they changed. */
   refreshSuppressions(): void;
 }
@@ -114,19 +121,16 @@ export function createTraceAnalyzer(db: Db, options: AnalyzerOptions, extra: Tra
   }
   refreshSuppressions();
 
-  const commit = db.transaction(
-    (traceId: string, newSamples: BaselineSample[], state: { s: string[]; x: [string, number, number][] }, flags: FlagRecord[], nowMs: number) => {
-      for (const sample of newSamples) baselines.add(sample);
-      if (newSamples.length > 0) {
-        upsertState.run(traceId, JSON.stringify(state));
-        baselines.flush();
-      }
-      return flagWriter.replaceFlags(traceId, flags, nowMs);
-    },
-  );
+  function write(traceId: string, newSamples: BaselineSample[], state: { s: string[]; x: [string, number, number][] }, flags: FlagRecord[], nowMs: number) {
+    for (const sample of newSamples) baselines.add(sample);
+    if (newSamples.length > 0) upsertState.run(traceId, JSON.stringify(state));
+    return flagWriter.replaceFlags(traceId, flags, nowMs);
+  }
 
   return {
     refreshSuppressions,
+    flushBaselines: () => baselines.flush(),
+    transaction: <T>(work: () => T): T => db.transaction(work)(),
     analyzeTrace(traceId, nowMs = Date.now()) {
       const started = performance.now();
       const spans = reader.loadTraceSpans(traceId);
@@ -180,7 +184,7 @@ export function createTraceAnalyzer(db: Db, options: AnalyzerOptions, extra: Tra
         state.s = [...ids];
         state.x.push(...newSamples.map((sample): [string, number, number] => [sample.key, sample.bucketMs, sample.bin]));
       }
-      const result = commit(traceId, newSamples, state, flags, nowMs);
+      const result = write(traceId, newSamples, state, flags, nowMs);
       if (extra.metrics !== undefined) {
         extra.metrics.analysisSeconds.observe((performance.now() - started) / 1000);
         extra.metrics.tracesAnalyzed.inc();

@@ -88,7 +88,7 @@ export function createAnalysisReader(db: Db): AnalysisReader {
 
   return {
     loadTraceSpans(traceId) {
-      return (spansOf.all(traceId) as SpanRow[]).map((row) => ({
+      return (spansOf.all(traceId) as SpanRow[]).map((row) => withLazyAttributes(row, {
         traceId: row.trace_id,
         spanId: row.span_id,
         parentSpanId: row.parent_span_id,
@@ -106,8 +106,8 @@ export function createAnalysisReader(db: Db): AnalysisReader {
         operation: row.operation,
         llm: row.llm === null ? null : (JSON.parse(row.llm) as LlmCall),
         tool: row.tool === null ? null : (JSON.parse(row.tool) as ToolCall),
-        attributes: JSON.parse(row.attributes) as Attributes,
-        events: (JSON.parse(row.events) as { name: string; timeUnixNano: string; attributes: Attributes }[]).map(
+        attributes: {},
+        events: row.events === '[]' ? [] : (JSON.parse(row.events) as { name: string; timeUnixNano: string; attributes: Attributes }[]).map(
           (event): OtlpEvent => ({ name: event.name, timeUnixNano: BigInt(event.timeUnixNano), attributes: event.attributes }),
         ),
         resource: parseResource(row.resource),
@@ -130,4 +130,21 @@ export function createAnalysisReader(db: Db): AnalysisReader {
       return row.ms === null ? null : Number(row.ms);
     },
   };
+}
+
+/**
+ * Raw attributes are parsed only when something reads them: detectors work on the normalised
+ * fields, and parsing every span's attribute JSON was the largest cost of loading a trace.
+ */
+function withLazyAttributes(row: SpanRow, span: NormalizedSpan): NormalizedSpan {
+  let parsed: Attributes | undefined;
+  Object.defineProperty(span, 'attributes', {
+    enumerable: true,
+    configurable: true,
+    get: () => (parsed ??= JSON.parse(row.attributes) as Attributes),
+    set: (value: Attributes) => {
+      parsed = value;
+    },
+  });
+  return span;
 }

@@ -46,7 +46,7 @@ function detect(steps: StepSpec[], rootStatus: 'unset' | 'error' = 'unset') {
   return silentFailureDetector.detect(buildAnalysisTrace(traceId, spans), context).map((draft) => draft.pattern);
 }
 
-const asksTool = { llm: { finishReason: 'tool_call', outputText: '', toolCallNames: ['search'] } } as const;
+const asksTool: StepSpec = { llm: { finishReason: 'tool_call', outputText: '', toolCallNames: ['search'] } };
 
 describe('silent_failure detector', () => {
   it('flags a tool that returned an error payload while its span is OK', () => {
