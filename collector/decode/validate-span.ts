@@ -14,7 +14,8 @@ export type SpanRejectReason =
   | 'invalid_parent_span_id'
   | 'too_many_attributes'
   | 'attribute_too_large'
-  | 'nesting_too_deep';
+  | 'nesting_too_deep'
+  | 'time_out_of_range';
 
 export interface SpanRejection {
   reason: SpanRejectReason;
@@ -26,6 +27,7 @@ const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 const ZERO_TRACE_ID = '0'.repeat(32);
 const ZERO_SPAN_ID = '0'.repeat(16);
+const MAX_STORABLE_NANOS = (1n << 63n) - 1n;
 
 /**
  * Judges one decoded span. Returns null when it may be stored, else why not. A rejected span
@@ -44,6 +46,10 @@ export function validateSpan(span: OtlpSpan, limits: SpanLimits): SpanRejection 
   }
   if (span.parentSpanId !== null && (!SPAN_ID.test(span.parentSpanId) || span.parentSpanId === ZERO_SPAN_ID)) {
     return { reason: 'invalid_parent_span_id', message: 'parent span id must be empty or 8 bytes (16 hex digits), not all zero' };
+  }
+  if (span.startTimeUnixNano > MAX_STORABLE_NANOS || span.endTimeUnixNano > MAX_STORABLE_NANOS) {
+    // SQLite integers are signed 64-bit; a later time could never be stored (and a retryable 503 would loop).
+    return { reason: 'time_out_of_range', message: 'start and end times must be at most 9223372036854775807 ns (year 2262)' };
   }
   const attributeProblem = checkAttributes(span.attributes, limits);
   if (attributeProblem !== null) return attributeProblem;
