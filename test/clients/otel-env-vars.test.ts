@@ -7,7 +7,8 @@ import { startClientTestService, type ClientTestService } from './support/client
 /**
  * Plain OpenTelemetry, configured by the standard environment variables only
  * (OTEL_EXPORTER_OTLP_ENDPOINT + OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf), in a separate
- * Node process, with the Vercel AI SDK writing the spans: the setup the README gives.
+ * Node process started with `node --import ./tracing.mjs`, with the Vercel AI SDK writing the
+ * spans: the setup the README gives.
  */
 const run = promisify(execFile);
 let service: ClientTestService;
@@ -21,7 +22,9 @@ afterAll(async () => {
 
 describe('OpenTelemetry configured by OTEL_* environment variables', () => {
   it('delivers a Vercel AI SDK run over http/protobuf', async () => {
-    const { stdout, stderr } = await run(process.execPath, [join(import.meta.dirname, 'fixtures', 'otel-env-agent.mjs')], {
+    const fixtures = join(import.meta.dirname, 'fixtures');
+    const { stdout, stderr } = await run(process.execPath, ['--import', './otel-env-tracing.mjs', 'otel-env-agent.mjs'], {
+      cwd: fixtures,
       env: {
         PATH: process.env.PATH,
         OTEL_SERVICE_NAME: 'env-configured-agent',
