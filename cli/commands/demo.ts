@@ -38,7 +38,11 @@ export async function demoCommand(argv: string[]): Promise<void> {
   const tracesUrl = resolveTracesUrl(values.endpoint, {});
   const problem = await checkEndpoint(tracesUrl, headers);
   if (problem !== null) {
-    throw plainError(`${problem}.\nStart tracehound first (npm start, or npx tracehound serve), or pass --endpoint URL.`);
+    const refused = /answered (401|403)\b/.test(problem);
+    const advice = refused
+      ? 'tracehound requires an ingest key here: pass --api-key KEY (one of its auth.ingestKeys).'
+      : 'Start tracehound first (npm start, or npx tracehound serve), or pass --endpoint URL.';
+    throw plainError(`${problem}.\n${advice}`);
   }
 
   console.log(`Sending ${runs} demo runs to ${tracesUrl} …`);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configSchema } from '../../../config/schema.js';
+import { configSchema, type ConfigInput } from '../../../config/schema.js';
 import { startService, type RunningService } from '../../../cli/service.js';
 import type { ApiSpan, Flag, Run } from '../../../model/api.js';
 
@@ -26,9 +26,10 @@ export interface ClientTestService extends RunningService {
 /**
  * A real tracehound (collector, normaliser, analyser, API) on port 0 with a temp database, for
  * client libraries to export to. The background analyser waits far longer than any test, so
- * runs are judged only when a test asks (POST /api/analyze).
+ * runs are judged only when a test asks (POST /api/analyze). `auth` sets ingest keys or API
+ * tokens (open by default).
  */
-export async function startClientTestService(): Promise<ClientTestService> {
+export async function startClientTestService(auth: ConfigInput['auth'] = {}): Promise<ClientTestService> {
   const dir = mkdtempSync(join(tmpdir(), 'tracehound-clients-'));
   const config = configSchema.parse({
     server: { host: '127.0.0.1', port: 0 },
@@ -36,6 +37,7 @@ export async function startClientTestService(): Promise<ClientTestService> {
     logging: { level: 'silent' },
     analyzer: { idle: '1h' },
     reports: { enabled: false, dir: join(dir, 'reports') },
+    auth,
   });
   const service = await startService(config);
   const getJson = async <T>(path: string, init?: RequestInit): Promise<T> => {
