@@ -6,15 +6,17 @@ import { startClientTestService, type ClientTestService } from './support/client
 
 /**
  * Plain OpenTelemetry, configured by the standard environment variables only
- * (OTEL_EXPORTER_OTLP_ENDPOINT + OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf), in a separate
+ * (OTEL_EXPORTER_OTLP_ENDPOINT + OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf, and the ingest
+ * key in OTEL_EXPORTER_OTLP_HEADERS), in a separate
  * Node process started with `node --import ./tracing.mjs`, with the Vercel AI SDK writing the
  * spans: the setup the README gives.
  */
 const run = promisify(execFile);
 let service: ClientTestService;
+const KEY = 'env-ingest-key-0123456789';
 
 beforeAll(async () => {
-  service = await startClientTestService();
+  service = await startClientTestService({ ingestKeys: [KEY] });
 });
 afterAll(async () => {
   await service.stop();
@@ -30,6 +32,7 @@ describe('OpenTelemetry configured by OTEL_* environment variables', () => {
         OTEL_SERVICE_NAME: 'env-configured-agent',
         OTEL_EXPORTER_OTLP_ENDPOINT: service.url,
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_HEADERS: `x-api-key=${KEY}`,
       },
     });
     expect(stdout.trim()).toBe('It is 22 degrees in Paris.');
