@@ -130,3 +130,9 @@ export const BUILTIN_ORDER = [
   'email',
   'card',
 ];
+
+/**
+ * Matches whenever any built-in pattern's hint does (a superset, case-insensitive): strings it
+ * does not match skip all built-in patterns after one scan.
+ */
+export const BUILTIN_PREFILTER = /@|sk-|bearer|A[GKSIRN][IPO]A|gh[pousr]_|github_pat_|xox|AIza|k_(?:live|test)_|eyJ|PRIVATE KEY-----|pass|pwd|secret|key|token|\d{4}/i;

@@ -1,7 +1,7 @@
 import type { AttributeValue, Attributes, OtlpEvent } from '../model/otlp.js';
 import type { NormalizedSpan } from '../model/span.js';
 import type { Config } from '../config/schema.js';
-import { BUILTIN_ORDER, BUILTIN_PATTERNS, marker, type RedactionPattern } from './redaction-patterns.js';
+import { BUILTIN_ORDER, BUILTIN_PATTERNS, BUILTIN_PREFILTER, marker, type RedactionPattern } from './redaction-patterns.js';
 
 /** The attribute that lists, sorted, the pattern names redacted anywhere in a span. */
 export const REDACTED_ATTRIBUTE = 'tracehound.redacted';
@@ -67,8 +67,11 @@ export function createRedactor(config: Config['redaction'], options: RedactorOpt
     );
   }
 
+  // One scan that every built-in hint implies: most strings hold none of these and stop here.
+  const anyHint = config.patterns.length > 0 ? null : BUILTIN_PREFILTER;
   const redactString = (text: string): string => {
     if (text.length < MIN_SECRET_LENGTH) return text;
+    if (anyHint !== null && !anyHint.test(text)) return text;
     let out = text;
     for (const pattern of patterns) {
       if (!pattern.hint(out)) continue;
