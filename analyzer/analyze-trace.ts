@@ -130,7 +130,19 @@ export function createTraceAnalyzer(db: Db, options: AnalyzerOptions, extra: Tra
   return {
     refreshSuppressions,
     flushBaselines: () => baselines.flush(),
-    transaction: <T>(work: () => T): T => db.transaction(work)(),
+    transaction: <T>(work: () => T): T => {
+      // Analysis results need no fsync of their own: if they are lost in a power cut the runs are
+      // still pending (analyzed = 0) and are simply analysed again. So the slice commits with
+      // synchronous = NORMAL (no fsync on the event loop), and the next ingest commit, at FULL,
+      // syncs the write-ahead log with these frames in it.
+      const previous = db.pragma('synchronous', { simple: true }) as number;
+      if (previous > 1) db.pragma('synchronous = NORMAL');
+      try {
+        return db.transaction(work)();
+      } finally {
+        if (previous > 1) db.pragma(`synchronous = ${previous}`);
+      }
+    },
     analyzeTrace(traceId, nowMs = Date.now()) {
       const started = performance.now();
       const spans = reader.loadTraceSpans(traceId);
