@@ -5,7 +5,8 @@ import type { ReportSummary } from '../store/report-store.js';
 import {
   queryBurn,
   queryFlagCounts,
-  queryLatency,
+  listOperations,
+  queryOperationLatency,
   queryPeriodTotals,
   querySeries,
   querySignatures,
@@ -166,7 +167,32 @@ export interface Report {
   series: { bucketMs: number; points: SeriesPoint[] };
 }
 
+/** Builds the report in one go (CLI, tests, scripts). */
 export function buildReport(db: Db, options: ReportOptions): Report {
+  const steps = reportSteps(db, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * Builds the report giving the event loop a turn between queries (inside `tracehound serve`),
+ * so a large report delays ingest and API requests by one query at most, not by the whole build.
+ * Same result as buildReport. Reads run on the caller's connection: a consistent snapshot is not
+ * promised across steps (spans arriving meanwhile may show in later sections).
+ */
+export async function buildReportAsync(db: Db, options: ReportOptions): Promise<Report> {
+  const steps = reportSteps(db, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The report, one query per step. */
+function* reportSteps(db: Db, options: ReportOptions): Generator<void, Report> {
   const { sinceMs, untilMs, publicUrl } = options;
   if (!(untilMs > sinceMs)) throw new RangeError('until must be after since');
   const lengthMs = untilMs - sinceMs;
@@ -176,17 +202,19 @@ export function buildReport(db: Db, options: ReportOptions): Report {
   const baselineScale = lengthMs / (BASELINE_DAYS * DAY_MS);
   const link = linker(publicUrl);
 
-  const totals = {
-    current: toTotals(db, current, 1),
-    previous: toTotals(db, previous, 1),
-    baseline: toTotals(db, baseline, baselineScale),
-  };
+  const currentTotals = toTotals(db, current, 1);
+  yield;
+  const previousTotals = toTotals(db, previous, 1);
+  yield;
+  const totals = { current: currentTotals, previous: previousTotals, baseline: toTotals(db, baseline, baselineScale) };
+  yield;
 
   const flagCounts = {
     current: queryFlagCounts(db, current),
     previous: queryFlagCounts(db, previous),
     baseline: queryFlagCounts(db, baseline),
   };
+  yield;
   const countOf = (rows: typeof flagCounts.current, detector: string, severity: string) =>
     rows.find((row) => row.detector === detector && row.severity === severity)?.count ?? 0;
   const detectors = [...new Set<DetectorId>([...DETECTOR_IDS, ...flagCounts.current.map((row) => row.detector)])];
@@ -205,7 +233,9 @@ export function buildReport(db: Db, options: ReportOptions): Report {
     }
   }
 
-  const signatures: SignatureItem[] = querySignatures(db, current).map((row) => ({
+  const signatureRows = querySignatures(db, current);
+  yield;
+  const signatures: SignatureItem[] = signatureRows.map((row) => ({
     signature: row.signature,
     detector: row.detector,
     agent: row.agent,
@@ -224,22 +254,38 @@ export function buildReport(db: Db, options: ReportOptions): Report {
     flagsLink: link(`/flags?detector=${encodeURIComponent(row.detector)}`),
   }));
 
-  const worstAgents: AgentItem[] = queryWorstAgents(db, current).map((row) => ({
+  const agentRows = queryWorstAgents(db, current);
+  yield;
+  const worstAgents: AgentItem[] = agentRows.map((row) => ({
     ...row,
     failureRate: rate(row.failedRuns, row.runs),
     link: link(row.agent === null ? `/runs?service=${encodeURIComponent(row.service)}` : `/runs?agent=${encodeURIComponent(row.agent)}`),
   }));
 
-  const worstTools: ToolItem[] = queryWorstTools(db, current).map((row) => ({
+  const toolRows = queryWorstTools(db, current);
+  yield;
+  const worstTools: ToolItem[] = toolRows.map((row) => ({
     ...row,
     errorRate: rate(row.errors, row.calls),
     link: link(`/latency?operation=${encodeURIComponent(`tool:${row.tool}`)}`),
   }));
 
-  const latency = compareLatency(queryLatency(db, current), queryLatency(db, baseline), options, link);
+  const currentLatency: LatencyRow[] = [];
+  const baselineLatency: LatencyRow[] = [];
+  for (const operation of listOperations(db)) {
+    const now = queryOperationLatency(db, current, operation);
+    yield;
+    if (now === null) continue;
+    currentLatency.push(now);
+    const before = queryOperationLatency(db, baseline, operation);
+    yield;
+    if (before !== null) baselineLatency.push(before);
+  }
+  const latency = compareLatency(currentLatency, baselineLatency, options, link);
   const regressions = latency.filter((item) => item.regression).sort((a, b) => (b.p95Ratio ?? 0) - (a.p95Ratio ?? 0));
 
   const burnRows = queryBurn(db, current);
+  yield;
   const burn = {
     loops: toBurnGroup(burnRows.filter((row) => row.detector === 'tool_loop'), link),
     silentFailures: toBurnGroup(burnRows.filter((row) => row.detector === 'silent_failure'), link),

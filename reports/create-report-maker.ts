@@ -4,7 +4,7 @@ import type { Db } from '../store/database.js';
 import type { Logger } from '../ops/logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import { insertReport, setReportFilePath, updateReportDelivery, type ReportTrigger } from '../store/report-store.js';
-import { buildReport, makeReportId, type Report } from './build-report.js';
+import { buildReportAsync, makeReportId, type Report } from './build-report.js';
 import { renderHtml } from './render-html.js';
 import { headline, renderMarkdown } from './render-markdown.js';
 import type { WebhookSender } from './webhook.js';
@@ -39,14 +39,15 @@ export interface MadeReport {
   filePath: string | null;
 }
 
-export type MakeReport = (request: { sinceMs: number; untilMs: number; trigger: ReportTrigger }) => MadeReport;
+/** Resolves once the report is stored and written; its webhook delivery goes on in the background. */
+export type MakeReport = (request: { sinceMs: number; untilMs: number; trigger: ReportTrigger }) => Promise<MadeReport>;
 
 export function createReportMaker(options: ReportMakerOptions): MakeReport {
   const now = options.now ?? Date.now;
-  return ({ sinceMs, untilMs, trigger }) => {
+  return async ({ sinceMs, untilMs, trigger }) => {
     const createdAtMs = now();
     const id = makeReportId(untilMs);
-    const report = buildReport(options.db, {
+    const report = await buildReportAsync(options.db, {
       id,
       sinceMs,
       untilMs,

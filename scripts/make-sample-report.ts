@@ -102,8 +102,9 @@ const AGENTS: AgentProfile[] = [
  * - research-agent: a web_search loop that is NEW in the last 24 h (critical), truncated answers,
  *   and fetch_url three times slower in the last 24 h (latency regression and spikes);
  * - about 3 % of runs fail loudly (root span ERROR).
+ * `scale` multiplies the runs per day (benchmarks).
  */
-export function seedSampleData(db: Db, nowMs: number = SAMPLE_NOW_MS, seed = 7): { runs: number; flags: number } {
+export function seedSampleData(db: Db, nowMs: number = SAMPLE_NOW_MS, seed = 7, scale = 1): { runs: number; flags: number } {
   const random = prng(seed);
   const write = createSpanWriter(db);
   const flags: SeedFlag[] = [];
@@ -115,7 +116,7 @@ export function seedSampleData(db: Db, nowMs: number = SAMPLE_NOW_MS, seed = 7):
     const dayStart = nowMs - day * DAY_MS;
     const lastDay = day === 1;
     for (const profile of AGENTS) {
-      const count = Math.round(profile.runsPerDay * (0.85 + random() * 0.3));
+      const count = Math.round(profile.runsPerDay * scale * (0.85 + random() * 0.3));
       for (let i = 0; i < count; i++) {
         const startMs = dayStart + Math.floor(random() * (DAY_MS - 120_000));
         const traceId = hex(16);

@@ -8,6 +8,8 @@ import type { DetectorId, Severity } from '../model/api.js';
  * GET /api/flags?since&until for the same instants, and late or bulk-sent traces count in the
  * period they happened, not when they arrived.
  *
+ * Latency is the exception: spans by their own start (spans.start_ns), through the operation index.
+ *
  * A run has FAILED when it failed loudly (root status `error`) or silently (it carries a
  * `silent_failure` flag; by definition such a run's root is not `error`).
  */
@@ -197,24 +199,30 @@ export interface LatencyRow {
   p99Ms: number;
 }
 
-/** Per-operation (spans.operation) latency percentiles, computed inside SQLite. */
+/** Every operation key with spans stored (index-only scan). */
+export function listOperations(db: Db): string[] {
+  return (db.prepare('SELECT DISTINCT operation FROM spans ORDER BY operation').pluck().all() as string[]);
+}
+
+/**
+ * Latency percentiles of one operation (spans.operation) over the spans that STARTED in the
+ * period (the span's own timestamp; index spans_operation_start serves the range); null when
+ * there are none. Nearest-rank percentiles: the value at rank ceil(p·n).
+ */
+export function queryOperationLatency(db: Db, period: Period, operation: string): LatencyRow | null {
+  const values = Float64Array.from(
+    db.prepare('SELECT duration_ms FROM spans WHERE operation = ? AND start_ns >= ? AND start_ns < ?').pluck().all(operation, ...bounds(period)) as number[],
+  ).sort();
+  if (values.length === 0) return null;
+  const at = (p: number) => values[Math.max(1, Math.ceil(p * values.length)) - 1]!;
+  return { operation, count: values.length, p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99) };
+}
+
+/** Latency percentiles of every operation with spans in the period. */
 export function queryLatency(db: Db, period: Period): LatencyRow[] {
-  const rank = (p: number) => `MAX(1, CAST(${p} * n AS INTEGER) + (${p} * n > CAST(${p} * n AS INTEGER)))`;
-  return db
-    .prepare(
-      `WITH d AS (
-         SELECT s.operation AS operation, s.duration_ms AS ms,
-           ROW_NUMBER() OVER (PARTITION BY s.operation ORDER BY s.duration_ms) AS rn,
-           COUNT(*) OVER (PARTITION BY s.operation) AS n
-         FROM runs r JOIN spans s ON s.trace_id = r.trace_id
-         WHERE r.start_ns >= ? AND r.start_ns < ?)
-       SELECT operation, n AS count,
-         MAX(CASE WHEN rn = ${rank(0.5)} THEN ms END) AS p50Ms,
-         MAX(CASE WHEN rn = ${rank(0.95)} THEN ms END) AS p95Ms,
-         MAX(CASE WHEN rn = ${rank(0.99)} THEN ms END) AS p99Ms
-       FROM d GROUP BY operation, n ORDER BY operation`,
-    )
-    .all(...bounds(period)) as LatencyRow[];
+  return listOperations(db)
+    .map((operation) => queryOperationLatency(db, period, operation))
+    .filter((row): row is LatencyRow => row !== null);
 }
 
 export interface BurnRow {

@@ -53,7 +53,7 @@ export async function reportCommand(argv: string[], nowMs: number = Date.now()):
       latency: { regressionRatio: config.reports.latencyRegressionRatio, minDeltaMs: config.reports.latencyMinDelta },
       now: () => nowMs,
     });
-    const made = makeReport({ sinceMs, untilMs, trigger: 'cli' });
+    const made = await makeReport({ sinceMs, untilMs, trigger: 'cli' });
     const text = format === 'html' ? made.html : format === 'json' ? made.json : made.markdown;
     if (values.out !== undefined) {
       writeFileSync(values.out, text);

@@ -14,7 +14,7 @@ import { describeQueryError } from './query-params.js';
 
 export interface ReportRoutesOptions {
   /** Makes, stores and delivers a report; returns its id. */
-  makeReport: (request: { sinceMs: number; untilMs: number; trigger: ReportTrigger }) => { id: string };
+  makeReport: (request: { sinceMs: number; untilMs: number; trigger: ReportTrigger }) => Promise<{ id: string }>;
   /** Default period length when `since` is omitted, in ms. */
   defaultPeriodMs: number;
   /** Longest period a request may ask for, in ms. Default 90 days. */
@@ -94,7 +94,7 @@ export function registerReportRoutes(app: Hono, db: Db, options: ReportRoutesOpt
     if (sinceMs === null) return c.json({ error: 'since: expected an ISO 8601 time, epoch milliseconds, or a relative time such as 24h' }, 400);
     if (!(untilMs > sinceMs)) return c.json({ error: 'until must be after since' }, 400);
     if (untilMs - sinceMs > maxPeriodMs) return c.json({ error: `the period may span at most ${Math.round(maxPeriodMs / 86_400_000)} days` }, 400);
-    const made = options.makeReport({ sinceMs, untilMs, trigger: 'api' });
+    const made = await options.makeReport({ sinceMs, untilMs, trigger: 'api' });
     const stored = getReport(db, made.id);
     return c.json(stored, 201, { location: `/api/reports/${made.id}` });
   });
