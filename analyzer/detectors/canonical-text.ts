@@ -16,20 +16,41 @@ const ISO_TIME = /\b\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 const LONG_HEX = /\b[0-9a-f]{16,}\b/gi;
 
-/** Whitespace collapsed, trimmed, lower-cased, volatile tokens (times, uuids, long hex ids) masked. */
-export function canonicalString(text: string): string {
-  return text.replace(ISO_TIME, '<time>').replace(UUID, '<id>').replace(LONG_HEX, '<id>').replace(/\s+/g, ' ').trim().toLowerCase();
+const CLOCK_TIME = /\b\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\b/g;
+const EPOCH = /\b1\d{9}(?:\d{3})?\b/g;
+
+/**
+ * Whitespace collapsed, trimmed, lower-cased, volatile tokens (timestamps, uuids, long hex ids)
+ * masked; in results also clock times and epoch numbers ("checked at 10:02:03").
+ */
+export function canonicalString(text: string, role: 'arguments' | 'result' = 'arguments'): string {
+  let out = text.replace(ISO_TIME, '<time>').replace(UUID, '<id>').replace(LONG_HEX, '<id>');
+  if (role === 'result') out = out.replace(CLOCK_TIME, '<time>').replace(EPOCH, '<time>');
+  return out.replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
-function canonicalValue(value: unknown, depth: number, volatile: RegExp): unknown {
+/** Word tokens of a canonical text (for near-equality of long results). */
+export function tokenSet(text: string): Set<string> {
+  return new Set(text.match(/[\p{L}\p{N}_<>.-]+/gu) ?? []);
+}
+
+/** Jaccard similarity of two token sets (1 for two empty sets). */
+export function jaccard(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 && b.size === 0) return 1;
+  let shared = 0;
+  for (const token of a) if (b.has(token)) shared++;
+  return shared / (a.size + b.size - shared);
+}
+
+function canonicalValue(value: unknown, depth: number, volatile: RegExp, role: 'arguments' | 'result'): unknown {
   if (depth > 20) return null;
-  if (typeof value === 'string') return canonicalString(value);
-  if (Array.isArray(value)) return value.map((item) => canonicalValue(item, depth + 1, volatile));
+  if (typeof value === 'string') return canonicalString(value, role);
+  if (Array.isArray(value)) return value.map((item) => canonicalValue(item, depth + 1, volatile, role));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) {
       if (volatile.test(key)) continue;
-      out[key.toLowerCase()] = canonicalValue((value as Record<string, unknown>)[key], depth + 1, volatile);
+      out[key.toLowerCase()] = canonicalValue((value as Record<string, unknown>)[key], depth + 1, volatile, role);
     }
     return out;
   }
@@ -58,9 +79,9 @@ export function canonicalText(text: string | null, role: 'arguments' | 'result' 
   if (text === null) return null;
   let parsed = parseJsonLoose(text);
   if (typeof parsed === 'string') parsed = parseJsonLoose(parsed) ?? parsed;
-  if (parsed === undefined) return canonicalString(text);
-  if (typeof parsed === 'string') return canonicalString(parsed);
-  return JSON.stringify(canonicalValue(parsed, 0, role === 'arguments' ? VOLATILE_ARGUMENT_KEY : VOLATILE_RESULT_KEY));
+  if (parsed === undefined) return canonicalString(text, role);
+  if (typeof parsed === 'string') return canonicalString(parsed, role);
+  return JSON.stringify(canonicalValue(parsed, 0, role === 'arguments' ? VOLATILE_ARGUMENT_KEY : VOLATILE_RESULT_KEY, role));
 }
 
 /** The first `maxChars` characters of a text, with an ellipsis when cut. */

@@ -114,3 +114,16 @@ describe('tool_loop detector', () => {
     expect(drafts.map((draft) => draft.pattern)).toEqual(['iteration_cap']);
   });
 });
+
+describe('tool_loop detector, near-identical results', () => {
+  it('treats long results that differ only in a score or a clock time as the same', () => {
+    const page = (score: number, at: string) =>
+      JSON.stringify({ query: 'refund policy', took: `${score} ms`, checked: `at ${at}`, results: [{ title: 'Refunds within 30 days of delivery', url: 'https://kb.example.com/refunds' }, { title: 'Exchanges and store credit', url: 'https://kb.example.com/exchanges' }] });
+    const drafts = run(repeat(5, (i) => ({ name: 'search', args: '{"q":"refund policy"}', result: page(100 + i, `10:0${i}:00`) })));
+    expect(drafts.map((draft) => draft.pattern)).toEqual(['identical_calls']);
+  });
+
+  it('still tells short progressing results apart', () => {
+    expect(run(repeat(6, (i) => ({ name: 'job_status', args: '{"job":"j1"}', result: `{"progress":${(i + 1) * 15}}` })))).toEqual([]);
+  });
+});

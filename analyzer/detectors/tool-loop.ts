@@ -2,7 +2,7 @@ import type { NormalizedSpan } from '../../model/span.js';
 import { nanosToIso } from '../../model/time.js';
 import type { AnalysisTrace } from '../analysis-trace.js';
 import type { Detector, DetectorContext, FlagDraft } from '../detector.js';
-import { canonicalText, preview } from './canonical-text.js';
+import { canonicalText, jaccard, preview, tokenSet } from './canonical-text.js';
 
 /**
  * `tool_loop`: the agent repeats itself without progress (DETECTION.md B.2).
@@ -26,7 +26,24 @@ interface Call {
   action: string;
   /** Canonical result, 'E:'-prefixed for failures; null when not recorded. */
   observation: string | null;
+  /** Tokens of a long observation, for near-equality; null for short ones (exact only). */
+  tokens: Set<string> | null;
   failed: boolean;
+}
+
+/** Results at least this long (characters) count as the same when their tokens overlap ≥ NEAR_SAME. */
+const NEAR_MIN_CHARS = 80;
+const NEAR_SAME = 0.9;
+
+/**
+ * The same observation: equal after normalisation, or two long results whose word sets overlap
+ * ≥ 90 % (a search returning the same page with a different score or latency figure). Short
+ * results (a status, a progress count) must be equal: polling that progresses differs there.
+ */
+function sameObservation(a: Call, b: Call): boolean {
+  if (a.observation === b.observation) return true;
+  if (a.failed !== b.failed || a.tokens === null || b.tokens === null) return false;
+  return jaccard(a.tokens, b.tokens) >= NEAR_SAME;
 }
 
 const CAP_MARKER = /GraphRecursionError|Recursion limit of \d+ reached|Agent stopped due to (?:iteration limit|max iterations)|max(?:imum)? iterations? (?:reached|exceeded)|exceeded (?:the )?max(?:imum)? (?:number of )?(?:iterations|steps|turns)/i;
@@ -38,7 +55,8 @@ function toCall(span: NormalizedSpan): Call {
   let observation: string | null;
   if (failed) observation = `E:${canonicalText(span.statusMessage || tool.result || '', 'result') ?? ''}`;
   else observation = canonicalText(tool.result, 'result');
-  return { span, tool: tool.name, action: `${tool.name.toLowerCase()}\u0000${args ?? '∅'}`, observation, failed };
+  const tokens = observation !== null && observation.length >= NEAR_MIN_CHARS ? tokenSet(observation) : null;
+  return { span, tool: tool.name, action: `${tool.name.toLowerCase()}\u0000${args ?? '∅'}`, observation, tokens, failed };
 }
 
 export const toolLoopDetector: Detector = {
@@ -91,7 +109,7 @@ export const toolLoopDetector: Detector = {
 };
 
 function samePosition(a: Call, b: Call): boolean {
-  return a.action === b.action && a.observation === b.observation;
+  return a.action === b.action && sameObservation(a, b);
 }
 
 function range(from: number, to: number): number[] {
@@ -117,7 +135,7 @@ function judgeIdenticalRun(
   let bestLength = 0;
   let from = 0;
   for (let k = 1; k <= run.length; k++) {
-    if (k === run.length || run[k]!.observation !== run[from]!.observation) {
+    if (k === run.length || !sameObservation(run[k]!, run[from]!)) {
       if (k - from > bestLength) {
         bestLength = k - from;
         bestFrom = from;
@@ -131,7 +149,7 @@ function judgeIdenticalRun(
   if (stretch.length < threshold) return [];
   // Polling (or retrying) that eventually changes to a good result made progress.
   const last = run[run.length - 1]!;
-  if (bestFrom + bestLength < run.length && !last.failed && last.observation !== stretch[0]!.observation) return [];
+  if (bestFrom + bestLength < run.length && !last.failed && !sameObservation(last, stretch[0]!)) return [];
   range(start + bestFrom, start + bestFrom + bestLength).forEach((index) => covered.add(index));
   return [describeRepeat(trace, stretch, failing ? 'failing_calls' : 'identical_calls', stretch.length, threshold)];
 }
