@@ -174,6 +174,18 @@ export function getRunSpans(db: Db, traceId: string): ApiSpan[] {
   return rows.map(toApiSpan);
 }
 
+/** One span of a trace in the API's shape, or null when unknown (the web view's span panel). */
+export function getRunSpan(db: Db, traceId: string, spanId: string): ApiSpan | null {
+  const row = db
+    .prepare(
+      `SELECT span_id, parent_span_id, name, kind, start_ns, duration_ms, status, status_message, service,
+        operation, llm, tool, attributes, events
+       FROM spans WHERE trace_id = ? AND span_id = ?`,
+    )
+    .get(traceId, spanId) as SpanRow | undefined;
+  return row === undefined ? null : toApiSpan(row);
+}
+
 function toApiSpan(row: SpanRow): ApiSpan {
   const span: ApiSpan = {
     spanId: row.span_id,

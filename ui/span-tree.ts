@@ -1,8 +1,13 @@
-import type { ApiSpan } from '../model/api.js';
+
+/** What the tree needs of a span. */
+export interface TreeSpan {
+  spanId: string;
+  parentSpanId: string | null;
+}
 
 /** One row of the waterfall: a span, how deep it sits, and whether it has children. */
-export interface TreeRow {
-  span: ApiSpan;
+export interface TreeRow<S extends TreeSpan = TreeSpan> {
+  span: S;
   depth: number;
   childCount: number;
 }
@@ -13,10 +18,10 @@ export interface TreeRow {
  * cycle cannot loop forever (each span is visited once). Iterative, so a 2,000-deep chain
  * does not overflow the stack. Input order is start order (getRunSpans), which is kept.
  */
-export function buildSpanTree(spans: readonly ApiSpan[]): TreeRow[] {
+export function buildSpanTree<S extends TreeSpan>(spans: readonly S[]): TreeRow<S>[] {
   const ids = new Set(spans.map((span) => span.spanId));
-  const children = new Map<string, ApiSpan[]>();
-  const roots: ApiSpan[] = [];
+  const children = new Map<string, S[]>();
+  const roots: S[] = [];
   for (const span of spans) {
     if (span.parentSpanId !== null && span.parentSpanId !== span.spanId && ids.has(span.parentSpanId)) {
       const list = children.get(span.parentSpanId);
@@ -24,9 +29,9 @@ export function buildSpanTree(spans: readonly ApiSpan[]): TreeRow[] {
       else list.push(span);
     } else roots.push(span);
   }
-  const rows: TreeRow[] = [];
+  const rows: TreeRow<S>[] = [];
   const visited = new Set<string>();
-  const stack: { span: ApiSpan; depth: number }[] = roots.reverse().map((span) => ({ span, depth: 0 }));
+  const stack: { span: S; depth: number }[] = roots.reverse().map((span) => ({ span, depth: 0 }));
   const visit = () => {
     while (stack.length > 0) {
       const { span, depth } = stack.pop()!;

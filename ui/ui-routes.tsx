@@ -1,8 +1,9 @@
 import type { Context, Hono } from 'hono';
 import type { Db } from '../store/database.js';
-import type { Run } from '../model/api.js';
+import type { ApiSpan, Run } from '../model/api.js';
+import { listWaterfallSpans } from '../store/waterfall-reader.js';
 import { DETECTOR_IDS, SEVERITIES, VERDICTS, type Verdict } from '../model/api.js';
-import { getRun, getRunSpans, listRunFacets, listRuns, RUN_SORTS, type RunSort } from '../store/run-reader.js';
+import { getRun, getRunSpan, listRunFacets, listRuns, RUN_SORTS, type RunSort } from '../store/run-reader.js';
 import { listFlagsForTrace } from '../store/flag-reader.js';
 import { readOverview } from '../store/overview-reader.js';
 import { listLatencySamples, listOperations, listSpikeSpanKeys } from '../store/latency-reader.js';
@@ -35,6 +36,8 @@ export interface UiOptions {
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 const MAX_NOTE_CHARS = 2000;
+/** Spans per flag read in full for its evidence (a loop of 500 calls shows its first ones). */
+const MAX_EVIDENCE_SPANS = 12;
 
 /**
  * The server-rendered web view: overview (/), runs (/runs, /runs/:traceId), the flag review
@@ -113,16 +116,28 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
     if (!TRACE_ID.test(traceId)) return notFound(c, 'A trace id is 32 hex digits.');
     const run = getRun(db, traceId);
     if (run === null) return notFound(c, `No run with trace id ${traceId}. It may not have arrived yet, or retention removed it.`);
-    const spans = getRunSpans(db, traceId);
+    const spans = listWaterfallSpans(db, traceId);
     const flags = listFlagsForTrace(db, traceId);
-    const selected = c.req.query('span')?.toLowerCase() ?? null;
+    // Full spans only where they are shown: the flags' evidence (bounded) and the selected span.
+    const flagSpans = new Map<string, ApiSpan>();
+    for (const spanId of new Set(flags.flatMap((flag) => flag.spanIds.slice(0, MAX_EVIDENCE_SPANS)))) {
+      const span = getRunSpan(db, traceId, spanId);
+      if (span !== null) flagSpans.set(spanId, span);
+    }
+    const requested = c.req.query('span')?.toLowerCase();
+    const selectedId =
+      (requested !== undefined && SPAN_ID.test(requested) && spans.some((span) => span.spanId === requested) ? requested : undefined) ??
+      flags[0]?.spanIds[0] ??
+      spans.find((span) => span.parentSpanId === null)?.spanId ??
+      spans[0]?.spanId;
+    const selected = selectedId === undefined ? null : (flagSpans.get(selectedId) ?? getRunSpan(db, traceId, selectedId));
     const spikes = new Map<string, SpikeContext>();
     for (const flag of flags) {
       if (flag.detector !== 'latency_spike') continue;
-      const span = spans.find((candidate) => candidate.spanId === flag.spanIds[0]);
+      const span = flagSpans.get(flag.spanIds[0] ?? '');
       if (span !== undefined) spikes.set(flag.id, spikeContext(db, traceId, span.spanId, span.operation, Date.parse(span.startTime), flag.evidence));
     }
-    return c.html(<RunPage run={run} spans={spans} flags={flags} selectedSpanId={selected !== null && SPAN_ID.test(selected) ? selected : null} spikes={spikes} />);
+    return c.html(<RunPage run={run} spans={spans} flagSpans={flagSpans} selected={selected} flags={flags} spikes={spikes} />);
   });
 
   // The detail panel of one span, as an HTML fragment for app.js (the page itself renders it too).
@@ -131,8 +146,8 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
     const spanId = c.req.param('spanId').toLowerCase();
     if (!TRACE_ID.test(traceId) || !SPAN_ID.test(spanId)) return c.text('Not found', 404);
     const run = getRun(db, traceId);
-    const span = run === null ? undefined : getRunSpans(db, traceId).find((candidate) => candidate.spanId === spanId);
-    if (run === null || span === undefined) return c.text('Not found', 404);
+    const span = run === null ? null : getRunSpan(db, traceId, spanId);
+    if (run === null || span === null) return c.text('Not found', 404);
     const flags = listFlagsForTrace(db, traceId).filter((flag) => flag.spanIds.includes(spanId));
     return c.html(<SpanDetail traceId={traceId} span={span} runStartMs={Date.parse(run.startTime)} flags={flags} />);
   });

@@ -90,7 +90,8 @@ export function registerReportRoutes(app: Hono, db: Db, options: ReportRoutesOpt
     const nowMs = now();
     const untilMs = parsed.data.until === undefined ? nowMs : parseTimeInput(String(parsed.data.until), nowMs);
     if (untilMs === null) return c.json({ error: 'until: expected an ISO 8601 time, epoch milliseconds, or a relative time such as 24h' }, 400);
-    const sinceMs = parsed.data.since === undefined ? untilMs - options.defaultPeriodMs : parseTimeInput(String(parsed.data.since), nowMs);
+    // A relative since ("24h") counts back from until, like the CLI's --since.
+    const sinceMs = parsed.data.since === undefined ? untilMs - options.defaultPeriodMs : parseTimeInput(String(parsed.data.since), untilMs);
     if (sinceMs === null) return c.json({ error: 'since: expected an ISO 8601 time, epoch milliseconds, or a relative time such as 24h' }, 400);
     if (!(untilMs > sinceMs)) return c.json({ error: 'until must be after since' }, 400);
     if (untilMs - sinceMs > maxPeriodMs) return c.json({ error: `the period may span at most ${Math.round(maxPeriodMs / 86_400_000)} days` }, 400);

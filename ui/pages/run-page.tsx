@@ -1,14 +1,14 @@
 import type { ApiSpan, Flag, Run } from '../../model/api.js';
 import { Layout } from '../components/layout.js';
-import { FlagBadge, FlagBadges, KindTag, ReviewTag, SeverityTag, StatusTag, cssToken } from '../components/badges.js';
+import { FlagBadge, FlagBadges, ReviewTag, SeverityTag, StatusTag, cssToken } from '../components/badges.js';
 import { FlagEvidence, type SpikeContext } from '../components/flag-evidence.js';
 import { SpanDetail } from '../components/span-detail.js';
 import { ReviewForm } from '../components/review-form.js';
 import { buildSpanTree } from '../span-tree.js';
+import type { WaterfallSpan } from '../../store/waterfall-reader.js';
+import { waterfallRows } from '../components/waterfall-rows.js';
 import { formatCount, formatDuration, formatTime } from '../format.js';
 import { runHref, runsHref } from '../links.js';
-
-const MAX_DEPTH_CLASS = 24;
 
 /**
  * One run: its headline, its flags with evidence, and the span tree as a waterfall on a shared
@@ -17,14 +17,18 @@ const MAX_DEPTH_CLASS = 24;
  */
 export function RunPage(props: {
   run: Run;
-  spans: ApiSpan[];
+  /** Every span, as waterfall rows. */
+  spans: WaterfallSpan[];
+  /** Full spans for the flags' evidence (the spans they point at). */
+  flagSpans: Map<string, ApiSpan>;
+  /** The span whose details the panel shows (from `?span=`, else the first flagged one, else the root). */
+  selected: ApiSpan | null;
   flags: Flag[];
-  selectedSpanId: string | null;
   spikes: Map<string, SpikeContext>;
 }) {
-  const { run, spans, flags } = props;
+  const { run, spans, flags, selected } = props;
   const runStartMs = Date.parse(run.startTime);
-  const spansById = new Map(spans.map((span) => [span.spanId, span]));
+  const namesById = new Map(spans.map((span) => [span.spanId, span.name]));
   const flagsBySpan = new Map<string, Flag[]>();
   for (const flag of flags) {
     for (const spanId of flag.spanIds) {
@@ -38,19 +42,14 @@ export function RunPage(props: {
   let axisStart = Number.POSITIVE_INFINITY;
   let axisEnd = Number.NEGATIVE_INFINITY;
   for (const span of spans) {
-    const start = Date.parse(span.startTime);
-    axisStart = Math.min(axisStart, start);
-    axisEnd = Math.max(axisEnd, start + span.durationMs);
+    axisStart = Math.min(axisStart, span.startMs);
+    axisEnd = Math.max(axisEnd, span.startMs + span.durationMs);
   }
   if (!Number.isFinite(axisStart)) {
     axisStart = runStartMs;
     axisEnd = runStartMs + 1;
   }
   const axisMs = Math.max(0.001, axisEnd - axisStart);
-  const selected =
-    (props.selectedSpanId !== null ? spansById.get(props.selectedSpanId) : undefined) ??
-    spansById.get(flags[0]?.spanIds[0] ?? '') ??
-    rows[0]?.span;
 
   return (
     <Layout title={run.name} section="runs">
@@ -120,13 +119,13 @@ export function RunPage(props: {
                   <span class="spacer"></span>
                   {flag.spanIds.slice(0, 3).map((spanId) => (
                     <a class="span-link mono small" href={runHref(run.traceId, spanId)}>
-                      {spansById.get(spanId)?.name ?? spanId}
+                      {namesById.get(spanId) ?? spanId}
                     </a>
                   ))}
                 </span>
                 <span class="flag-summary">{flag.summary}</span>
               </summary>
-              <FlagEvidence flag={flag} spansById={spansById} runStartMs={runStartMs} spike={props.spikes.get(flag.id)} />
+              <FlagEvidence flag={flag} spansById={props.flagSpans} runStartMs={runStartMs} spike={props.spikes.get(flag.id)} />
               <ReviewForm flag={flag} returnTo={runHref(run.traceId)} />
             </details>
           ))}
@@ -148,37 +147,10 @@ export function RunPage(props: {
               ))}
             </div>
           </div>
-          {rows.map((row) => {
-            const { span } = row;
-            const spanFlags = flagsBySpan.get(span.spanId);
-            const left = ((Date.parse(span.startTime) - axisStart) / axisMs) * 1000;
-            const width = Math.max(2, (span.durationMs / axisMs) * 1000);
-            const classes = `wf-row k-${span.kind} st-${span.status}${spanFlags ? ' flagged' : ''}${span.spanId === selected?.spanId ? ' selected' : ''}`;
-            return (
-              <a class={classes} id={`span-${span.spanId}`} href={`?span=${span.spanId}#span-${span.spanId}`} data-span={span.spanId} data-depth={row.depth}>
-                <div class={`wf-name d${Math.min(row.depth, MAX_DEPTH_CLASS)}`}>
-                  {row.childCount > 0 ? <span class="twisty" data-toggle="1" title="collapse / expand"></span> : <span class="twisty leaf"></span>}
-                  <KindTag kind={span.kind} />
-                  <span class="nm">{span.name}</span>
-                  {span.llm ? (
-                    <span class="meta">{`${span.llm.inputTokens !== null || span.llm.outputTokens !== null ? `${formatCount((span.llm.inputTokens ?? 0) + (span.llm.outputTokens ?? 0))} tok · ` : ''}${span.llm.model ?? ''}`}</span>
-                  ) : span.tool && span.tool.name !== span.name ? (
-                    <span class="meta mono">{span.tool.name}</span>
-                  ) : null}
-                  {spanFlags ? spanFlags.slice(0, 2).map((flag) => <i class={`flag-dot det-${cssToken(flag.detector)}`} title={flag.summary}></i>) : null}
-                </div>
-                <div class="wf-dur">{formatDuration(span.durationMs)}</div>
-                <div class="wf-bar">
-                  <svg viewBox="0 0 1000 10" preserveAspectRatio="none" aria-hidden="true">
-                    <rect x={left.toFixed(1)} y="1" width={Math.min(width, 1000 - left).toFixed(1)} height="8" rx="1" />
-                  </svg>
-                </div>
-              </a>
-            );
-          })}
+          {waterfallRows({ rows, axisStartMs: axisStart, axisMs, selectedSpanId: selected?.spanId, flagsBySpan })}
         </div>
         <aside class="detail-panel" id="span-panel" aria-live="polite">
-          {selected !== undefined ? (
+          {selected !== null ? (
             <SpanDetail traceId={run.traceId} span={selected} runStartMs={runStartMs} flags={flagsBySpan.get(selected.spanId) ?? []} />
           ) : (
             <p class="empty">No spans.</p>

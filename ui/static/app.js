@@ -70,7 +70,7 @@
         var target = event.target;
         var row = target.closest ? target.closest('a.wf-row') : null;
         if (!row) return;
-        if (target.closest('[data-toggle]')) {
+        if (target.closest('.twisty:not(.leaf)')) {
           event.preventDefault();
           toggleSubtree(row);
           return;
