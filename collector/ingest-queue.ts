@@ -14,8 +14,11 @@ export class IngestUnavailableError extends Error {
 }
 
 export interface IngestQueueOptions {
-  /** Stores a batch in ONE transaction, all or nothing (store/span-writer.ts). */
-  writeSpans: (spans: readonly NormalizedSpan[], receivedAtMs: number) => WriteResult;
+  /**
+   * Stores a batch in ONE transaction, all or nothing (store/span-writer.ts), either directly
+   * or on the writer thread (./write-worker). Throwing or rejecting means nothing was stored.
+   */
+  writeSpans: (spans: readonly NormalizedSpan[], receivedAtMs: number) => WriteResult | Promise<WriteResult>;
   /** Most spans per transaction; a single larger request still commits alone, whole. */
   batchMaxSpans: number;
   /** Spans waiting to be committed past which new requests are refused (503 + Retry-After). */
@@ -41,13 +44,14 @@ interface Pending {
  * retried alone so one poisonous request cannot fail its neighbours; a request that still
  * fails is rejected with `storage_failed` (the sender gets 503 and retries).
  *
- * Commits run on the event loop (better-sqlite3 is synchronous): between commits the loop
- * reads and decodes the next requests, which is what makes the batches grow under load.
+ * While one commit runs (on the writer thread, or synchronously on the event loop for an
+ * in-memory database), arriving requests are read, decoded and queued; the next commit takes
+ * them together, which is what makes the batches grow under load.
  */
 export class IngestQueue {
   private readonly pending: Pending[] = [];
   private queuedSpans = 0;
-  private scheduled = false;
+  private running = false;
   private accepting = true;
   private idleWaiters: (() => void)[] = [];
 
@@ -91,26 +95,29 @@ export class IngestQueue {
   /** Stops taking requests and resolves when everything already queued is committed (or failed). */
   drain(): Promise<void> {
     this.accepting = false;
-    if (this.pending.length === 0 && !this.scheduled) return Promise.resolve();
+    if (!this.running) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => this.flush());
+    if (this.running) return;
+    this.running = true;
+    void this.run();
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const batch = this.takeBatch();
-    if (batch.length > 0) this.commit(batch);
-    if (this.pending.length > 0) this.schedule();
-    else if (this.idleWaiters.length > 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const resolve of waiters) resolve();
+  /**
+   * The one writer loop: yields to the event loop (so arrived requests get read and decoded),
+   * then commits everything pending, up to batchMaxSpans per transaction; one commit at a time.
+   */
+  private async run(): Promise<void> {
+    while (this.pending.length > 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.commit(this.takeBatch());
     }
+    this.running = false;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   private takeBatch(): Pending[] {
@@ -125,16 +132,16 @@ export class IngestQueue {
     return batch;
   }
 
-  private commit(batch: Pending[]): void {
+  private async commit(batch: Pending[]): Promise<void> {
     const spans = batch.length === 1 ? batch[0]!.spans : batch.flatMap((item) => item.spans);
-    const ok = this.tryWrite(spans, batch[batch.length - 1]!.receivedAtMs);
+    const ok = await this.tryWrite(spans, batch[batch.length - 1]!.receivedAtMs);
     if (ok) {
       for (const item of batch) item.resolve();
     } else if (batch.length === 1) {
       batch[0]!.reject(new IngestUnavailableError('storage_failed', 'storing the spans failed; retry later'));
     } else {
       for (const item of batch) {
-        if (this.tryWrite(item.spans, item.receivedAtMs)) item.resolve();
+        if (await this.tryWrite(item.spans, item.receivedAtMs)) item.resolve();
         else item.reject(new IngestUnavailableError('storage_failed', 'storing the spans failed; retry later'));
       }
     }
@@ -142,12 +149,12 @@ export class IngestQueue {
     this.options.metrics?.ingestQueueDepth.set(this.queuedSpans);
   }
 
-  private tryWrite(spans: readonly NormalizedSpan[], receivedAtMs: number): boolean {
+  private async tryWrite(spans: readonly NormalizedSpan[], receivedAtMs: number): Promise<boolean> {
     const metrics = this.options.metrics;
     const startedAt = performance.now();
     let result: WriteResult;
     try {
-      result = this.options.writeSpans(spans, receivedAtMs);
+      result = await this.options.writeSpans(spans, receivedAtMs);
     } catch (error) {
       this.options.onError?.(error, 'committing spans failed');
       return false;

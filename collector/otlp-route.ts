@@ -14,6 +14,7 @@ import { validateSpan } from './decode/validate-span.js';
 import { BodyError, decompressBody, parseContentEncoding, readBody } from './read-body.js';
 import { CONTENT_TYPES, encodeExportResponse, encodeStatus, GRPC_CODES, type OtlpEncoding } from './encode-response.js';
 import { IngestQueue, IngestUnavailableError } from './ingest-queue.js';
+import { createWorkerSpanWriter } from './write-worker/worker-span-writer.js';
 
 export interface OtlpRouteOptions {
   db: Db;
@@ -52,7 +53,13 @@ const UNSUPPORTED_MEDIA_TYPE = '415 unsupported media type, supported: [applicat
 export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIngest {
   const { collector, storage } = options.config;
   const { metrics, logger } = options;
-  const writeSpans = createSpanWriter(options.db);
+  // A file database is written from its own thread (see bench/ingest.bench.ts for why);
+  // an in-memory one cannot be shared across threads and is written on the event loop.
+  const workerWriter =
+    storage.path === ':memory:' || !storage.writerThread
+      ? null
+      : createWorkerSpanWriter({ path: storage.path, synchronous: storage.synchronous, cacheSizeMb: storage.cacheSizeMb });
+  const writeSpans = workerWriter ? workerWriter.write : createSpanWriter(options.db);
   const listeners: ((traceIds: string[]) => void)[] = options.onSpansStored ? [options.onSpansStored] : [];
   const queue = new IngestQueue({
     writeSpans,
@@ -155,7 +162,10 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
   });
 
   return {
-    drain: () => queue.drain(),
+    drain: async () => {
+      await queue.drain();
+      await workerWriter?.close();
+    },
     queueDepth: () => queue.depth,
     addSpansStoredListener: (listener) => void listeners.push(listener),
   };

@@ -63,6 +63,10 @@ export const storageSchema = z
       .describe('full: every acknowledged span survives power loss; normal: survives a process crash only. Default full.'),
     cacheSizeMb: positiveInt().default(64).describe('SQLite page cache, in MiB. Default 64.'),
     batchMaxSpans: positiveInt().default(4096).describe('Most spans committed in one transaction. Default 4096.'),
+    writerThread: z
+      .boolean()
+      .default(true)
+      .describe('Commit spans on a separate thread so commits do not stall request handling (ignored for :memory:). Default true.'),
   })
   .strict();
 

@@ -27,7 +27,7 @@ interface Reply {
 }
 
 async function post(body: Uint8Array | string, headers: Record<string, string>, method = 'POST'): Promise<Reply> {
-  const response = await fetch(`${service.url}/v1/traces`, { method, body: method === 'GET' ? undefined : body, headers });
+  const response = await fetch(`${service.url}/v1/traces`, { method, body: method === 'GET' ? undefined : (body as unknown as BodyInit), headers });
   return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
 }
 const PROTOBUF = { 'Content-Type': 'application/x-protobuf' };
