@@ -42,7 +42,7 @@ function distIsStale(): boolean {
   const built = join(ROOT, 'dist', 'instrument', 'index.js');
   if (!existsSync(built)) return true;
   const builtMs = statSync(built).mtimeMs;
-  const sources = readdirSync(join(ROOT, 'instrument')).filter((name) => name.endsWith('.ts') || name.endsWith('.json'));
+  const sources = readdirSync(join(ROOT, 'instrument')).filter((name) => (name.endsWith('.ts') && !name.endsWith('.test.ts')) || name.endsWith('.json'));
   return sources.some((name) => statSync(join(ROOT, 'instrument', name)).mtimeMs > builtMs);
 }
 
