@@ -21,7 +21,8 @@ export interface ReportSchedulerOptions {
 export interface ReportScheduler {
   /** The next scheduled instant after `from` (default now), or null when there is none. */
   nextRunAfter(from?: Date): Date | null;
-  stop(): void;
+  /** No further runs; resolves when a run in progress has finished. */
+  stop(): Promise<void>;
 }
 
 /** Throws a RangeError naming the problem when the expression or the time zone is invalid. */
@@ -38,6 +39,7 @@ export function validateSchedule(schedule: string, timezone: string): void {
 
 export function startReportScheduler(options: ReportSchedulerOptions): ReportScheduler {
   validateSchedule(options.schedule, options.timezone);
+  let running: Promise<void> = Promise.resolve();
   const job = new Cron(
     options.schedule,
     {
@@ -49,7 +51,12 @@ export function startReportScheduler(options: ReportSchedulerOptions): ReportSch
     async (self: Cron) => {
       const scheduled = self.currentRun() ?? new Date();
       const firedAtMs = Math.floor(scheduled.getTime() / 1000) * 1000;
-      await options.run(firedAtMs);
+      const run = Promise.resolve(options.run(firedAtMs));
+      running = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      await run;
     },
   );
   options.logger.info({ schedule: options.schedule, timezone: options.timezone, next: job.nextRun()?.toISOString() }, 'report scheduler started');
@@ -57,8 +64,9 @@ export function startReportScheduler(options: ReportSchedulerOptions): ReportSch
     nextRunAfter(from) {
       return job.nextRun(from ?? null);
     },
-    stop() {
+    async stop() {
       job.stop();
+      await running;
     },
   };
 }

@@ -86,7 +86,7 @@ export function startReports(options: StartReportsOptions): ReportsFeature {
     alerter,
     scheduler,
     async stop() {
-      scheduler?.stop();
+      await scheduler?.stop();
       alerter?.stop();
       await sender.stop();
     },

@@ -11,7 +11,7 @@ export const reportHelp = `tracehound report [--db F] [--since 24h] [--until T] 
 
 Makes one anomaly report, the same as the nightly one, stores it (GET /api/reports lists it) and
 writes it to reports.dir; prints it to stdout unless --out is given. No webhook is sent.
-  --since T    start of the period: ISO 8601, epoch ms, or a duration back from now (default 24h)
+  --since T    start of the period: ISO 8601, epoch ms, or a duration back from --until (default 24h)
   --until T    end of the period, exclusive (default now)
   --format F   md (default), html or json
   --out F      write the report to this file instead of stdout
@@ -36,7 +36,8 @@ export async function reportCommand(argv: string[], nowMs: number = Date.now()):
   if (format !== 'md' && format !== 'html' && format !== 'json') throw new UsageError(`--format: expected md, html or json, got "${format}"`);
   const untilMs = values.until === undefined ? nowMs : parseTimeInput(values.until, nowMs);
   if (untilMs === null) throw new UsageError(`--until: expected an ISO 8601 time, epoch milliseconds or a duration such as 24h, got "${values.until}"`);
-  const sinceMs = parseTimeInput(values.since!, nowMs);
+  // A relative --since (24h) counts back from --until, so `--since 24h --until T` is the day before T.
+  const sinceMs = parseTimeInput(values.since!, untilMs);
   if (sinceMs === null) throw new UsageError(`--since: expected an ISO 8601 time, epoch milliseconds or a duration such as 24h, got "${values.since}"`);
   if (!(untilMs > sinceMs)) throw new UsageError('--until must be after --since');
 

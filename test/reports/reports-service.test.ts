@@ -159,7 +159,7 @@ describe('reports in the service', () => {
     const { service } = await start();
     const cases: [string, RequestInit | undefined, number, RegExp][] = [
       ['/api/reports', body({ since: 'yesterday-ish' }), 400, /since/],
-      ['/api/reports', body({ since: '1h', until: '2h' }), 400, /until must be after since/],
+      ['/api/reports', body({ since: '2026-11-23T02:00:00Z', until: '2026-11-22T02:00:00Z' }), 400, /until must be after since/],
       ['/api/reports', body({ since: '400d' }), 400, /at most 90 days/],
       ['/api/reports', body({ sinse: '1h' }), 400, /sinse/],
       ['/api/reports', { method: 'POST', body: '{nope' }, 400, /JSON/],
@@ -240,5 +240,9 @@ describe('reports in the service', () => {
     again.close();
     expect(row).toEqual({ id: printed.id, trigger: 'cli' });
     await expect(reportCommand(['--db', dbPath, '--config', configPath, '--format', 'pdf'], SAMPLE_NOW_MS)).rejects.toThrow(/--format/);
+    // A relative --since counts back from --until.
+    const earlier = join(dir, 'earlier.md');
+    await reportCommand(['--db', dbPath, '--config', configPath, '--since', '6h', '--until', '2026-11-22T12:00:00Z', '--out', earlier], SAMPLE_NOW_MS);
+    expect(readFileSync(earlier, 'utf8')).toContain('# tracehound report: 2026-11-22 06:00 UTC → 2026-11-22 12:00 UTC');
   });
 });
