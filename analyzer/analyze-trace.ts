@@ -50,7 +50,7 @@ export function flagSignature(detector: string, agent: string | null, draft: Pic
 export function samplesOf(trace: AnalysisTrace): { span: NormalizedSpan; key: string; startMs: number; durationMs: number }[] {
   const out: { span: NormalizedSpan; key: string; startMs: number; durationMs: number }[] = [];
   for (const span of trace.spans) {
-    if (span === trace.root || !isLeaf(trace, span)) continue;
+    if (span === trace.root || !isLeaf(trace, span) || span.status === 'error') continue;
     out.push({ span, key: stepKey(span), startMs: spanStartMs(span), durationMs: span.durationMs });
     const tokenKey = stepPerTokenKey(span);
     if (tokenKey !== null) out.push({ span, key: tokenKey, startMs: spanStartMs(span), durationMs: perTokenMs(span) });

@@ -6,8 +6,9 @@ import type { Detector, DetectorContext, FlagDraft, LatencyBaseline } from '../d
 
 /**
  * `latency_spike`: a step or a whole run far slower than its own history (DETECTION.md B.1 L0/L1).
- * - Steps: every leaf span (model call, tool call, or any span without children), keyed by
- *   service + operation (NormalizedSpan.operation). Container spans (agents, chains) are judged
+ * - Steps: every leaf span (model call, tool call, or any span without children) that did not
+ *   fail, keyed by service + operation (NormalizedSpan.operation). Failed calls are left out of
+ *   judging and of baselines: a timeout is slow by nature and is an error, not a latency spike. Container spans (agents, chains) are judged
  *   only as whole runs: they are long when they do more work.
  * - Runs: the root span, keyed by service + agent + root name; judged only when its time per
  *   span is ALSO an outlier, so a run that is long because it did more steps is not a spike.
@@ -104,7 +105,7 @@ export const latencySpikeDetector: Detector = {
     const options = context.options.latencySpike;
     const steps: FlagDraft[] = [];
     for (const span of trace.spans) {
-      if (!isLeaf(trace, span) || span === trace.root) continue;
+      if (!isLeaf(trace, span) || span === trace.root || span.status === 'error') continue;
       if (span.durationMs < options.minDurationMs) continue;
       const key = stepKey(span);
       const baseline = context.latencyBaseline(key, spanStartMs(span));

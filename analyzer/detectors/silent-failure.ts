@@ -11,7 +11,7 @@ import { matchErrorPayload } from './error-payload.js';
  *   HTTP 4xx/5xx, non-zero exit code, traceback, text that starts like an error) while the tool
  *   span is not ERROR. A result that merely mentions "error" is not one.
  * - unrecorded_exception: an exception event on a span whose status is not ERROR.
- * - masked_child_error (S7): a span failed (ERROR), was not retried successfully, and the run
+ * - masked_child_error (S7): a span failed (ERROR), was neither retried nor repeated, and the run
  *   ended without saying so in its final answer.
  * - truncated_answer (S1): the final model answer stopped at its token limit (finish reason length).
  * - filtered_answer (S2): the final answer was cut by a content filter.
@@ -57,6 +57,15 @@ function hasExceptionEvent(span: NormalizedSpan): { type: string; message: strin
     return { type: typeof type === 'string' ? type : 'exception', message: typeof message === 'string' ? message : '' };
   }
   return null;
+}
+
+/** The same tool (or operation) was also called right before or after: the agent reacted (retry, loop). */
+function repeatedCall(trace: AnalysisTrace, failed: NormalizedSpan): boolean {
+  const sameKind = trace.spans.filter((span) => span.kind === failed.kind && (span.kind === 'tool' || span.kind === 'llm'));
+  const index = sameKind.indexOf(failed);
+  const same = (other: NormalizedSpan | undefined) =>
+    other !== undefined && (other.operation === failed.operation || (failed.tool !== null && other.tool?.name === failed.tool.name));
+  return index >= 0 && (same(sameKind[index - 1]) || same(sameKind[index + 1]));
 }
 
 /** A later span of the same operation (or tool) that succeeded: the failure was retried away. */
@@ -134,7 +143,8 @@ export const silentFailureDetector: Detector = {
       for (const span of trace.spans) {
         if (span.status !== 'error' || span === top) continue;
         if (!isAncestorOf(trace, top, span) && trace.root !== null) continue;
-        if (recoveredLater(trace, span)) continue;
+        // Retried (successfully or not) or repeated: the agent noticed; a loop is tool_loop's business.
+        if (recoveredLater(trace, span) || repeatedCall(trace, span)) continue;
         // Report the deepest failure only: an ERROR parent of an ERROR child is the same story.
         const children = trace.children.get(span.spanId) ?? [];
         if (children.some((child) => child.status === 'error')) continue;
