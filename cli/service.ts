@@ -13,6 +13,7 @@ import { registerOtlpRoutes } from '../collector/otlp-route.js';
 import { registerAuth } from '../security/auth-middleware.js';
 import { startRetention } from '../store/retention.js';
 import { createRedactor } from '../security/redactor.js';
+import { registerRequestMetrics } from '../ops/request-metrics.js';
 import { createAnalyzer } from '../analyzer/analysis-loop.js';
 import { registerFlagRoutes } from '../ui/api/flags-routes.js';
 import type { Flag } from '../model/api.js';
@@ -57,6 +58,7 @@ export async function startService(config: Config, options: StartServiceOptions 
   const app = new Hono();
   // Each feature adds its wiring at its own marker below, in a line or two; nothing else here.
   // [security: middleware]
+  registerRequestMetrics(app, metrics);
   try { registerAuth(app, config, { metrics, logger }); } catch (error) { db.close(); throw error; }
   // [ui: middleware]
   app.use('*', securityHeaders());

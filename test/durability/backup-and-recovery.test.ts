@@ -49,7 +49,7 @@ describe('tracehound backup', () => {
       while (sending) {
         const traceId = freshId(16);
         const spans = Array.from({ length: 50 }, () => jsonSpan({ traceId, spanId: freshId(8) }));
-        const response = await fetch(`${server.url}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body: encodeProtobuf(jsonRequest(spans)) });
+        const response = await fetch(`${server.url}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body: new Uint8Array(encodeProtobuf(jsonRequest(spans))) });
         await response.arrayBuffer();
         if (response.status === 200) acknowledged += spans.length;
       }

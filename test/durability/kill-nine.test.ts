@@ -36,7 +36,7 @@ function startSenders(url: string, tally: Tally) {
       );
       tally.requests++;
       try {
-        const response = await fetch(`${url}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body: encodeProtobuf(jsonRequest(spans)) });
+        const response = await fetch(`${url}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body: new Uint8Array(encodeProtobuf(jsonRequest(spans))) });
         await response.arrayBuffer();
         if (response.status === 200) for (const span of spans) tally.acknowledged.add(`${traceId}:${span.spanId}`);
         else tally.failed++;

@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 function post(body: Uint8Array | string, headers: Record<string, string>) {
-  return fetch(`${service.url}/v1/traces`, { method: 'POST', headers, body });
+  return fetch(`${service.url}/v1/traces`, { method: 'POST', headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
 }
 
 const contentType = fc.constantFrom('application/x-protobuf', 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-protobuf; q=1', '', 'APPLICATION/JSON');

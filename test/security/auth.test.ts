@@ -34,7 +34,7 @@ function postSpans(headers: Record<string, string>, encoding: 'json' | 'protobuf
   return fetch(`${service.url}/v1/traces`, {
     method: 'POST',
     headers: { 'Content-Type': encoding === 'json' ? 'application/json' : 'application/x-protobuf', ...headers },
-    body: encoding === 'json' ? encodeJson(request) : encodeProtobuf(request),
+    body: encoding === 'json' ? encodeJson(request) : new Uint8Array(encodeProtobuf(request)),
   });
 }
 
@@ -72,7 +72,7 @@ describe('ingest authentication', () => {
   });
 
   it('refuses an API token, a key in the wrong scheme, and a key with extra characters', async () => {
-    for (const headers of [{ Authorization: `Bearer ${API_TOKEN}` }, { Authorization: `Basic ${INGEST_KEY}` }, { 'x-api-key': `${INGEST_KEY}x` }]) {
+    for (const headers of [{ Authorization: `Bearer ${API_TOKEN}` }, { Authorization: `Basic ${INGEST_KEY}` }, { 'x-api-key': `${INGEST_KEY}x` }] as Record<string, string>[]) {
       expect((await postSpans(headers)).status).toBe(401);
     }
   });
@@ -107,7 +107,7 @@ describe('ingest authentication', () => {
 
 describe('API authentication', () => {
   it('answers /api/* without or with a wrong token with 401 { error }', async () => {
-    for (const headers of [{}, { Authorization: `Bearer ${WRONG}` }, { Authorization: `Bearer ${INGEST_KEY}` }]) {
+    for (const headers of [{}, { Authorization: `Bearer ${WRONG}` }, { Authorization: `Bearer ${INGEST_KEY}` }] as Record<string, string>[]) {
       const response = await fetch(`${service.url}/api/runs`, { headers });
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({ error: expect.stringMatching(/authentication required/) });
