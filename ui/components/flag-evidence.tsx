@@ -102,7 +102,9 @@ function SpikeEvidence(props: { flag: Flag; spans: ApiSpan[]; spike: SpikeContex
   );
 }
 
-const OUTPUT_KEY = /(output|completion|response|result|answer|content)/i;
+/** Attribute keys that hold a model's answer in any dialect; token counts, models and reasons are not answers. */
+const OUTPUT_KEY = /(output|completion|answer|response\.text|result)/i;
+const NOT_OUTPUT_KEY = /(token|model|finish|reason|\.id$|mime|type$)/i;
 
 /** The offending result or answer: tool results, model output, status messages, exceptions. */
 function SilentFailureEvidence(props: { spans: ApiSpan[]; traceId: string }) {
@@ -110,7 +112,7 @@ function SilentFailureEvidence(props: { spans: ApiSpan[]; traceId: string }) {
   return (
     <div class="offending">
       {props.spans.slice(0, 4).map((span) => {
-        const outputs = Object.entries(span.attributes).filter(([key]) => OUTPUT_KEY.test(key) && !/token/i.test(key));
+        const outputs = Object.entries(span.attributes).filter(([key]) => OUTPUT_KEY.test(key) && !NOT_OUTPUT_KEY.test(key));
         const exceptions = span.events.filter((event) => event.name === 'exception');
         return (
           <div class="offending-span">
@@ -124,7 +126,7 @@ function SilentFailureEvidence(props: { spans: ApiSpan[]; traceId: string }) {
             {span.tool?.result != null ? <FoldedText text={prettyJsonText(span.tool.result)} open /> : null}
             {span.llm && span.llm.finishReason ? <div class="small">{`finish reason: ${span.llm.finishReason}`}</div> : null}
             {!span.tool
-              ? outputs.slice(0, 3).map(([key, value]) => (
+              ? outputs.slice(0, 2).map(([key, value]) => (
                   <div>
                     <span class="muted small mono">{key}</span>
                     <FoldedText text={typeof value === 'string' ? prettyJsonText(value) : toDisplayText(value)} open />

@@ -19,7 +19,7 @@ export function ReviewForm(props: { flag: Flag; returnTo: string; suppressible?:
       ) : null}
       <form method="post" action={`/flags/${encodeURIComponent(flag.id)}/review`} class="review-form">
         <input type="hidden" name="returnTo" value={props.returnTo} />
-        <input type="text" name="note" maxlength={2000} placeholder="Note (optional): what you checked" aria-label="Review note" value={flag.review?.note ?? ''} />
+        <input type="text" name="note" maxlength={2000} placeholder="Note (optional)" aria-label="Review note" value={flag.review?.note ?? ''} />
         <button type="submit" name="verdict" value="confirmed" class="btn btn-confirm">
           Confirm
         </button>
