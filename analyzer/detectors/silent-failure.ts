@@ -59,13 +59,14 @@ function hasExceptionEvent(span: NormalizedSpan): { type: string; message: strin
   return null;
 }
 
-/** The same tool (or operation) was also called right before or after: the agent reacted (retry, loop). */
+/** The next call was the same tool (a retry), or the previous one was and failed too (a failing loop). */
 function repeatedCall(trace: AnalysisTrace, failed: NormalizedSpan): boolean {
   const sameKind = trace.spans.filter((span) => span.kind === failed.kind && (span.kind === 'tool' || span.kind === 'llm'));
   const index = sameKind.indexOf(failed);
   const same = (other: NormalizedSpan | undefined) =>
     other !== undefined && (other.operation === failed.operation || (failed.tool !== null && other.tool?.name === failed.tool.name));
-  return index >= 0 && (same(sameKind[index - 1]) || same(sameKind[index + 1]));
+  const previous = sameKind[index - 1];
+  return index >= 0 && (same(sameKind[index + 1]) || (same(previous) && previous!.status === 'error'));
 }
 
 /** A later span of the same operation (or tool) that succeeded: the failure was retried away. */
