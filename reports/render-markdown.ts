@@ -66,7 +66,7 @@ export function renderMarkdown(report: Report): string {
         `| ${item.isNew ? '**NEW**' : ''} | ${item.severity === 'critical' ? '🔴' : item.severity === 'warning' ? '🟠' : '⚪'} ${detectorLabel(item.detector)}: ${escapeMarkdown(item.exampleSummary, 140)} | ${name(item.agent)} | ${name(item.tool)} | ${item.count} | ${item.runs} | ${formatTime(item.firstSeen)} | ${formatTime(item.lastSeen)} | [run](${mdUrl(item.link)}) |`,
       );
     }
-    more(lines, report.signatures.length);
+    more(lines, report.signatures.length, 9);
   }
 
   lines.push('## Worst agents', '');
@@ -108,7 +108,7 @@ export function renderMarkdown(report: Report): string {
         `| ${item.regression ? '⚠️ ' : ''}[${escapeMarkdown(item.operation, 80)}](${mdUrl(item.link)}) | ${item.count} | ${formatDurationMs(item.p50Ms)} | ${formatDurationMs(item.p95Ms)} | ${formatDurationMs(item.p99Ms)} | ${item.baseline ? formatDurationMs(item.baseline.p95Ms) : '–'} | ${item.regression ? `**${change}**` : change} |`,
       );
     }
-    more(lines, report.latency.length);
+    more(lines, report.latency.length, 7);
   }
 
   lines.push('## What loops and silent failures cost', '');
@@ -157,7 +157,7 @@ export function mdUrl(url: string): string {
   return url.replace(/[\s()<>]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
-function more(lines: string[], total: number): void {
-  if (total > MAX_ROWS) lines.push(`| … ${total - MAX_ROWS} more in the JSON report | | | | | | | | |`);
+function more(lines: string[], total: number, columns: number): void {
+  if (total > MAX_ROWS) lines.push(`| … ${total - MAX_ROWS} more in the JSON report |${' |'.repeat(columns - 1)}`);
   lines.push('');
 }
