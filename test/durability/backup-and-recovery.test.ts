@@ -6,6 +6,8 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeProtobuf, freshId, jsonRequest, jsonSpan } from '../collector/support/otlp-payloads.js';
 import { spawnServe } from './support/serve-process.js';
+import { backupCommand } from '../../cli/commands/backup.js';
+import { UsageError } from '../../cli/usage-error.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'tracehound-backup-'));
@@ -71,9 +73,7 @@ describe('tracehound backup', () => {
       expect(existsSync(`${out}.partial`)).toBe(false);
       console.log(`backup: ${copy.spans} spans copied while serving (${before} acknowledged before, ${after} after), ${statSync(out).size} bytes`);
 
-      const again = tracehound(['backup', '--db', dbPath, '--out', out]);
-      expect(again.status).toBe(2);
-      expect(again.stderr.trim()).toBe(`tracehound: backup: ${out} exists; pass --force to overwrite it`);
+      await expect(backupCommand(['--db', dbPath, '--out', out])).rejects.toThrow(new UsageError(`backup: ${out} exists; pass --force to overwrite it`));
     } finally {
       sending = false;
       await sender;
@@ -82,13 +82,10 @@ describe('tracehound backup', () => {
     }
   });
 
-  it('asks for --out and names a missing database, exit code 2', () => {
-    const noOut = tracehound(['backup', '--db', join(dir, 'live.db')]);
-    expect(noOut.status).toBe(2);
-    expect(noOut.stderr.trim()).toBe('tracehound: backup: --out F is required (where the copy goes)');
-    const missing = tracehound(['backup', '--db', join(dir, 'nope.db'), '--out', join(dir, 'x.db')]);
-    expect(missing.status).toBe(2);
-    expect(missing.stderr).toMatch(/database .*nope\.db does not exist/);
+  it('asks for --out and names a missing database (usage errors: exit code 2)', async () => {
+    await expect(backupCommand(['--db', join(dir, 'live.db')])).rejects.toThrow(new UsageError('backup: --out F is required (where the copy goes)'));
+    await expect(backupCommand(['--db', join(dir, 'nope.db'), '--out', join(dir, 'x.db')])).rejects.toThrow(UsageError);
+    await expect(backupCommand(['--db', join(dir, 'nope.db'), '--out', join(dir, 'x.db')])).rejects.toThrow(/database .*nope\.db does not exist/);
   });
 });
 
