@@ -46,7 +46,10 @@ const MAX_EVIDENCE_SPANS = 12;
  */
 export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): void {
   const now = options.nowMs ?? Date.now;
-  const reportLink: ReportLink = options.reportLink ?? ((id, format) => `/api/reports/${encodeURIComponent(id)}?format=${format}`);
+  // The reports feature serves a stored report's HTML at /reports/:id and every rendering under /api/reports/:id.
+  const reportLink: ReportLink =
+    options.reportLink ??
+    ((id, format) => (format === 'html' ? `/reports/${encodeURIComponent(id)}` : `/api/reports/${encodeURIComponent(id)}${format === 'md' ? '?format=md' : ''}`));
   registerStaticRoutes(app);
 
   app.get('/', (c) => {

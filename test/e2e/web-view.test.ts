@@ -248,6 +248,18 @@ describe('web view', () => {
     await page.close();
   });
 
+  it('lists stored reports and opens one', async () => {
+    const made = await fetch(`${service.url}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(made.status).toBe(201);
+    const { page } = await openPage();
+    await page.goto(`${service.url}/reports`);
+    const rows = page.locator('#reports-table tbody tr');
+    await expect(rows.count()).resolves.toBe(1);
+    const response = await Promise.all([page.waitForEvent('response', (r) => r.url().includes('/reports/')), rows.first().getByText('HTML').click()]);
+    expect(response[0].status()).toBe(200);
+    await page.close();
+  });
+
   it('sends a strict Content-Security-Policy and the other security headers on pages', async () => {
     const response = await fetch(`${service.url}/runs/${silentTraceId}`);
     expect(response.status).toBe(200);
