@@ -88,6 +88,7 @@ describe('retention', () => {
     expect(result.reclaimedPages).toBeGreaterThan(0);
     expect(result.fileBytes).toBeLessThan(before.fileBytes);
     expect((db.pragma('integrity_check', { simple: true }) as string)).toBe('ok');
+    console.log(`retention: deleted ${result.deletedBySize} runs (${result.deletedSpans} spans), reclaimed ${result.reclaimedPages} pages, file ${before.fileBytes} → ${result.fileBytes} bytes, longest step ${result.longestStepMs.toFixed(1)} ms`);
   });
 
   it('runs as a background task that stops promptly', async () => {
