@@ -297,7 +297,7 @@ function attr(key: string, value: string | number | boolean | string[]): JsonKey
 }
 
 /** One request: 8 agent runs of 64 spans (an agent root, then LLM call / tool call pairs). */
-function makeBatch(batchIndex: number): JsonTraceRequest {
+export function makeBatch(batchIndex: number): JsonTraceRequest {
   const spans: JsonSpan[] = [];
   const base = 1_700_000_000_000_000_000n + BigInt(batchIndex) * 60_000_000_000n;
   for (let run = 0; run < SPANS_PER_BATCH / 64; run++) {

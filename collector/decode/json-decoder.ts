@@ -69,13 +69,19 @@ class FieldError extends Error {
   }
 }
 
-function within<T>(segment: string, decode: () => T): T {
+/** Runs `decode`; a FieldError thrown inside gets `segment` (built only then) prefixed to its path. */
+function within<T>(segment: string | (() => string), decode: () => T): T {
   try {
     return decode();
   } catch (error) {
-    if (error instanceof FieldError) error.path.unshift(segment);
+    if (error instanceof FieldError) error.path.unshift(typeof segment === 'string' ? segment : segment());
     throw error;
   }
+}
+
+function prefixPath(error: unknown, segment: string): unknown {
+  if (error instanceof FieldError) error.path.unshift(segment);
+  return error;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -203,7 +209,13 @@ class JsonTraceDecoder {
     }
     const list = asArray(field(object, 'spans', 'spans'), 'spans');
     const spans: OtlpSpan[] = new Array(list.length);
-    for (let i = 0; i < list.length; i++) spans[i] = within(`.spans[${i}]`, () => this.span(list[i]));
+    for (let i = 0; i < list.length; i++) {
+      try {
+        spans[i] = this.span(list[i]);
+      } catch (error) {
+        throw prefixPath(error, `.spans[${i}]`);
+      }
+    }
     return { scope, spans };
   }
 
@@ -226,16 +238,15 @@ class JsonTraceDecoder {
       droppedAttributesCount: asUint32(field(o, 'droppedAttributesCount', 'dropped_attributes_count'), 'droppedAttributesCount'),
       events: [],
       links: [],
-      statusCode:
-        status === undefined ? 0 : (within('.status', () => asEnum(field(status, 'code', 'code'), 'code', STATUS_CODE_NAMES, 2)) as OtlpStatusCode),
-      statusMessage: status === undefined ? '' : within('.status', () => asString(field(status, 'message', 'message'), 'message')),
+      statusCode: status === undefined ? 0 : (asEnum(field(status, 'code', 'code'), 'status.code', STATUS_CODE_NAMES, 2) as OtlpStatusCode),
+      statusMessage: status === undefined ? '' : asString(field(status, 'message', 'message'), 'status.message'),
     };
     this.currentSpan = span;
     span.attributes = this.attributes(field(o, 'attributes', 'attributes'), 0);
     const events = asArray(field(o, 'events', 'events'), 'events');
-    for (let i = 0; i < events.length; i++) span.events.push(within(`.events[${i}]`, () => this.event(events[i])));
+    for (let i = 0; i < events.length; i++) span.events.push(within(() => `.events[${i}]`, () => this.event(events[i])));
     const links = asArray(field(o, 'links', 'links'), 'links');
-    for (let i = 0; i < links.length; i++) span.links.push(within(`.links[${i}]`, () => this.link(links[i])));
+    for (let i = 0; i < links.length; i++) span.links.push(within(() => `.links[${i}]`, () => this.link(links[i])));
     this.currentSpan = null;
     return span;
   }
@@ -271,7 +282,15 @@ class JsonTraceDecoder {
       const key = kv.key;
       if (typeof key !== 'string') throw new FieldError(`attributes[${i}].key`, `expected a string, got ${describe(key)}`);
       const anyValue = kv.value;
-      setAttribute(out, key, anyValue === undefined || anyValue === null ? null : within(`.attributes[${i}].value`, () => this.anyValue(anyValue, depth)));
+      let decoded: AttributeValue = null;
+      if (anyValue !== undefined && anyValue !== null) {
+        try {
+          decoded = this.anyValue(anyValue, depth);
+        } catch (error) {
+          throw prefixPath(error, `.attributes[${i}].value`);
+        }
+      }
+      setAttribute(out, key, decoded);
     }
     return out;
   }
@@ -293,7 +312,11 @@ class JsonTraceDecoder {
       const out: AttributeValue[] = new Array(list.length);
       for (let i = 0; i < list.length; i++) {
         const item = list[i];
-        out[i] = item === null ? null : within(`.arrayValue.values[${i}]`, () => this.anyValue(item, depth + 1));
+        try {
+          out[i] = item === null ? null : this.anyValue(item, depth + 1);
+        } catch (error) {
+          throw prefixPath(error, `.arrayValue.values[${i}]`);
+        }
       }
       return out;
     }
