@@ -338,3 +338,18 @@ describe('OTLP/HTTP when storage fails', () => {
     }
   });
 });
+
+describe('OTLP/HTTP with storage.writerThread on', () => {
+  it('commits on the writer thread before answering, and closes cleanly', async () => {
+    const threaded = await startTestService({ storage: { writerThread: true } });
+    try {
+      const span = jsonSpan({ name: 'threaded' });
+      const reply = await fetch(`${threaded.url}/v1/traces`, { method: 'POST', body: encodeJson(jsonRequest([span])), headers: JSON_TYPE });
+      expect([reply.status, await reply.text()]).toEqual([200, '{}']);
+      const row = threaded.db.prepare('SELECT name FROM spans WHERE trace_id = ?').get(span.traceId) as { name: string } | undefined;
+      expect(row?.name).toBe('threaded');
+    } finally {
+      await threaded.stop();
+    }
+  });
+});
