@@ -32,16 +32,51 @@ function toNs(ms: number): bigint {
   return BigInt(Math.floor(ms)) * NS_PER_MS;
 }
 
-/** Every operation seen in [sinceMs, untilMs), busiest first, with spike counts. */
-export function listOperations(db: Db, sinceMs: number, untilMs: number, limit = 200): OperationSummary[] {
-  const rows = db
+/**
+ * The distinct operation keys (optionally only those starting with `prefix`, e.g. `tool:`), at
+ * most `limit`. A skip scan of the (operation, start_ns) index: one seek per distinct key, so
+ * it costs the number of operations, not the number of spans.
+ */
+export function listOperationKeys(db: Db, prefix = '', limit = 500): string[] {
+  const next = db.prepare('SELECT operation FROM spans WHERE operation > ? ORDER BY operation LIMIT 1').pluck();
+  const keys: string[] = [];
+  let after = prefix === '' ? '' : prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) - 1) + '\uffff';
+  while (keys.length < limit) {
+    const key = next.get(after) as string | undefined;
+    if (key === undefined || !key.startsWith(prefix)) break;
+    keys.push(key);
+    after = key;
+  }
+  return keys;
+}
+
+/** Calls, errors, mean and max duration of one operation in [sinceMs, untilMs) (index range per key). */
+function summarizeOperation(db: Db, operation: string, sinceNs: bigint, untilNs: bigint) {
+  return db
     .prepare(
-      `SELECT operation, COUNT(*) AS calls, SUM(status = 'error') AS errors, AVG(duration_ms) AS mean_ms,
-         MAX(duration_ms) AS max_ms
-       FROM spans WHERE start_ns >= ? AND start_ns < ? GROUP BY operation ORDER BY calls DESC, operation LIMIT ?`,
+      `SELECT ? AS operation, COUNT(*) AS calls, COALESCE(SUM(status = 'error'), 0) AS errors, COALESCE(AVG(duration_ms), 0) AS mean_ms,
+         COALESCE(MAX(duration_ms), 0) AS max_ms
+       FROM spans WHERE operation = ? AND start_ns >= ? AND start_ns < ?`,
     )
     .safeIntegers(false)
-    .all(toNs(sinceMs), toNs(untilMs), limit) as { operation: string; calls: number; errors: number; mean_ms: number; max_ms: number }[];
+    .get(operation, operation, sinceNs, untilNs) as { operation: string; calls: number; errors: number; mean_ms: number; max_ms: number };
+}
+
+/** Calls and errors per tool (operation `tool:<name>`) in [sinceMs, untilMs); tools without calls left out. */
+export function listToolCallCounts(db: Db, sinceMs: number, untilMs: number): { tool: string; calls: number; errors: number }[] {
+  return listOperationKeys(db, 'tool:')
+    .map((operation) => summarizeOperation(db, operation, toNs(sinceMs), toNs(untilMs)))
+    .filter((row) => row.calls > 0)
+    .map((row) => ({ tool: row.operation.slice('tool:'.length), calls: row.calls, errors: row.errors }));
+}
+
+/** Every operation seen in [sinceMs, untilMs), busiest first, with spike counts. */
+export function listOperations(db: Db, sinceMs: number, untilMs: number, limit = 200): OperationSummary[] {
+  const rows = listOperationKeys(db)
+    .map((operation) => summarizeOperation(db, operation, toNs(sinceMs), toNs(untilMs)))
+    .filter((row) => row.calls > 0)
+    .sort((a, b) => b.calls - a.calls || a.operation.localeCompare(b.operation))
+    .slice(0, limit);
   const spikes = new Map(
     (
       db

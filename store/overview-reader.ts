@@ -1,5 +1,6 @@
 import type { Db } from './database.js';
 import type { DetectorId, Severity } from '../model/api.js';
+import { listToolCallCounts } from './latency-reader.js';
 
 /**
  * Reads for the web view's overview: runs and flags over time, the worst agents and tools, and
@@ -187,14 +188,7 @@ export function readOverview(db: Db, window: OverviewWindow, options: { top?: nu
     if (row.tool_name === null) continue;
     toolScores.set(row.tool_name, { tool: row.tool_name, calls: 0, errors: 0, flags: row.flags });
   }
-  const toolCalls = db
-    .prepare(
-      `SELECT substr(operation, 6) AS tool, COUNT(*) AS calls, SUM(status = 'error') AS errors
-       FROM spans WHERE operation >= 'tool:' AND operation < 'tool;' AND start_ns >= ? AND start_ns < ?
-       GROUP BY operation`,
-    )
-    .safeIntegers(false)
-    .all(sinceNs, untilNs) as { tool: string; calls: number; errors: number }[];
+  const toolCalls = listToolCallCounts(db, window.sinceMs, window.untilMs);
   for (const row of toolCalls) {
     const score = toolScores.get(row.tool);
     if (score !== undefined) {

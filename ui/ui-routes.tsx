@@ -51,6 +51,8 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
     options.reportLink ??
     ((id, format) => (format === 'html' ? `/reports/${encodeURIComponent(id)}` : `/api/reports/${encodeURIComponent(id)}${format === 'md' ? '?format=md' : ''}`));
   registerStaticRoutes(app);
+  // The filter drop-downs' values take two scans of the runs table; a few seconds stale is fine.
+  const facetsCache = cached(FACETS_TTL_MS, now, () => listRunFacets(db));
 
   app.get('/', (c) => {
     const range = pickKey(c.req.query('range'), OVERVIEW_RANGES, '24h') as OverviewRange;
@@ -76,7 +78,7 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
       order: text(raw.order, 4),
       cursor: text(raw.cursor, 1000),
     };
-    const facets = listRunFacets(db);
+    const facets = facetsCache.get();
     const problems: string[] = [];
     const sinceMs = query.since === '' ? undefined : (parseTimeInput(query.since, now()) ?? undefined);
     if (query.since !== '' && sinceMs === undefined) problems.push(`since: "${query.since}" is not a time (try 24h or 2026-11-23T10:00:00Z)`);
@@ -226,6 +228,24 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
       return c.html(<MessagePage title="Reports" section="reports" message="This page link has expired (bad cursor)." />, 400);
     }
   });
+}
+
+const FACETS_TTL_MS = 10_000;
+
+/** `load()` at most once per `ttlMs`; the value in between. */
+function cached<T>(ttlMs: number, now: () => number, load: () => T): { get(): T } {
+  let value: T | undefined;
+  let loadedAtMs = Number.NEGATIVE_INFINITY;
+  return {
+    get() {
+      const at = now();
+      if (value === undefined || at - loadedAtMs >= ttlMs || at < loadedAtMs) {
+        value = load();
+        loadedAtMs = at;
+      }
+      return value;
+    },
+  };
 }
 
 const OVERVIEW_BUCKETS: Record<OverviewRange, number> = {

@@ -143,29 +143,36 @@ function SilentFailureEvidence(props: { spans: ApiSpan[]; traceId: string }) {
   );
 }
 
-/** Every evidence field: scalars as a definition list, structures folded as JSON. */
+/** Every evidence field: short scalars as compact key–value chips, long text and structures folded. */
 function EvidenceFields(props: { evidence: Record<string, unknown>; open: boolean }) {
   const entries = Object.entries(props.evidence);
   if (entries.length === 0) return null;
+  const isShort = (value: unknown) => value === null || typeof value === 'number' || typeof value === 'boolean' || (typeof value === 'string' && value.length <= 60 && !value.includes('\n'));
+  const short = entries.filter(([, value]) => isShort(value));
+  const long = entries.filter(([, value]) => !isShort(value));
   return (
     <details class="ev-fields" open={props.open ? true : undefined}>
       <summary>Evidence as recorded</summary>
-      <dl class="facts">
-        {entries.map(([key, value]) => (
-          <>
-            <dt>{humanize(key)}</dt>
-            <dd>
-              {value !== null && typeof value === 'object' ? (
-                <FoldedText text={toDisplayText(value)} />
-              ) : typeof value === 'number' && /ms$/i.test(key) ? (
-                formatDuration(value)
-              ) : (
-                <FoldedText text={toDisplayText(value)} />
-              )}
-            </dd>
-          </>
+      <div class="kv-chips">
+        {short.map(([key, value]) => (
+          <span class="kv">
+            <span class="k">{humanize(key)}</span>
+            <span class="v">{typeof value === 'number' && /ms$/i.test(key) ? formatDuration(value) : String(value)}</span>
+          </span>
         ))}
-      </dl>
+      </div>
+      {long.length > 0 ? (
+        <dl class="facts">
+          {long.map(([key, value]) => (
+            <>
+              <dt>{humanize(key)}</dt>
+              <dd>
+                <FoldedText text={toDisplayText(value)} />
+              </dd>
+            </>
+          ))}
+        </dl>
+      ) : null}
     </details>
   );
 }
