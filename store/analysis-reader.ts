@@ -26,6 +26,9 @@ interface SpanRow {
   scope_name: string;
 }
 
+/** Below this many pending traces they are read through the partial index and sorted in memory. */
+const FEW_PENDING = 5000;
+
 export interface PendingTrace {
   traceId: string;
   lastReceivedMs: number;
@@ -71,6 +74,15 @@ export function createAnalysisReader(db: Db): AnalysisReader {
        ORDER BY start_ns, trace_id LIMIT ?`,
     )
     .safeIntegers(true);
+  // Few pending traces (the steady state): read them through the partial index and sort here,
+  // instead of walking runs_start past every analysed run.
+  const fewComplete = db
+    .prepare(
+      `SELECT trace_id, start_ns FROM runs INDEXED BY runs_pending
+       WHERE analyzed = 0 AND last_received_ms <= ? AND (root_span_id IS NOT NULL OR last_received_ms <= ?) LIMIT ?`,
+    )
+    .safeIntegers(true);
+  const fewAll = db.prepare('SELECT trace_id, start_ns FROM runs INDEXED BY runs_pending WHERE analyzed = 0 LIMIT ?').safeIntegers(true);
   const countPending = db.prepare('SELECT COUNT(*) AS n FROM runs WHERE analyzed = 0');
   const oldest = db.prepare('SELECT MIN(last_received_ms) AS ms FROM runs WHERE analyzed = 0 AND root_span_id IS NOT NULL AND last_received_ms <= ?');
 
@@ -115,6 +127,16 @@ export function createAnalysisReader(db: Db): AnalysisReader {
       }));
     },
     listPending({ idleBeforeMs, orphanBeforeMs, force = false, limit, afterStartNs = -1n, afterTraceId = '' }) {
+      const few = (
+        force ? fewAll.all(FEW_PENDING + 1) : fewComplete.all(Math.max(idleBeforeMs, orphanBeforeMs), orphanBeforeMs, FEW_PENDING + 1)
+      ) as { trace_id: string; start_ns: bigint }[];
+      if (few.length <= FEW_PENDING) {
+        return few
+          .map((row) => ({ traceId: row.trace_id, startNs: BigInt(row.start_ns) }))
+          .filter((row) => row.startNs > afterStartNs || (row.startNs === afterStartNs && row.traceId > afterTraceId))
+          .sort((a, b) => (a.startNs !== b.startNs ? (a.startNs < b.startNs ? -1 : 1) : a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0))
+          .slice(0, limit);
+      }
       const rows = (
         force
           ? pendingAll.all(afterStartNs, afterStartNs, afterTraceId, limit)
