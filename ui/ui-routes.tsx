@@ -36,6 +36,8 @@ export interface UiOptions {
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 const MAX_NOTE_CHARS = 2000;
+/** Newest calls drawn on the latency scatter (and summarised above it). */
+const MAX_SCATTER_POINTS = 2000;
 /** Spans per flag read in full for its evidence (a loop of 500 calls shows its first ones). */
 const MAX_EVIDENCE_SPANS = 12;
 
@@ -213,7 +215,7 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
     const operations = listOperations(db, sinceMs, untilMs);
     const requested = c.req.query('op');
     const operation = requested !== undefined && requested !== '' ? requested.slice(0, 300) : (operations.find((op) => op.spikes > 0) ?? operations[0])?.operation ?? null;
-    const samples = operation === null ? [] : listLatencySamples(db, operation, sinceMs, untilMs);
+    const samples = operation === null ? [] : listLatencySamples(db, operation, sinceMs, untilMs, MAX_SCATTER_POINTS);
     const spikes = operation === null ? new Map<string, string>() : listSpikeSpanKeys(db, operation, sinceMs, untilMs);
     return c.html(<LatencyPage operations={operations} operation={operation} samples={samples} spikes={spikes} range={range} sinceMs={sinceMs} untilMs={untilMs} />);
   });
