@@ -43,3 +43,25 @@ describe('latency_spike detector', () => {
     expect(detect(4000, { 'step|test-agent|tool:search': baseline(1000, 50, 1.0) })).toEqual([]);
   });
 });
+
+describe('latency_spike detector, whole runs', () => {
+  function detectRun(rootMs: number, steps: number, baselines: Record<string, LatencyBaseline | null>) {
+    const traceId = hexId(16);
+    const root = makeSpan({ traceId, name: 'invoke_agent a', kind: 'agent', agent: 'a', durationMs: rootMs });
+    const children = Array.from({ length: steps }, (_, i) =>
+      makeSpan({ traceId, parentSpanId: root.spanId, kind: 'tool', name: 'execute_tool t', operation: 'tool:t', startMs: 1_700_000_000_000 + i, durationMs: 100, tool: { name: 't', arguments: `{"i":${i}}`, result: '1' } }),
+    );
+    const context: DetectorContext = { options, latencyBaseline: (key) => baselines[key] ?? null };
+    return latencySpikeDetector.detect(buildAnalysisTrace(traceId, [root, ...children]), context);
+  }
+  const runBaselines = { 'run|test-agent|a|invoke_agent a': baseline(5000), 'runstep|test-agent|a|invoke_agent a': baseline(1000) };
+
+  it('flags a run far slower than its history for as many steps', () => {
+    const drafts = detectRun(40_000, 4, runBaselines);
+    expect(drafts.map((draft) => draft.evidence.rule)).toEqual(['run']);
+  });
+
+  it('does not flag a run that is long because it did more steps', () => {
+    expect(detectRun(40_000, 39, runBaselines)).toEqual([]);
+  });
+});
