@@ -68,7 +68,13 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
     maxQueuedSpans: collector.maxQueuedSpans,
     metrics,
     onSpansStored: (traceIds) => {
-      for (const listener of listeners) listener(traceIds);
+      for (const listener of listeners) {
+        try {
+          listener(traceIds);
+        } catch (error) {
+          logger?.error({ err: error }, 'a spans-stored listener failed');
+        }
+      }
     },
     onError: (error, context) => logger?.error({ err: error }, context),
   });
@@ -81,7 +87,11 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
 
   const refuse = (c: Context, encoding: OtlpEncoding, status: 400 | 413 | 429 | 500 | 503, reason: string, message: string) => {
     metrics.requestsRejected.inc({ reason });
-    const code = status === 503 ? GRPC_CODES.unavailable : status === 429 ? GRPC_CODES.resourceExhausted : status === 500 ? GRPC_CODES.internal : GRPC_CODES.invalidArgument;
+    const code =
+      status === 503 ? GRPC_CODES.unavailable
+      : status === 429 || status === 413 ? GRPC_CODES.resourceExhausted
+      : status === 500 ? GRPC_CODES.internal
+      : GRPC_CODES.invalidArgument;
     const headers: Record<string, string> = { 'Content-Type': CONTENT_TYPES[encoding] };
     if (status === 503 || status === 429) headers['Retry-After'] = retryAfter;
     if (status === 413) headers.Connection = 'close';
