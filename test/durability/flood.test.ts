@@ -19,7 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const SENDERS = 16;
 const SPANS_PER_SENDER = 1500;
-const MAX_QUEUED_SPANS = 1000;
+const MAX_QUEUED_SPANS = 3000;
 
 async function metric(url: string, name: string, label: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
