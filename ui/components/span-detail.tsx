@@ -6,6 +6,8 @@ import { latencyHref, runHref } from '../links.js';
 
 /** Values longer than this (characters) or spanning lines are folded behind <details>. */
 const FOLD_CHARS = 160;
+/** Longest value put in a page, characters; the JSON API has the rest. */
+const MAX_SHOWN_CHARS = 100_000;
 
 /**
  * Everything about one span: what it is, its call (model + tokens, or tool + arguments +
@@ -147,13 +149,17 @@ export function SpanDetail(props: { traceId: string; span: ApiSpan; runStartMs: 
 export function FoldedText(props: { text: string; open?: boolean }) {
   const { text } = props;
   if (text.length <= FOLD_CHARS && !text.includes('\n')) return <span class="value">{text}</span>;
-  const preview = truncate(text.replace(/\s+/g, ' '), 90);
+  const preview = truncate(text.slice(0, 400).replace(/\s+/g, ' '), 90);
+  const shown = text.length > MAX_SHOWN_CHARS ? text.slice(0, MAX_SHOWN_CHARS) : text;
   return (
     <details class="fold" open={props.open && text.length <= 4000 ? true : undefined}>
       <summary>
         <span class="preview">{preview}</span> <span class="muted small">{`${text.length.toLocaleString('en')} chars`}</span>
       </summary>
-      <pre class="value">{text}</pre>
+      <pre class="value">{shown}</pre>
+      {shown.length < text.length ? (
+        <p class="muted small">{`Showing the first ${MAX_SHOWN_CHARS.toLocaleString('en')} of ${text.length.toLocaleString('en')} characters; the whole value is in GET /api/runs/:traceId.`}</p>
+      ) : null}
     </details>
   );
 }
