@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,7 +13,6 @@ import { spawnServe, type ServeProcess } from './support/serve-process.js';
  * of every acknowledged request must be in the database.
  */
 const dir = mkdtempSync(join(tmpdir(), 'tracehound-kill9-'));
-const dbPath = join(dir, 'tracehound.db');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const SENDERS = 6;
@@ -58,7 +57,7 @@ async function waitForAcks(tally: Tally, atLeast: number): Promise<void> {
   while (tally.acknowledged.size < atLeast && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
-function storedIds(): Set<string> {
+function storedIds(dbPath: string): Set<string> {
   const db = new Database(dbPath, { readonly: true });
   try {
     return new Set((db.prepare('SELECT trace_id || \':\' || span_id AS id FROM spans').all() as { id: string }[]).map((row) => row.id));
@@ -67,13 +66,20 @@ function storedIds(): Set<string> {
   }
 }
 
-describe('durability', () => {
-  it('keeps every acknowledged span through two SIGKILLs mid-stream and a graceful SIGTERM', async () => {
+describe.each([
+  { writerThread: false, kills: 2 },
+  { writerThread: true, kills: 1 },
+])('durability (storage.writerThread: $writerThread)', ({ writerThread, kills }) => {
+  it(`keeps every acknowledged span through ${kills} SIGKILL(s) mid-stream and a graceful SIGTERM`, async () => {
+    const dbPath = join(dir, `tracehound-${writerThread}.db`);
+    const configPath = join(dir, `otel-config-${writerThread}.yaml`);
+    writeFileSync(configPath, `storage:\n  writerThread: ${writerThread}\n`);
+    const args = ['--config', configPath, '--db', dbPath];
     const tally: Tally = { acknowledged: new Set(), requests: 0, failed: 0 };
     let server: ServeProcess | undefined;
     try {
-      for (const round of [1, 2]) {
-        server = await spawnServe(['--db', dbPath], dir);
+      for (let round = 1; round <= kills; round++) {
+        server = await spawnServe(args, dir);
         const stop = startSenders(server.url, tally);
         await waitForAcks(tally, round * 4000);
         server.child.kill('SIGKILL');
@@ -82,7 +88,7 @@ describe('durability', () => {
         await stop();
       }
       // Restart on the killed file: recovery must succeed, then a graceful stop under load.
-      server = await spawnServe(['--db', dbPath], dir);
+      server = await spawnServe(args, dir);
       const stop = startSenders(server.url, tally);
       await waitForAcks(tally, tally.acknowledged.size + 2000);
       server.child.kill('SIGTERM');
@@ -94,13 +100,13 @@ describe('durability', () => {
       if (server && server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
     }
 
-    const stored = storedIds();
+    const stored = storedIds(dbPath);
     const missing = [...tally.acknowledged].filter((id) => !stored.has(id));
     console.log(
-      `kill -9: ${tally.requests} requests, ${tally.failed} not acknowledged (killed mid-flight or refused), ` +
+      `kill -9 (writerThread ${writerThread}): ${tally.requests} requests, ${tally.failed} not acknowledged (killed mid-flight or refused), ` +
         `${tally.acknowledged.size} spans acknowledged, ${tally.acknowledged.size - missing.length} found, ${stored.size} stored in all`,
     );
-    expect(tally.acknowledged.size).toBeGreaterThan(5_000);
+    expect(tally.acknowledged.size).toBeGreaterThan(kills * 2_000);
     expect(missing).toEqual([]);
     const db = new Database(dbPath, { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
