@@ -9,10 +9,6 @@ import type { Db } from './database.js';
 export interface OperationSummary {
   operation: string;
   calls: number;
-  errors: number;
-  /** Mean and maximum duration in the window, ms. */
-  meanMs: number;
-  maxMs: number;
   /** latency_spike flags pointing at a span of this operation in the window. */
   spikes: number;
 }
@@ -50,30 +46,44 @@ export function listOperationKeys(db: Db, prefix = '', limit = 500): string[] {
   return keys;
 }
 
-/** Calls, errors, mean and max duration of one operation in [sinceMs, untilMs) (index range per key). */
-function summarizeOperation(db: Db, operation: string, sinceNs: bigint, untilNs: bigint) {
+/** Calls of one operation in [sinceNs, untilNs): a range count on the covering (operation, start_ns) index. */
+function countOperation(db: Db, operation: string, sinceNs: bigint, untilNs: bigint): number {
   return db
-    .prepare(
-      `SELECT ? AS operation, COUNT(*) AS calls, COALESCE(SUM(status = 'error'), 0) AS errors, COALESCE(AVG(duration_ms), 0) AS mean_ms,
-         COALESCE(MAX(duration_ms), 0) AS max_ms
-       FROM spans WHERE operation = ? AND start_ns >= ? AND start_ns < ?`,
-    )
+    .prepare('SELECT COUNT(*) FROM spans WHERE operation = ? AND start_ns >= ? AND start_ns < ?')
+    .pluck()
     .safeIntegers(false)
-    .get(operation, operation, sinceNs, untilNs) as { operation: string; calls: number; errors: number; mean_ms: number; max_ms: number };
+    .get(operation, sinceNs, untilNs) as number;
 }
 
-/** Calls and errors per tool (operation `tool:<name>`) in [sinceMs, untilMs); tools without calls left out. */
+/**
+ * Calls and errors per tool (operation `tool:<name>`): calls by span start in [sinceMs, untilMs),
+ * errors among the runs starting in that window that had an error (read through the runs, so the
+ * cost follows failing runs, not all spans). Tools without calls are left out.
+ */
 export function listToolCallCounts(db: Db, sinceMs: number, untilMs: number): { tool: string; calls: number; errors: number }[] {
+  const sinceNs = toNs(sinceMs);
+  const untilNs = toNs(untilMs);
+  const errors = new Map(
+    (
+      db
+        .prepare(
+          `SELECT s.operation AS operation, COUNT(*) AS errors FROM runs r JOIN spans s ON s.trace_id = r.trace_id
+           WHERE r.start_ns >= ? AND r.start_ns < ? AND r.error_count > 0 AND s.status = 'error' AND s.kind = 'tool'
+           GROUP BY s.operation`,
+        )
+        .safeIntegers(false)
+        .all(sinceNs, untilNs) as { operation: string; errors: number }[]
+    ).map((row) => [row.operation, row.errors]),
+  );
   return listOperationKeys(db, 'tool:')
-    .map((operation) => summarizeOperation(db, operation, toNs(sinceMs), toNs(untilMs)))
-    .filter((row) => row.calls > 0)
-    .map((row) => ({ tool: row.operation.slice('tool:'.length), calls: row.calls, errors: row.errors }));
+    .map((operation) => ({ tool: operation.slice('tool:'.length), calls: countOperation(db, operation, sinceNs, untilNs), errors: errors.get(operation) ?? 0 }))
+    .filter((row) => row.calls > 0);
 }
 
-/** Every operation seen in [sinceMs, untilMs), busiest first, with spike counts. */
+/** Every operation called in [sinceMs, untilMs), busiest first, with spike counts. Index-only counts. */
 export function listOperations(db: Db, sinceMs: number, untilMs: number, limit = 200): OperationSummary[] {
   const rows = listOperationKeys(db)
-    .map((operation) => summarizeOperation(db, operation, toNs(sinceMs), toNs(untilMs)))
+    .map((operation) => ({ operation, calls: countOperation(db, operation, toNs(sinceMs), toNs(untilMs)) }))
     .filter((row) => row.calls > 0)
     .sort((a, b) => b.calls - a.calls || a.operation.localeCompare(b.operation))
     .slice(0, limit);
@@ -90,14 +100,7 @@ export function listOperations(db: Db, sinceMs: number, untilMs: number, limit =
         .all(toNs(sinceMs), toNs(untilMs)) as { operation: string; spikes: number }[]
     ).map((row) => [row.operation, row.spikes]),
   );
-  return rows.map((row) => ({
-    operation: row.operation,
-    calls: row.calls,
-    errors: row.errors,
-    meanMs: row.mean_ms,
-    maxMs: row.max_ms,
-    spikes: spikes.get(row.operation) ?? 0,
-  }));
+  return rows.map((row) => ({ operation: row.operation, calls: row.calls, spikes: spikes.get(row.operation) ?? 0 }));
 }
 
 /**

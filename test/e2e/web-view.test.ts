@@ -170,7 +170,7 @@ describe('web view', () => {
 
     // Selecting the last LLM call swaps the detail panel in place (no navigation).
     const llmRow = page.locator('#waterfall a.wf-row.k-llm').last();
-    const spanId = await llmRow.getAttribute('data-span');
+    const spanId = (await llmRow.getAttribute('id'))!.replace('span-', '');
     await llmRow.click();
     await page.waitForSelector(`#span-panel [data-span-detail="${spanId}"]`);
     await expect(page.locator('#span-panel').textContent()).resolves.toContain('I could not find anything.');
@@ -230,7 +230,7 @@ describe('web view', () => {
 
     // The root span's attributes, opened by clicking it in the waterfall (fetched fragment).
     const root = page.locator('#waterfall a.wf-row.k-agent').first();
-    const rootId = await root.getAttribute('data-span');
+    const rootId = (await root.getAttribute('id'))!.replace('span-', '');
     await root.click();
     await page.waitForSelector(`#span-panel [data-span-detail="${rootId}"]`);
     const panelText = await page.locator('#span-panel').textContent();

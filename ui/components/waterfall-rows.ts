@@ -36,12 +36,11 @@ function waterfallRow(
   const left = Math.max(0, ((span.startMs - props.axisStartMs) / props.axisMs) * 1000);
   const width = Math.min(Math.max(2, (span.durationMs / props.axisMs) * 1000), Math.max(2, 1000 - left));
   const classes = `wf-row k-${cssToken(span.kind)} st-${cssToken(span.status)}${spanFlags ? ' flagged' : ''}${span.spanId === props.selectedSpanId ? ' selected' : ''}`;
-  // One template per row (nested templates cost more than the markup): optional parts are
-  // always present and switched by class.
+  // One template per row (nested templates cost more than the markup); only flagged rows nest one.
   const twistyClass = row.childCount > 0 ? 'twisty' : 'twisty leaf';
   const flag = spanFlags?.[0];
-  const dotClass = flag === undefined ? 'no-dot' : `flag-dot det-${cssToken(flag.detector)}`;
-  return html`<a class="${classes}" id="span-${span.spanId}" href="?span=${span.spanId}#span-${span.spanId}" data-span="${span.spanId}" data-depth="${row.depth}"><div class="wf-name d${Math.min(row.depth, MAX_DEPTH_CLASS)}"><span class="${twistyClass}"></span><span class="kind kind-${cssToken(span.kind)}">${KIND_LABEL[span.kind] ?? 'SPAN'}</span><span class="nm">${span.name}</span><span class="meta">${metaText(span)}</span><i class="${dotClass}" title="${flag?.summary ?? ''}"></i></div><div class="wf-dur">${formatDuration(span.durationMs)}</div><div class="wf-bar"><svg viewBox="0 0 1000 10" preserveAspectRatio="none" aria-hidden="true"><rect x="${left.toFixed(1)}" y="1" width="${width.toFixed(1)}" height="8" rx="1"></rect></svg></div></a>`;
+  const dot = flag === undefined ? '' : html`<i class="flag-dot det-${cssToken(flag.detector)}" title="${flag.summary}"></i>`;
+  return html`<a class="${classes}" id="span-${span.spanId}" href="?span=${span.spanId}" data-depth="${row.depth}"><div class="wf-name d${Math.min(row.depth, MAX_DEPTH_CLASS)}"><span class="${twistyClass}"></span><span class="kind kind-${cssToken(span.kind)}">${KIND_LABEL[span.kind] ?? 'SPAN'}</span><span class="nm">${span.name}</span><span class="meta">${metaText(span)}</span>${dot}</div><div class="wf-dur">${formatDuration(span.durationMs)}</div><div class="wf-bar"><svg viewBox="0 0 1000 10" preserveAspectRatio="none" aria-hidden="true"><rect x="${left.toFixed(1)}" y="1" width="${width.toFixed(1)}" height="8"/></svg></div></a>`;
 }
 
 /** What a row says after the name: tokens and model for an LLM call, the tool's name for a tool call. */

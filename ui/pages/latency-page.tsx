@@ -53,14 +53,13 @@ export function LatencyPage(props: {
               <tr>
                 <th>Operation</th>
                 <th class="num">Calls</th>
-                <th class="num">Mean</th>
                 <th class="num">Spikes</th>
               </tr>
             </thead>
             <tbody>
               {props.operations.length === 0 ? (
                 <tr>
-                  <td colspan={4} class="empty">
+                  <td colspan={3} class="empty">
                     No spans in this window.
                   </td>
                 </tr>
@@ -73,7 +72,6 @@ export function LatencyPage(props: {
                       </a>
                     </td>
                     <td class="num">{formatCount(op.calls)}</td>
-                    <td class="num">{formatDuration(op.meanMs)}</td>
                     <td class="num">{op.spikes > 0 ? <span class="err-count">{op.spikes}</span> : <span class="muted">0</span>}</td>
                   </tr>
                 ))

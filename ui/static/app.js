@@ -12,7 +12,7 @@
 
   function selectSpan(waterfall, row) {
     var traceId = waterfall.getAttribute('data-trace');
-    var spanId = row.getAttribute('data-span');
+    var spanId = (row.id || '').replace(/^span-/, '');
     var panel = document.getElementById('span-panel');
     if (!traceId || !spanId || !panel) return false;
     var previous = waterfall.querySelector('.wf-row.selected');
