@@ -33,10 +33,8 @@ interface WaterfallRow {
   duration_ms: number;
   status: SpanStatus;
   operation: string;
-  tool_name: string | null;
-  model: string | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
+  /** JSON array [model, inputTokens, outputTokens] for LLM calls (one JSON parse in SQL), else null. */
+  llm_fields: string | null;
 }
 
 /** Every span of a trace in start order, as waterfall rows. */
@@ -44,25 +42,28 @@ export function listWaterfallSpans(db: Db, traceId: string): WaterfallSpan[] {
   const rows = db
     .prepare(
       `SELECT span_id, parent_span_id, name, kind, start_ns, duration_ms, status, operation,
-         CASE WHEN tool IS NULL THEN NULL ELSE json_extract(tool, '$.name') END AS tool_name,
-         CASE WHEN llm IS NULL THEN NULL ELSE json_extract(llm, '$.model') END AS model,
-         CASE WHEN llm IS NULL THEN NULL ELSE json_extract(llm, '$.inputTokens') END AS input_tokens,
-         CASE WHEN llm IS NULL THEN NULL ELSE json_extract(llm, '$.outputTokens') END AS output_tokens
+         CASE WHEN llm IS NULL THEN NULL ELSE json_extract(llm, '$.model', '$.inputTokens', '$.outputTokens') END AS llm_fields
        FROM spans WHERE trace_id = ? ORDER BY start_ns, id`,
     )
     .all(traceId) as WaterfallRow[];
-  return rows.map((row) => ({
-    spanId: row.span_id,
-    parentSpanId: row.parent_span_id,
-    name: row.name,
-    kind: row.kind,
-    // start_ns as a double: exact to well under a microsecond, ample for a time axis.
-    startMs: Number(row.start_ns) / 1e6,
-    durationMs: row.duration_ms,
-    status: row.status,
-    operation: row.operation,
-    toolName: row.tool_name,
-    model: row.model,
-    tokens: row.input_tokens === null && row.output_tokens === null ? null : (row.input_tokens ?? 0) + (row.output_tokens ?? 0),
-  }));
+  return rows.map((row) => {
+    const [model = null, inputTokens = null, outputTokens = null] =
+      row.llm_fields === null ? [] : (JSON.parse(row.llm_fields) as [string | null, number | null, number | null]);
+    return {
+      spanId: row.span_id,
+      parentSpanId: row.parent_span_id,
+      name: row.name,
+      kind: row.kind,
+      // start_ns as a double: exact to well under a microsecond, ample for a time axis.
+      startMs: Number(row.start_ns) / 1e6,
+      durationMs: row.duration_ms,
+      status: row.status,
+      operation: row.operation,
+      // The operation key of a tool call is `tool:<name>` (model/span.ts), so the tool JSON (with
+      // arguments and results) is not read for the waterfall.
+      toolName: row.kind === 'tool' && row.operation.startsWith('tool:') ? row.operation.slice(5) : null,
+      model,
+      tokens: inputTokens === null && outputTokens === null ? null : (inputTokens ?? 0) + (outputTokens ?? 0),
+    };
+  });
 }

@@ -125,11 +125,17 @@ function SilentFailureEvidence(props: { spans: ApiSpan[]; traceId: string }) {
             </div>
             {span.tool?.result != null ? <FoldedText text={prettyJsonText(span.tool.result)} open /> : null}
             {span.llm && span.llm.finishReason ? <div class="small">{`finish reason: ${span.llm.finishReason}`}</div> : null}
+            {span.llm ? (
+              <div>
+                <span class="muted small">answer text</span>
+                {answerText(span) === '' ? <pre class="value value-error">(empty)</pre> : <FoldedText text={answerText(span) ?? '(not captured)'} open />}
+              </div>
+            ) : null}
             {!span.tool
               ? outputs.slice(0, 2).map(([key, value]) => (
                   <div>
                     <span class="muted small mono">{key}</span>
-                    <FoldedText text={typeof value === 'string' ? prettyJsonText(value) : toDisplayText(value)} open />
+                    <FoldedText text={typeof value === 'string' ? prettyJsonText(value) : toDisplayText(value)} open={!span.llm} />
                   </div>
                 ))
               : null}
@@ -141,6 +147,33 @@ function SilentFailureEvidence(props: { spans: ApiSpan[]; traceId: string }) {
       })}
     </div>
   );
+}
+
+/**
+ * The assistant's text in a model call's output attributes: the text parts of
+ * `gen_ai.output.messages`, else the first plain output string; null when not captured.
+ */
+export function answerText(span: ApiSpan): string | null {
+  const messages = span.attributes['gen_ai.output.messages'];
+  if (typeof messages === 'string') {
+    try {
+      const parsed = JSON.parse(messages) as { parts?: { type?: string; content?: unknown }[] }[];
+      if (Array.isArray(parsed)) {
+        return parsed
+          .flatMap((message) => (Array.isArray(message?.parts) ? message.parts : []))
+          .filter((part) => part?.type === 'text' && typeof part.content === 'string')
+          .map((part) => part.content as string)
+          .join('\n');
+      }
+    } catch {
+      // not JSON: fall through to the plain keys
+    }
+  }
+  for (const key of ['gen_ai.completion', 'ai.response.text', 'output.value', 'traceloop.entity.output']) {
+    const value = span.attributes[key];
+    if (typeof value === 'string') return value;
+  }
+  return null;
 }
 
 /** Every evidence field: short scalars as compact key–value chips, long text and structures folded. */
