@@ -158,6 +158,16 @@ export default async function analysisBench({ quick }: { quick: boolean }): Prom
     console.log(
       `event-loop delay while analysing (slices of ${config.analyzer.sliceBudgetMs} ms): p99 ${fmt(loopDelay.percentile(99) / 1e6, 1)} ms, max ${fmt(loopDelay.max / 1e6, 1)} ms`,
     );
+    const slices = (await service.metrics.registry.getSingleMetric('tracehound_analysis_slice_seconds')!.get()).values as { value: number; labels: { le?: number | string }; metricName?: string }[];
+    const sliceCount = slices.find((value) => value.metricName === 'tracehound_analysis_slice_seconds_count')?.value ?? 0;
+    const sliceSum = slices.find((value) => value.metricName === 'tracehound_analysis_slice_seconds_sum')?.value ?? 0;
+    const buckets = slices.filter((value) => value.metricName === 'tracehound_analysis_slice_seconds_bucket' && value.labels.le !== '+Inf');
+    const within = (le: number) => buckets.find((value) => Number(value.labels.le) === le)?.value ?? 0;
+    const p99Bucket = buckets.find((value) => value.value >= 0.99 * sliceCount);
+    console.log(
+      `analyser slices (analysis + commit, then yield): ${fmt(sliceCount)}, mean ${fmt((sliceSum / Math.max(1, sliceCount)) * 1000, 1)} ms, ` +
+        `${fmt((within(0.01) / Math.max(1, sliceCount)) * 100, 1)}% ≤ 10 ms, ${fmt((within(0.025) / Math.max(1, sliceCount)) * 100, 2)}% ≤ 25 ms, p99 ≤ ${p99Bucket === undefined ? '> 250' : fmt(Number(p99Bucket.labels.le) * 1000, 1)} ms`,
+    );
     console.log(`ingest latency WHILE analysing (POST /v1/traces, 1 run ≈ 9 spans per request, 2 senders): ${describeLatencies(during)}`);
 
     // 3. Steady state: live runs arrive and are analysed as they complete.

@@ -16,6 +16,7 @@ export interface Metrics {
   ingestCommitSeconds: Histogram;
   httpRequestSeconds: Histogram<'route' | 'method' | 'status'>;
   analysisSeconds: Histogram;
+  analysisSliceSeconds: Histogram;
   analysisLagSeconds: Gauge;
   tracesAnalyzed: Counter;
   flagsRaised: Counter<'detector' | 'severity'>;
@@ -44,6 +45,7 @@ export function createMetrics(): Metrics {
     ingestCommitSeconds: new Histogram({ name: 'tracehound_ingest_commit_seconds', help: 'Time to commit one batch of spans.', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers }),
     httpRequestSeconds: new Histogram({ name: 'tracehound_http_request_seconds', help: 'HTTP request latency.', labelNames: ['route', 'method', 'status'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers }),
     analysisSeconds: new Histogram({ name: 'tracehound_analysis_seconds', help: 'Time to analyse one trace.', buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5], registers }),
+    analysisSliceSeconds: new Histogram({ name: 'tracehound_analysis_slice_seconds', help: 'Time the analyser held the event loop in one slice (analysis + commit).', buckets: [0.001, 0.0025, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25], registers }),
     analysisLagSeconds: new Gauge({ name: 'tracehound_analysis_lag_seconds', help: 'Age of the oldest complete trace waiting for analysis.', registers }),
     tracesAnalyzed: new Counter({ name: 'tracehound_traces_analyzed_total', help: 'Traces analysed.', registers }),
     flagsRaised: new Counter({ name: 'tracehound_flags_raised_total', help: 'Flags raised, by detector and severity.', labelNames: ['detector', 'severity'], registers }),
