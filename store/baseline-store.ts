@@ -10,7 +10,8 @@ import { BINS, binOf, histogramStats, rankIn, type HistogramStats } from './log-
  * minus the caller's own samples (a trace is never its own baseline). A sliding aggregate per
  * key moves forward as analysis proceeds in time order, so a query costs O(bins), not a scan
  * of history. Samples in t's own bucket that are later than t are counted (the resolution of
- * "before t" is one bucket, default 1 minute).
+ * "before t" is one bucket, default 1 minute). Buckets two windows older than the newest
+ * baseline read are forgotten (memory and table), so the store stays bounded.
  */
 
 export interface BaselineSample {
@@ -66,14 +67,17 @@ export function createBaselineStore(db: Db, options: BaselineStoreOptions): Base
     `INSERT INTO latency_baselines (key, bucket_start_ms, n, counts) VALUES (?, ?, ?, ?)
      ON CONFLICT (key, bucket_start_ms) DO UPDATE SET n = excluded.n, counts = excluded.counts`,
   );
-  const keys = new Map<string, KeyState>();
+  const deleteOlder = db.prepare('DELETE FROM latency_baselines WHERE key = ? AND bucket_start_ms < ?');
+  const keys = new Map<string, KeyState & { key: string }>();
+  /** key → delete its buckets older than this at the next flush. */
+  const expired = new Map<string, number>();
   const dirty = new Map<string, Set<number>>();
   const bucketMs = Math.max(1, options.bucketMs);
 
-  function load(key: string): KeyState {
+  function load(key: string): KeyState & { key: string } {
     let state = keys.get(key);
     if (state !== undefined) return state;
-    state = { buckets: new Map(), starts: [], aggregate: null };
+    state = { key, buckets: new Map(), starts: [], aggregate: null };
     for (const row of selectKey.all(key) as { bucket_start_ms: number; n: number; counts: string }[]) {
       const counts = new Map<number, number>();
       for (const [bin, count] of JSON.parse(row.counts) as [number, number][]) counts.set(bin, count);
@@ -90,6 +94,20 @@ export function createBaselineStore(db: Db, options: BaselineStoreOptions): Base
     aggregate.stats = null;
   }
 
+  /**
+   * Drops buckets a whole window older than the aggregate's: live analysis moves forward, so
+   * they will not be read again (a late upload that old is judged on what remains). Deleted
+   * from the table at the next flush, by primary key.
+   */
+  function forgetOlderThan(state: KeyState & { key?: string }, beforeMs: number): void {
+    let count = 0;
+    while (count < state.starts.length && state.starts[count]! < beforeMs) count++;
+    if (count === 0) return;
+    for (const start of state.starts.slice(0, count)) state.buckets.delete(start);
+    state.starts.splice(0, count);
+    expired.set(state.key!, Math.max(expired.get(state.key!) ?? 0, beforeMs));
+  }
+
   /** Moves (or rebuilds) the key's aggregate to cover buckets with start in [lo, hi]. */
   function aggregateFor(state: KeyState, lo: number, hi: number): NonNullable<KeyState['aggregate']> {
     const current = state.aggregate;
@@ -103,6 +121,7 @@ export function createBaselineStore(db: Db, options: BaselineStoreOptions): Base
       }
       current.lo = lo;
       current.hi = hi;
+      forgetOlderThan(state, lo - options.windowMs);
       return current;
     }
     const fresh = { lo, hi, counts: new Float64Array(BINS), n: 0, stats: null };
@@ -110,6 +129,7 @@ export function createBaselineStore(db: Db, options: BaselineStoreOptions): Base
       addBucket(fresh, state.buckets.get(state.starts[i]!)!, 1);
     }
     state.aggregate = fresh;
+    forgetOlderThan(state, lo - options.windowMs);
     return fresh;
   }
 
@@ -169,10 +189,13 @@ export function createBaselineStore(db: Db, options: BaselineStoreOptions): Base
     },
 
     flush() {
+      for (const [key, beforeMs] of expired) deleteOlder.run(key, beforeMs);
+      expired.clear();
       for (const [key, buckets] of dirty) {
         const state = keys.get(key)!;
         for (const start of buckets) {
-          const bucket = state.buckets.get(start)!;
+          const bucket = state.buckets.get(start);
+          if (bucket === undefined) continue; // expired meanwhile
           upsert.run(key, start, bucket.n, JSON.stringify([...bucket.counts]));
         }
       }
