@@ -46,13 +46,13 @@ export function badgesOf(flags: readonly { detector: DetectorId; severity: Sever
 /**
  * Prepares the statements once. `replaceFlags` makes a trace's stored flags equal the given
  * set: new ids are inserted, existing ids updated in place (created_at and review kept, so
- * reviews survive re-analysis), ids no longer produced are deleted; then the run's badges and
- * analysed mark are set. Call it inside the caller's transaction.
+ * reviews survive re-analysis), unreviewed ids no longer produced are deleted (reviewed ones are
+ * kept as the reviewer's record); then the run's badges and analysed mark are set. Call it inside the caller's transaction.
  */
 export function createFlagWriter(db: Db): {
   replaceFlags(traceId: string, flags: readonly FlagRecord[], nowMs: number): ReplaceFlagsResult;
 } {
-  const existingIds = db.prepare('SELECT id FROM flags WHERE trace_id = ?').pluck();
+  const existing = db.prepare('SELECT id, detector, severity, review_verdict FROM flags WHERE trace_id = ?');
   const insert = db.prepare(
     `INSERT INTO flags (id, trace_id, detector, severity, summary, span_ids, evidence, signature, service, agent, tool,
        run_start_ns, created_at_ms)
@@ -68,7 +68,8 @@ export function createFlagWriter(db: Db): {
 
   return {
     replaceFlags(traceId, flags, nowMs) {
-      const before = new Set(existingIds.all(traceId) as string[]);
+      const rows = existing.all(traceId) as { id: string; detector: DetectorId; severity: Severity; review_verdict: string | null }[];
+      const before = new Set(rows.map((row) => row.id));
       const raised: Flag[] = [];
       let kept = 0;
       const produced = new Set<string>();
@@ -94,12 +95,18 @@ export function createFlagWriter(db: Db): {
         else raised.push(toFlag(select.get(flag.id) as FlagRow));
       }
       let removed = 0;
-      for (const id of before) {
-        if (produced.has(id)) continue;
-        remove.run(id);
+      const keptReviewed: { detector: DetectorId; severity: Severity }[] = [];
+      for (const row of rows) {
+        if (produced.has(row.id)) continue;
+        // A flag a person reviewed is their record: it stays even when no longer produced.
+        if (row.review_verdict !== null) {
+          keptReviewed.push(row);
+          continue;
+        }
+        remove.run(row.id);
         removed++;
       }
-      const badges = badgesOf(flags.filter((flag, index) => flags.findIndex((other) => other.id === flag.id) === index));
+      const badges = badgesOf([...flags, ...keptReviewed]);
       markRun.run(JSON.stringify(badges), nowMs, traceId);
       return { raised, kept, removed };
     },
