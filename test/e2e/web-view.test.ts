@@ -176,6 +176,13 @@ describe('web view', () => {
     await expect(page.locator('#span-panel').textContent()).resolves.toContain('I could not find anything.');
     await expect(page.locator('#span-panel').textContent()).resolves.toContain('gen_ai.usage.input_tokens');
     expect(page.url()).toContain(`span=${spanId}`);
+
+    // k moves the selection to the previous span (the last web_search call) and its details follow.
+    await page.keyboard.press('k');
+    const previousId = (await page.locator('#waterfall a.wf-row.selected').getAttribute('id'))!.replace('span-', '');
+    expect(previousId).not.toBe(spanId);
+    await page.waitForSelector(`#span-panel [data-span-detail="${previousId}"]`);
+    await expect(page.locator('#span-panel').textContent()).resolves.toContain('tracehound pricing');
     await page.close();
   });
 

@@ -77,6 +77,24 @@
         }
         if (selectSpan(waterfall, row)) event.preventDefault();
       });
+      // j / k (or ↓ / ↑) move the selection to the next / previous visible span.
+      document.addEventListener('keydown', function (event) {
+        if (event.metaKey || event.ctrlKey || event.altKey) return;
+        var tag = (event.target && event.target.tagName) || '';
+        if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') return;
+        var down = event.key === 'j' || event.key === 'ArrowDown';
+        var up = event.key === 'k' || event.key === 'ArrowUp';
+        if (!down && !up) return;
+        var current = waterfall.querySelector('.wf-row.selected');
+        var next = current;
+        do {
+          next = next ? (down ? next.nextElementSibling : next.previousElementSibling) : waterfall.querySelector('a.wf-row');
+        } while (next && (next.tagName !== 'A' || next.classList.contains('collapsed-hidden')));
+        if (!next) return;
+        event.preventDefault();
+        selectSpan(waterfall, next);
+        if (next.scrollIntoView) next.scrollIntoView({ block: 'nearest' });
+      });
       var selected = waterfall.querySelector('.wf-row.selected');
       if (selected && window.location.search.indexOf('span=') >= 0 && selected.scrollIntoView) {
         selected.scrollIntoView({ block: 'center' });
