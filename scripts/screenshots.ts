@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       storage: { path: join(tempDir, 'shots.db'), synchronous: 'normal' },
       analyzer: { enabled: false },
       reports: { enabled: false },
+      logging: { level: 'warn' },
     });
     service = await startService(config);
     baseUrl = service.url;
