@@ -57,11 +57,11 @@ export async function startService(config: Config, options: StartServiceOptions 
 
   const app = new Hono();
   // Each feature adds its wiring at its own marker below, in a line or two; nothing else here.
+  // [ui: middleware] (first, so every answer — a 401 too — carries the security headers)
+  app.use('*', securityHeaders());
   // [security: middleware]
   registerRequestMetrics(app, metrics);
   try { registerAuth(app, config, { metrics, logger }); } catch (error) { db.close(); throw error; }
-  // [ui: middleware]
-  app.use('*', securityHeaders());
   registerOpsRoutes(app, db, metrics, () => accepting);
   // [collector: routes]
   const ingest = registerOtlpRoutes(app, { db, config, metrics, logger, redact: createRedactor(config.redaction, { onRedacted: (pattern) => metrics.valuesRedacted.inc({ pattern }) }) });
