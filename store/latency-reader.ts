@@ -56,9 +56,9 @@ function countOperation(db: Db, operation: string, sinceNs: bigint, untilNs: big
 }
 
 /**
- * Calls and errors per tool (operation `tool:<name>`): calls by span start in [sinceMs, untilMs),
- * errors among the runs starting in that window that had an error (read through the runs, so the
- * cost follows failing runs, not all spans). Tools without calls are left out.
+ * Calls and errors per tool (operation `tool:<name>`), both by span start in [sinceMs, untilMs).
+ * Errors are read through the partial index of failed tool spans (migration 0005), so the cost
+ * follows failed calls, not all spans. Tools without calls are left out.
  */
 export function listToolCallCounts(db: Db, sinceMs: number, untilMs: number): { tool: string; calls: number; errors: number }[] {
   const sinceNs = toNs(sinceMs);
@@ -67,9 +67,9 @@ export function listToolCallCounts(db: Db, sinceMs: number, untilMs: number): { 
     (
       db
         .prepare(
-          `SELECT s.operation AS operation, COUNT(*) AS errors FROM runs r JOIN spans s ON s.trace_id = r.trace_id
-           WHERE r.start_ns >= ? AND r.start_ns < ? AND r.error_count > 0 AND s.status = 'error' AND s.kind = 'tool'
-           GROUP BY s.operation`,
+          `SELECT operation, COUNT(*) AS errors FROM spans INDEXED BY spans_tool_errors
+           WHERE status = 'error' AND kind = 'tool' AND start_ns >= ? AND start_ns < ?
+           GROUP BY operation`,
         )
         .safeIntegers(false)
         .all(sinceNs, untilNs) as { operation: string; errors: number }[]
