@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/schema.js';
 import { openDatabase, type Db } from '../store/database.js';
@@ -61,14 +62,25 @@ export async function startService(config: Config, options: StartServiceOptions 
   app.use('*', securityHeaders());
   // [security: middleware]
   registerRequestMetrics(app, metrics);
-  try { registerAuth(app, config, { metrics, logger }); } catch (error) { db.close(); throw error; }
+  try {
+    registerAuth(app, config, { metrics, logger });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   registerOpsRoutes(app, db, metrics, () => accepting);
   // [collector: routes]
-  const ingest = registerOtlpRoutes(app, { db, config, metrics, logger, redact: createRedactor(config.redaction, { onRedacted: (pattern) => metrics.valuesRedacted.inc({ pattern }) }) });
+  const redact = createRedactor(config.redaction, { onRedacted: (pattern) => metrics.valuesRedacted.inc({ pattern }) });
+  const ingest = registerOtlpRoutes(app, { db, config, metrics, logger, redact });
   registerRunRoutes(app, db);
   // [analyzer: routes and background]
-  const analyzerFlagListeners: ((flags: Flag[]) => void)[] = []; // alerters push here: NEW flags of one run, after commit
-  const analyzer = createAnalyzer(db, config.analyzer, { metrics, logger, onFlagsRaised: (flags) => analyzerFlagListeners.forEach((listener) => listener(flags)) });
+  // Alerters listen here: the NEW flags of one run, after they are committed.
+  const analyzerFlagListeners: ((flags: Flag[]) => void)[] = [];
+  const analyzer = createAnalyzer(db, config.analyzer, {
+    metrics,
+    logger,
+    onFlagsRaised: (flags) => analyzerFlagListeners.forEach((listener) => listener(flags)),
+  });
   registerFlagRoutes(app, db, { analyzeNow: () => analyzer.analyzePending({ force: true }) });
   if (config.analyzer.enabled) analyzer.start();
   background.push({ stop: () => analyzer.stop() });
@@ -81,7 +93,9 @@ export async function startService(config: Config, options: StartServiceOptions 
   background.push(startRetention(db, { ...config.retention, metrics, logger }));
   // [ui: routes]
   registerUiRoutes(app, db);
-  app.notFound((c) => (c.req.path.startsWith('/api/') ? c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404) : c.text('Not found', 404)));
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/') ? c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404) : c.text('Not found', 404),
+  );
   app.onError((error, c) => {
     logger.error({ err: error, path: c.req.path }, 'request failed');
     return c.json({ error: 'internal error; see the server log' }, 500);
@@ -104,9 +118,11 @@ export async function startService(config: Config, options: StartServiceOptions 
         accepting = false;
         // Keep-alive senders would hold server.close() open forever: close their connections
         // whenever they are between requests (in-flight requests finish; new ones get 503).
-        const sweep = setInterval(() => (server as import('node:http').Server).closeIdleConnections(), 50);
-        await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), ingest.drain()]).finally(() => clearInterval(sweep));
-        for (const task of background.reverse()) await task.stop();
+        const sweep = setInterval(() => (server as HttpServer).closeIdleConnections(), 50);
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        await Promise.all([serverClosed, ingest.drain()]).finally(() => clearInterval(sweep));
+        // In start order: the analyser commits its last slice before the alerter it feeds stops.
+        for (const task of background) await task.stop();
         db.close();
         logger.info('tracehound stopped');
       })();
