@@ -1,7 +1,7 @@
 import { codingAgent } from './agents/coding-agent.js';
 import { researchAgent } from './agents/research-agent.js';
 import { supportAgent } from './agents/support-agent.js';
-import { createRandom } from './seeded-random.js';
+import { createRandom } from '../model/seeded-random.js';
 import type { DemoAgent, RunScript, Scenario } from './run-script.js';
 
 export const DEMO_AGENTS: readonly DemoAgent[] = [supportAgent, researchAgent, codingAgent];

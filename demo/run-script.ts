@@ -89,5 +89,5 @@ export interface DemoAgent {
   /** The failure scenarios this agent shows, in the order they are handed out. */
   failures: readonly Scenario[];
   /** Steps, answer and input of one run (times are filled in by the caller). */
-  script(scenario: Scenario, random: import('./seeded-random.js').Random): Pick<RunScript, 'input' | 'steps' | 'output' | 'error'>;
+  script(scenario: Scenario, random: import('../model/seeded-random.js').Random): Pick<RunScript, 'input' | 'steps' | 'output' | 'error'>;
 }

@@ -1,5 +1,5 @@
 import type { OtlpTraceRequest } from '../../model/otlp.js';
-import { createRandom, type Random } from './random.js';
+import { createRandom, type Random } from '../../model/seeded-random.js';
 import { renderRun } from './render-otlp.js';
 import { DIALECTS, type AbstractRun, type Dialect, type LlmStep, type Step, type ToolStep } from './run-model.js';
 

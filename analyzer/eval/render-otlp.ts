@@ -1,6 +1,6 @@
 import type { Attributes, OtlpEvent, OtlpResourceSpans, OtlpSpan } from '../../model/otlp.js';
 import type { AbstractRun, LlmStep, ToolStep } from './run-model.js';
-import type { Random } from './random.js';
+import type { Random } from '../../model/seeded-random.js';
 
 /**
  * Renders an abstract run as the OTLP spans a real instrumentation of its dialect emits, with

@@ -1,4 +1,4 @@
-import type { Random } from '../seeded-random.js';
+import type { Random } from '../../model/seeded-random.js';
 import type { LlmStep, ToolCallRequest, ToolStep } from '../run-script.js';
 
 /**

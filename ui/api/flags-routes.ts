@@ -4,7 +4,7 @@ import type { Db } from '../../store/database.js';
 import { DETECTOR_IDS, SEVERITIES, VERDICTS } from '../../model/api.js';
 import { createSuppression, listFlags, reviewFlag, SuppressionError } from '../../store/flag-queries.js';
 import { deleteSuppression, listSuppressions, SUPPRESSION_SCOPES } from '../../store/suppression-store.js';
-import { describeQueryError, limitParam, timeParam } from './query-params.js';
+import { describeQueryError, limitParam, parseJsonBody, timeParam } from './query-params.js';
 
 const flagsQuery = z
   .object({
@@ -24,17 +24,6 @@ const flagsQuery = z
 const reviewBody = z.object({ verdict: z.enum(VERDICTS), note: z.string().max(10_000).optional() }).strict();
 const suppressBody = z.object({ scope: z.enum(SUPPRESSION_SCOPES), note: z.string().max(10_000).optional() }).strict();
 const FLAG_ID = /^[0-9a-f]{16}$/;
-
-/** Reads a JSON body; a string error when it is missing or not JSON. */
-async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new SyntaxError('body is not valid JSON');
-  }
-}
 
 export interface FlagRoutesOptions {
   /** Analyses every pending trace now (POST /api/analyze). */
@@ -61,14 +50,8 @@ export function registerFlagRoutes(app: Hono, db: Db, options: FlagRoutesOptions
   app.post('/api/flags/:id/review', async (c) => {
     const id = c.req.param('id').toLowerCase();
     if (!FLAG_ID.test(id)) return c.json({ error: 'flag id must be 16 hex digits' }, 400);
-    let body: unknown;
-    try {
-      body = await readJson(c.req.raw);
-    } catch (error) {
-      return c.json({ error: (error as Error).message }, 400);
-    }
-    const parsed = reviewBody.safeParse(body);
-    if (!parsed.success) return c.json({ error: describeQueryError(parsed.error) }, 400);
+    const parsed = await parseJsonBody(c.req.raw, reviewBody);
+    if ('error' in parsed) return c.json({ error: parsed.error }, 400);
     const flag = reviewFlag(db, id, parsed.data);
     if (flag === null) return c.json({ error: `no flag with id ${id}` }, 404);
     return c.json(flag);
@@ -77,14 +60,8 @@ export function registerFlagRoutes(app: Hono, db: Db, options: FlagRoutesOptions
   app.post('/api/flags/:id/suppress', async (c) => {
     const id = c.req.param('id').toLowerCase();
     if (!FLAG_ID.test(id)) return c.json({ error: 'flag id must be 16 hex digits' }, 400);
-    let body: unknown;
-    try {
-      body = await readJson(c.req.raw);
-    } catch (error) {
-      return c.json({ error: (error as Error).message }, 400);
-    }
-    const parsed = suppressBody.safeParse(body);
-    if (!parsed.success) return c.json({ error: describeQueryError(parsed.error) }, 400);
+    const parsed = await parseJsonBody(c.req.raw, suppressBody);
+    if ('error' in parsed) return c.json({ error: parsed.error }, 400);
     try {
       return c.json(createSuppression(db, id, parsed.data.scope, parsed.data.note), 201);
     } catch (error) {

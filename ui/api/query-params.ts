@@ -26,3 +26,25 @@ export function describeQueryError(error: z.ZodError): string {
   const name = issue.path.map(String).join('.') || 'query';
   return `${name}: ${issue.message}`;
 }
+
+/**
+ * Reads a JSON request body and validates it: an empty body reads as `{}`. Returns the data, or
+ * the message for a 400 (`body is not valid JSON`, or `name: what was wrong`).
+ */
+export async function parseJsonBody<Schema extends z.ZodType>(
+  request: Request,
+  schema: Schema,
+): Promise<{ data: z.output<Schema> } | { error: string }> {
+  const text = await request.text();
+  let raw: unknown = {};
+  if (text.trim() !== '') {
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return { error: 'body is not valid JSON' };
+    }
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) return { error: describeQueryError(parsed.error).replace(/^query\b/, 'body') };
+  return { data: parsed.data };
+}

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../store/database.js';
 import { getReport, getReportRendering, listReports, type ReportTrigger } from '../../store/report-store.js';
 import { parseTimeInput } from '../../model/time.js';
-import { describeQueryError } from './query-params.js';
+import { describeQueryError, parseJsonBody } from './query-params.js';
 
 /**
  * GET /api/reports, GET /api/reports/:id (`?format=html|md` for a rendering), POST /api/reports
@@ -76,17 +76,8 @@ export function registerReportRoutes(app: Hono, db: Db, options: ReportRoutesOpt
   });
 
   app.post('/api/reports', async (c) => {
-    let raw: unknown = {};
-    const text = await c.req.text();
-    if (text.trim() !== '') {
-      try {
-        raw = JSON.parse(text);
-      } catch {
-        return c.json({ error: 'body: expected JSON such as {"since":"24h"}' }, 400);
-      }
-    }
-    const parsed = createBody.safeParse(raw);
-    if (!parsed.success) return c.json({ error: describeQueryError(parsed.error).replace(/^query/, 'body') }, 400);
+    const parsed = await parseJsonBody(c.req.raw, createBody);
+    if ('error' in parsed) return c.json({ error: parsed.error }, 400);
     const nowMs = now();
     const untilMs = parsed.data.until === undefined ? nowMs : parseTimeInput(String(parsed.data.until), nowMs);
     if (untilMs === null) return c.json({ error: 'until: expected an ISO 8601 time, epoch milliseconds, or a relative time such as 24h' }, 400);
