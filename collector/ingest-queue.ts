@@ -54,6 +54,7 @@ export class IngestQueue {
   private running = false;
   private accepting = true;
   private idleWaiters: (() => void)[] = [];
+  private roomWaiters: (() => void)[] = [];
 
   constructor(private readonly options: IngestQueueOptions) {}
 
@@ -92,9 +93,38 @@ export class IngestQueue {
     });
   }
 
+  /**
+   * Resolves true as soon as `hasRoom()` (at once if it already does), false after `timeoutMs`
+   * or when the queue stops accepting. A refused request's sender retries after a delay; a
+   * short wait here instead lets a burst through without a round of retries.
+   */
+  waitForRoom(timeoutMs: number): Promise<boolean> {
+    if (this.hasRoom()) return Promise.resolve(true);
+    if (!this.accepting || timeoutMs <= 0) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(this.hasRoom());
+      };
+      const timer = setTimeout(() => {
+        this.roomWaiters = this.roomWaiters.filter((waiter) => waiter !== wake);
+        resolve(this.hasRoom());
+      }, timeoutMs);
+      this.roomWaiters.push(wake);
+    });
+  }
+
+  private wakeRoomWaiters(): void {
+    if (this.roomWaiters.length === 0 || (this.accepting && !this.hasRoom())) return;
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
   /** Stops taking requests and resolves when everything already queued is committed (or failed). */
   drain(): Promise<void> {
     this.accepting = false;
+    this.wakeRoomWaiters();
     if (!this.running) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
@@ -147,6 +177,7 @@ export class IngestQueue {
     }
     for (const item of batch) this.queuedSpans -= item.spans.length;
     this.options.metrics?.ingestQueueDepth.set(this.queuedSpans);
+    this.wakeRoomWaiters();
   }
 
   private async tryWrite(spans: readonly NormalizedSpan[], receivedAtMs: number): Promise<boolean> {

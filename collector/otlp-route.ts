@@ -15,6 +15,7 @@ import { BodyError, decompressBody, parseContentEncoding, readBody } from './rea
 import { CONTENT_TYPES, encodeExportResponse, encodeStatus, GRPC_CODES, type OtlpEncoding } from './encode-response.js';
 import { IngestQueue, IngestUnavailableError } from './ingest-queue.js';
 import { createWorkerSpanWriter } from './write-worker/worker-span-writer.js';
+import { InflightBytes, InflightBytesExceededError } from './inflight-bytes.js';
 
 export interface OtlpRouteOptions {
   db: Db;
@@ -47,7 +48,11 @@ const UNSUPPORTED_MEDIA_TYPE = '415 unsupported media type, supported: [applicat
  * What refuses the whole request (nothing stored): wrong method (405), media type (415),
  * unsupported Content-Encoding, corrupt compression or an undecodable body (400), a body over
  * `collector.maxBodyBytes` as sent or after decompression (413), a full queue, shutdown or a
- * storage failure (503 + Retry-After, retryable). What rejects one span (partial success,
+ * storage failure (503 + Retry-After, retryable). Overload: with the queue full, a request
+ * waits up to `collector.queueWaitMs` for room before its 503; past `collector.maxInflightBytes`
+ * of bodies being read at once, 503 too; Retry-After is spread over [retryAfterSeconds,
+ * 2 × retryAfterSeconds] so refused senders do not all come back in the same second.
+ * What rejects one span (partial success,
  * 200): bad ids, too many attributes, an over-long value, nesting too deep.
  */
 export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIngest {
@@ -83,7 +88,9 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
     maxAttributeCount: collector.maxAttributeCount,
     maxAttributeValueBytes: collector.maxAttributeValueBytes,
   };
-  const retryAfter = String(collector.retryAfterSeconds);
+  const inflight = new InflightBytes(collector.maxInflightBytes);
+  // Spread: a herd of refused exporters returning in the same second is refused again together.
+  const retryAfter = () => String(collector.retryAfterSeconds + Math.floor(Math.random() * (collector.retryAfterSeconds + 1)));
 
   const refuse = (c: Context, encoding: OtlpEncoding, status: 400 | 413 | 429 | 500 | 503, reason: string, message: string) => {
     metrics.requestsRejected.inc({ reason });
@@ -93,7 +100,7 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
       : status === 500 ? GRPC_CODES.internal
       : GRPC_CODES.invalidArgument;
     const headers: Record<string, string> = { 'Content-Type': CONTENT_TYPES[encoding] };
-    if (status === 503 || status === 429) headers['Retry-After'] = retryAfter;
+    if (status === 503 || status === 429) headers['Retry-After'] = retryAfter();
     if (status === 413) headers.Connection = 'close';
     return c.body(encodeStatus(encoding, code, message), status, headers);
   };
@@ -108,7 +115,7 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
       metrics.requestsRejected.inc({ reason: 'unsupported_media_type' });
       return c.body(UNSUPPORTED_MEDIA_TYPE, 415, { 'Content-Type': 'text/plain' });
     }
-    if (!queue.hasRoom()) {
+    if (!queue.hasRoom() && !(await queue.waitForRoom(collector.queueWaitMs))) {
       const shuttingDown = !queue.isAccepting();
       return refuse(
         c,
@@ -119,18 +126,30 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
       );
     }
 
+    const lease = inflight.lease();
+    try {
+      return await handle(c, encoding, lease.take);
+    } finally {
+      lease.release();
+    }
+  });
+
+  /** The request once admitted: its body bytes count against collector.maxInflightBytes until it is answered. */
+  const handle = async (c: Context, encoding: OtlpEncoding, take: (bytes: number) => void) => {
     let decoded: DecodedTraceRequest;
     try {
       const coding = parseContentEncoding(c.req.header('content-encoding'));
       const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
       const source: AsyncIterable<Uint8Array> = incoming ?? (c.req.raw.body as AsyncIterable<Uint8Array> | null) ?? emptyBody();
-      const raw = await readBody(source, c.req.header('content-length'), collector.maxBodyBytes);
+      const raw = await readBody(source, c.req.header('content-length'), collector.maxBodyBytes, take);
       const body = await decompressBody(raw, coding, collector.maxBodyBytes);
+      if (body !== raw) take(body.length);
       decoded =
         encoding === 'protobuf'
           ? decodeProtobufTraceRequest(body, limits)
           : decodeJsonTraceRequest(body.length === 0 ? '{}' : body.toString('utf8'), limits);
     } catch (error) {
+      if (error instanceof InflightBytesExceededError) return refuse(c, encoding, 503, 'inflight_bytes', error.message);
       if (error instanceof BodyError) return refuse(c, encoding, error.status, error.reason, error.message);
       if (error instanceof OtlpDecodeError) return refuse(c, encoding, 400, 'undecodable', error.message);
       logger?.warn({ err: error }, 'reading an OTLP request failed');
@@ -170,7 +189,7 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
     }
     const message = rejected === 0 ? '' : describeRejections(rejected, decoded.spanCount, rejections);
     return c.body(encodeExportResponse(encoding, rejected, message), 200, { 'Content-Type': CONTENT_TYPES[encoding] });
-  });
+  };
 
   return {
     drain: async () => {

@@ -30,15 +30,25 @@ export function parseContentEncoding(header: string | undefined): ContentCoding 
 /**
  * Reads a request body of at most `maxBytes`. A declared Content-Length over the limit is
  * refused before reading; a body that grows past it stops being read at the limit. Either way
- * BodyError 413.
+ * BodyError 413. `take(bytes)`, when given, is told of the bytes before they are kept (the
+ * declared length at once, else each chunk) and may throw to stop reading.
  */
-export async function readBody(source: AsyncIterable<Uint8Array>, contentLength: string | undefined, maxBytes: number): Promise<Buffer> {
-  if (contentLength !== undefined && Number(contentLength) > maxBytes) throw tooLarge(maxBytes, 'as sent');
+export async function readBody(
+  source: AsyncIterable<Uint8Array>,
+  contentLength: string | undefined,
+  maxBytes: number,
+  take?: (bytes: number) => void,
+): Promise<Buffer> {
+  const declared = contentLength === undefined || contentLength.trim() === '' ? Number.NaN : Number(contentLength);
+  if (declared > maxBytes) throw tooLarge(maxBytes, 'as sent');
+  const declaredValid = Number.isSafeInteger(declared) && declared >= 0;
+  if (take !== undefined && declaredValid) take(declared);
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of source) {
     total += chunk.length;
     if (total > maxBytes) throw tooLarge(maxBytes, 'as sent');
+    if (take !== undefined && (!declaredValid || total > declared)) take(declaredValid ? total - Math.max(declared, total - chunk.length) : chunk.length);
     chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);

@@ -45,7 +45,20 @@ export const collectorSchema = z
     maxQueuedSpans: positiveInt()
       .default(50_000)
       .describe('Spans decoded but not yet committed; past this, requests get 503 with Retry-After. Default 50000.'),
-    retryAfterSeconds: positiveInt().default(2).describe('Retry-After sent with 429/503, in seconds. Default 2.'),
+    retryAfterSeconds: positiveInt()
+      .default(2)
+      .describe('Shortest Retry-After sent with 429/503, in seconds; each refusal picks at random up to twice this, so refused senders spread out. Default 2.'),
+    queueWaitMs: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(1000)
+      .describe('Milliseconds a request may wait for room in a full ingest queue before it is refused with 503; 0 refuses at once. Default 1000.'),
+    maxInflightBytes: positiveInt()
+      .default(128 * 1024 * 1024)
+      .describe(
+        'Request bytes (as received plus decompressed) held at once by all requests being read and decoded; past this, 503 with Retry-After (a lone request up to maxBodyBytes is always taken). Default 134217728 (128 MiB).',
+      ),
     maxAttributeCount: positiveInt().default(1024).describe('Attributes kept per span; a span with more is rejected. Default 1024.'),
     maxAttributeValueBytes: positiveInt()
       .default(1024 * 1024)
