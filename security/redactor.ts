@@ -1,7 +1,7 @@
 import type { AttributeValue, Attributes, OtlpEvent } from '../model/otlp.js';
 import type { NormalizedSpan } from '../model/span.js';
 import type { Config } from '../config/schema.js';
-import { BUILTIN_ORDER, BUILTIN_PATTERNS, BUILTIN_PREFILTER, marker, type RedactionPattern } from './redaction-patterns.js';
+import { BUILTIN_ORDER, BUILTIN_PATTERNS, marker, mayHoldBuiltinSecret, type RedactionPattern } from './redaction-patterns.js';
 
 /** The attribute that lists, sorted, the pattern names redacted anywhere in a span. */
 export const REDACTED_ATTRIBUTE = 'tracehound.redacted';
@@ -45,8 +45,11 @@ export function createRedactor(config: Config['redaction'], options: RedactorOpt
 
   /** Names found while redacting the current span. */
   let found: Set<string> | null = null;
+  /** Names noted while the current string's patterns run (replayed for a repeated value). */
+  let noted: string[] | null = null;
   const note = (name: string) => {
     (found ??= new Set()).add(name);
+    noted?.push(name);
     onRedacted?.(name);
   };
   const replacers = new Map<RedactionPattern, (match: string, ...groups: string[]) => string>();
@@ -68,10 +71,26 @@ export function createRedactor(config: Config['redaction'], options: RedactorOpt
   }
 
   // One scan that every built-in hint implies: most strings hold none of these and stop here.
-  const anyHint = config.patterns.length > 0 ? null : BUILTIN_PREFILTER;
+  const prefilter = config.patterns.length > 0 ? null : mayHoldBuiltinSecret;
+  // The same value often reaches the redactor twice in one span (a tool call's arguments and
+  // result are also attributes): strings that passed the prefilter are remembered for the span.
+  let seen: { text: string; out: string; names: string[] }[] = [];
   const redactString = (text: string): string => {
     if (text.length < MIN_SECRET_LENGTH) return text;
-    if (anyHint !== null && !anyHint.test(text)) return text;
+    if (prefilter !== null && !prefilter(text)) return text;
+    for (const entry of seen) {
+      if (entry.text !== text) continue;
+      for (const name of entry.names) note(name); // each value counts in the metrics, as before
+      return entry.out;
+    }
+    const names: string[] = [];
+    noted = names;
+    const out = runPatterns(text);
+    noted = null;
+    seen.push({ text, out, names });
+    return out;
+  };
+  const runPatterns = (text: string): string => {
     let out = text;
     for (const pattern of patterns) {
       if (!pattern.hint(out)) continue;
@@ -120,6 +139,7 @@ export function createRedactor(config: Config['redaction'], options: RedactorOpt
 
   return (span) => {
     found = null;
+    seen = [];
     let resource = resourceCache.get(span.resource);
     if (resource === undefined) {
       const redacted = redactAttributes(span.resource, 0);

@@ -33,12 +33,108 @@ interface RunDelta {
 }
 
 /**
+ * One span as the values of its `spans` row, in INSERT column order (indexes 0–21), followed by
+ * what the run totals need that the row does not hold: the LLM call's input and output tokens
+ * (22, 23). Plain strings, numbers and bigints only: cheap to structured-clone to a writer
+ * thread (about 2 µs per span, against 7 µs for the normalised span object).
+ */
+export type SpanRow = [
+  traceId: string,
+  spanId: string,
+  parentSpanId: string | null,
+  name: string,
+  kind: string,
+  otelKind: number,
+  startNs: bigint,
+  endNs: bigint,
+  durationMs: number,
+  status: string,
+  statusMessage: string,
+  service: string,
+  agent: string | null,
+  sessionId: string | null,
+  operation: string,
+  llm: string | null,
+  tool: string | null,
+  attributes: string,
+  events: string,
+  resourceHash: string,
+  scopeName: string,
+  receivedAtMs: number,
+  inputTokens: number,
+  outputTokens: number,
+];
+
+/** A batch ready to insert: its span rows and the resources they reference (hash, JSON). */
+export interface SpanRows {
+  rows: SpanRow[];
+  resources: [hash: string, attributes: string][];
+}
+
+/**
+ * Serialises a batch once (attributes, LLM and tool fields, events, resources as JSON), so the
+ * insert itself only binds values. Pure: runs on any thread.
+ */
+export function toSpanRows(spans: readonly NormalizedSpan[], receivedAtMs: number): SpanRows {
+  const resourceHashes = new Map<object, string>();
+  const resources: [string, string][] = [];
+  const rows: SpanRow[] = new Array(spans.length);
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i]!;
+    let resourceHash = resourceHashes.get(span.resource);
+    if (resourceHash === undefined) {
+      const json = JSON.stringify(span.resource);
+      resourceHash = fnv1a64(json);
+      resources.push([resourceHash, json]);
+      resourceHashes.set(span.resource, resourceHash);
+    }
+    const llm = span.llm;
+    rows[i] = [
+      span.traceId,
+      span.spanId,
+      span.parentSpanId,
+      span.name,
+      span.kind,
+      span.otelKind,
+      span.startTimeUnixNano,
+      span.endTimeUnixNano,
+      span.durationMs,
+      span.status,
+      span.statusMessage,
+      span.service,
+      span.agent,
+      span.sessionId,
+      span.operation,
+      llm === null ? null : JSON.stringify(llm),
+      span.tool === null ? null : JSON.stringify(span.tool),
+      JSON.stringify(span.attributes),
+      serializeEvents(span),
+      resourceHash,
+      span.scopeName,
+      receivedAtMs,
+      llm?.inputTokens ?? 0,
+      llm?.outputTokens ?? 0,
+    ];
+  }
+  return { rows, resources };
+}
+
+/**
  * Prepares the statements once and returns `writeSpans`, which stores a batch in ONE
  * transaction: the spans (idempotent on trace id + span id), their resources, and the running
  * totals of each run. When it returns, the batch is committed (durable per the database's
  * `synchronous` setting); when it throws, nothing of the batch is stored.
  */
 export function createSpanWriter(db: Db): (spans: readonly NormalizedSpan[], receivedAtMs: number) => WriteResult {
+  const writeRows = createSpanRowWriter(db);
+  return (spans, receivedAtMs) => writeRows(toSpanRows(spans, receivedAtMs), receivedAtMs);
+}
+
+/**
+ * `createSpanWriter` for batches already turned into rows by `toSpanRows` (possibly on another
+ * thread): the same single transaction, idempotence and run totals.
+ */
+export function createSpanRowWriter(db: Db): (batch: SpanRows, receivedAtMs: number) => WriteResult {
   const insertResource = db.prepare('INSERT OR IGNORE INTO resources (hash, attributes) VALUES (?, ?)');
   const insertSpan = db.prepare(`
     INSERT INTO spans (trace_id, span_id, parent_span_id, name, kind, otel_kind, start_ns, end_ns,
@@ -46,7 +142,24 @@ export function createSpanWriter(db: Db): (spans: readonly NormalizedSpan[], rec
       attributes, events, resource_hash, scope_name, received_at_ms)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (trace_id, span_id) DO NOTHING`);
-  const upsertRun = db.prepare(`
+  const upsertRun = db.prepare(UPSERT_RUN);
+
+  return db.transaction((batch: SpanRows, receivedAtMs: number): WriteResult => {
+    for (const [hash, json] of batch.resources) insertResource.run(hash, json);
+    const deltas = new Map<string, RunDelta>();
+    let inserted = 0;
+    for (const r of batch.rows) {
+      const info = insertSpan.run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15], r[16], r[17], r[18], r[19], r[20], r[21]);
+      if (info.changes === 0) continue;
+      inserted++;
+      addToDelta(deltas, r);
+    }
+    for (const delta of deltas.values()) upsertRun.run({ ...delta, receivedAtMs });
+    return { inserted, duplicates: batch.rows.length - inserted, traceIds: [...deltas.keys()] };
+  }) as (batch: SpanRows, receivedAtMs: number) => WriteResult;
+}
+
+const UPSERT_RUN = `
     INSERT INTO runs (trace_id, service, agent, session_id, name, root_span_id, start_ns, end_ns,
       root_duration_ms, span_count, llm_call_count, tool_call_count, error_count, status,
       input_tokens, output_tokens, last_received_ms, analyzed)
@@ -73,61 +186,7 @@ export function createSpanWriter(db: Db): (spans: readonly NormalizedSpan[], rec
       input_tokens = runs.input_tokens + excluded.input_tokens,
       output_tokens = runs.output_tokens + excluded.output_tokens,
       last_received_ms = excluded.last_received_ms,
-      analyzed = 0`);
-
-  const writeBatch = db.transaction((spans: readonly NormalizedSpan[], receivedAtMs: number): WriteResult => {
-    const resourceHashes = new Map<object, string>();
-    const deltas = new Map<string, RunDelta>();
-    let inserted = 0;
-    for (const span of spans) {
-      let resourceHash = resourceHashes.get(span.resource);
-      if (resourceHash === undefined) {
-        const json = JSON.stringify(span.resource);
-        resourceHash = fnv1a64(json);
-        insertResource.run(resourceHash, json);
-        resourceHashes.set(span.resource, resourceHash);
-      }
-      const info = insertSpan.run(
-        span.traceId,
-        span.spanId,
-        span.parentSpanId,
-        span.name,
-        span.kind,
-        span.otelKind,
-        span.startTimeUnixNano,
-        span.endTimeUnixNano,
-        span.durationMs,
-        span.status,
-        span.statusMessage,
-        span.service,
-        span.agent,
-        span.sessionId,
-        span.operation,
-        span.llm === null ? null : JSON.stringify(span.llm),
-        span.tool === null ? null : JSON.stringify(span.tool),
-        JSON.stringify(span.attributes),
-        serializeEvents(span),
-        resourceHash,
-        span.scopeName,
-        receivedAtMs,
-      );
-      if (info.changes === 0) continue;
-      inserted++;
-      addToDelta(deltas, span);
-    }
-    for (const delta of deltas.values()) {
-      upsertRun.run({
-        ...delta,
-        startNs: delta.startNs,
-        endNs: delta.endNs,
-        receivedAtMs,
-      });
-    }
-    return { inserted, duplicates: spans.length - inserted, traceIds: [...deltas.keys()] };
-  });
-
-  return (spans, receivedAtMs) => writeBatch(spans, receivedAtMs);
-}
+      analyzed = 0`;
 
 function serializeEvents(span: NormalizedSpan): string {
   if (span.events.length === 0) return '[]';
@@ -140,21 +199,22 @@ function serializeEvents(span: NormalizedSpan): string {
   );
 }
 
-function addToDelta(deltas: Map<string, RunDelta>, span: NormalizedSpan): void {
-  let delta = deltas.get(span.traceId);
+function addToDelta(deltas: Map<string, RunDelta>, r: SpanRow): void {
+  const [traceId, spanId, parentSpanId, name, kind, , startNs, endNs, durationMs, status, , service, agent, sessionId] = r;
+  let delta = deltas.get(traceId);
   if (delta === undefined) {
     delta = {
-      traceId: span.traceId,
-      service: span.service,
+      traceId,
+      service,
       agent: null,
       sessionId: null,
-      name: span.name,
-      earliestStartNs: span.startTimeUnixNano,
+      name,
+      earliestStartNs: startNs,
       rootSpanId: null,
       rootDurationMs: null,
       rootStatus: 'unset',
-      startNs: span.startTimeUnixNano,
-      endNs: span.endTimeUnixNano,
+      startNs,
+      endNs,
       spanCount: 0,
       llmCallCount: 0,
       toolCallCount: 0,
@@ -162,31 +222,31 @@ function addToDelta(deltas: Map<string, RunDelta>, span: NormalizedSpan): void {
       inputTokens: 0,
       outputTokens: 0,
     };
-    deltas.set(span.traceId, delta);
+    deltas.set(traceId, delta);
   }
   delta.spanCount++;
-  if (span.startTimeUnixNano < delta.startNs) delta.startNs = span.startTimeUnixNano;
-  if (span.endTimeUnixNano > delta.endNs) delta.endNs = span.endTimeUnixNano;
-  if (span.status === 'error') delta.errorCount++;
-  if (span.kind === 'tool') delta.toolCallCount++;
-  if (span.kind === 'llm') {
+  if (startNs < delta.startNs) delta.startNs = startNs;
+  if (endNs > delta.endNs) delta.endNs = endNs;
+  if (status === 'error') delta.errorCount++;
+  if (kind === 'tool') delta.toolCallCount++;
+  if (kind === 'llm') {
     delta.llmCallCount++;
-    delta.inputTokens += span.llm?.inputTokens ?? 0;
-    delta.outputTokens += span.llm?.outputTokens ?? 0;
+    delta.inputTokens += r[22];
+    delta.outputTokens += r[23];
   }
   // The agent of the outermost agent span wins; otherwise any span's agent.
-  if (span.agent !== null && (delta.agent === null || (span.kind === 'agent' && span.parentSpanId === null))) {
-    delta.agent = span.agent;
+  if (agent !== null && (delta.agent === null || (kind === 'agent' && parentSpanId === null))) {
+    delta.agent = agent;
   }
-  delta.sessionId ??= span.sessionId;
-  if (span.parentSpanId === null) {
-    delta.rootSpanId = span.spanId;
-    delta.rootDurationMs = span.durationMs;
-    delta.rootStatus = span.status;
-    delta.name = span.name;
-    delta.service = span.service;
-  } else if (delta.rootSpanId === null && span.startTimeUnixNano < delta.earliestStartNs) {
-    delta.earliestStartNs = span.startTimeUnixNano;
-    delta.name = span.name;
+  delta.sessionId ??= sessionId;
+  if (parentSpanId === null) {
+    delta.rootSpanId = spanId;
+    delta.rootDurationMs = durationMs;
+    delta.rootStatus = status;
+    delta.name = name;
+    delta.service = service;
+  } else if (delta.rootSpanId === null && startNs < delta.earliestStartNs) {
+    delta.earliestStartNs = startNs;
+    delta.name = name;
   }
 }

@@ -1,16 +1,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../../store/database.js';
-import { createSpanWriter } from '../../store/span-writer.js';
-import type { NormalizedSpan } from '../../model/span.js';
+import { createSpanRowWriter } from '../../store/span-writer.js';
 import type { WriteRequest, WriteReply, WriteWorkerData } from './worker-span-writer.js';
 
 /**
  * The body of the span-writer thread: its own SQLite connection to the service's database
- * file, the same `createSpanWriter` transaction per batch, one batch at a time.
+ * file, the same transaction per batch as `createSpanWriter` (`createSpanRowWriter`), one batch at a time.
  */
 const data = workerData as WriteWorkerData;
 const db = openDatabase(data.path, { synchronous: data.synchronous, cacheSizeMb: data.cacheSizeMb });
-const writeSpans = createSpanWriter(db);
+const writeRows = createSpanRowWriter(db);
 const port = parentPort!;
 
 port.on('message', (message: WriteRequest | 'close') => {
@@ -21,7 +20,7 @@ port.on('message', (message: WriteRequest | 'close') => {
   }
   let reply: WriteReply;
   try {
-    reply = { id: message.id, result: writeSpans(message.spans as NormalizedSpan[], message.receivedAtMs) };
+    reply = { id: message.id, result: writeRows(message.batch, message.receivedAtMs) };
   } catch (error) {
     reply = { id: message.id, error: error instanceof Error ? error.message : String(error) };
   }

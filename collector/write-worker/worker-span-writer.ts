@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { NormalizedSpan } from '../../model/span.js';
-import type { WriteResult } from '../../store/span-writer.js';
+import { toSpanRows, type SpanRows, type WriteResult } from '../../store/span-writer.js';
 
 export interface WriteWorkerData {
   path: string;
@@ -9,7 +9,8 @@ export interface WriteWorkerData {
 }
 export interface WriteRequest {
   id: number;
-  spans: readonly NormalizedSpan[];
+  /** The batch already serialised to row values on the sending thread (`toSpanRows`). */
+  batch: SpanRows;
   receivedAtMs: number;
 }
 export type WriteReply = { id: number; result: WriteResult } | { id: number; error: string };
@@ -25,7 +26,9 @@ export interface WorkerSpanWriter {
  * Runs `createSpanWriter` on its own thread with its own connection to the database file
  * (WAL: one writer, readers unaffected). better-sqlite3 is synchronous, so a commit on the
  * main thread stops the event loop; here, reading and decoding the next requests overlap the
- * commit of the previous ones. Spans cross the thread boundary by structured clone.
+ * commit of the previous ones. The sending thread turns spans into row values (`toSpanRows`:
+ * the JSON serialisation it would do anyway) and only those flat tuples cross the thread
+ * boundary by structured clone (≈2 µs/span, against ≈7 µs for normalised span objects).
  * If the thread dies, in-flight writes reject (the requests get 503) and the next write starts
  * a new thread.
  */
@@ -72,9 +75,10 @@ export function createWorkerSpanWriter(data: WriteWorkerData): WorkerSpanWriter 
       ready ??= start();
       await ready;
       const id = nextId++;
+      const batch = toSpanRows(spans, receivedAtMs);
       return new Promise<WriteResult>((resolve, reject) => {
         inFlight.set(id, { resolve, reject });
-        worker!.postMessage({ id, spans, receivedAtMs } satisfies WriteRequest);
+        worker!.postMessage({ id, batch, receivedAtMs } satisfies WriteRequest);
       });
     },
     async close() {
