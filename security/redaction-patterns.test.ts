@@ -41,3 +41,22 @@ describe('built-in prefilter', () => {
     expect(hasCardLikeDigitRun('4111  1111  1111  1111')).toBe(false);
   });
 });
+
+describe('a value seen twice in one span', () => {
+  it('is redacted both times and counted both times', async () => {
+    const { createRedactor } = await import('./redactor.js');
+    const { configSchema } = await import('../config/schema.js');
+    const { makeSpan } = await import('../test/support/normalized-spans.js');
+    const counted: string[] = [];
+    const redact = createRedactor(configSchema.parse({}).redaction, { onRedacted: (name) => counted.push(name) });
+    const args = '{"to":"jane.doe@example.com","subject":"your refund"}';
+    const clean = '{"query":"flights Lisbon Berlin","date":"2026-12-01"}';
+    const span = makeSpan({ kind: 'tool', attributes: { 'gen_ai.tool.call.arguments': args, 'gen_ai.tool.call.result': clean }, tool: { name: 'send_email', arguments: args, result: clean } });
+    const out = redact(span);
+    expect(out.attributes['gen_ai.tool.call.arguments']).toBe('{"to":"[REDACTED:email]","subject":"your refund"}');
+    expect(out.tool!.arguments).toBe('{"to":"[REDACTED:email]","subject":"your refund"}');
+    expect(out.tool!.result).toBe(clean);
+    expect(counted).toEqual(['email', 'email']);
+    expect(out.attributes['tracehound.redacted']).toEqual(['email']);
+  });
+});

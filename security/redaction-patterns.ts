@@ -132,95 +132,29 @@ export const BUILTIN_ORDER = [
   'card',
 ];
 
+/** Thirteen digits, a single space or dash allowed between two: what the card regex needs at least. */
+const CARD_LIKE_RUN = /\d(?:[ -]?\d){12}/;
+
 /**
  * Digits in a row, a single space or dash allowed between two of them: the shape the card
- * regex needs (13 to 19 digits). A necessary condition of that regex, checked in one pass.
+ * regex needs (13 to 19 digits). A necessary condition of that regex.
  */
 export function hasCardLikeDigitRun(text: string): boolean {
-  let digits = 0;
-  let separated = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (++digits >= 13) return true;
-      separated = false;
-    } else if ((c === 32 || c === 45) && digits > 0 && !separated) {
-      separated = true;
-    } else {
-      digits = 0;
-      separated = false;
-    }
-  }
-  return false;
+  return CARD_LIKE_RUN.test(text);
 }
 
 /**
- * True whenever any built-in pattern's hint holds (a superset): strings for which it is false
- * skip every built-in pattern after this one pass. A hand-written scan instead of one
- * case-insensitive alternation regex: ≈0.1 µs against ≈0.6 µs for an 80-character value, and
- * text with dates or numbers no longer passes (only a card-like run of 13 digits does).
- * Case-insensitive where a hint is (bearer, the secret_assignment words), exact elsewhere.
+ * Matches whenever any built-in pattern's hint does (a superset, case-insensitive): strings it
+ * does not match skip every built-in pattern after this one scan. Card: a 13-digit run rather
+ * than any four digits, so text with dates, years, prices or times no longer goes through the
+ * thirteen hints and the card regex (measured: about the same scan cost as `\d{4}`, and 31% of
+ * the benchmark's values passed the old prefilter, none pass this one).
+ * (A hand-written charCodeAt scan was tried: slower than V8's regular expression engine.)
  */
-export function mayHoldBuiltinSecret(text: string): boolean {
-  const n = text.length;
-  let digits = 0;
-  let separated = false;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (++digits >= 13) return true; // card
-      separated = false;
-      continue;
-    }
-    if ((c === 32 || c === 45) && digits > 0 && !separated) {
-      separated = true;
-    } else {
-      digits = 0;
-      separated = false;
-    }
-    switch (c | 0x20) {
-      case 0x60: // '@' (0x40 | 0x20): email
-        if (c === 64) return true;
-        break;
-      case 0x61: // a/A: AKIA…, AIza
-        if (c === 65 && (/^A[GKSIRN][IPO]A/.test(text.slice(i, i + 4)) || text.startsWith('AIza', i))) return true;
-        break;
-      case 0x62: // bearer (any case)
-        if (startsWithIgnoreCase(text, i, 'bearer')) return true;
-        break;
-      case 0x65: // eyJ (jwt)
-        if (c === 101 && text.startsWith('eyJ', i)) return true;
-        break;
-      case 0x67: // gh[pousr]_, github_pat_
-        if (c === 103 && (/^gh[pousr]_/.test(text.slice(i, i + 4)) || text.startsWith('github_pat_', i))) return true;
-        break;
-      case 0x6b: // k_live_ / k_test_ (stripe), key (any case)
-        if (c === 107 && (text.startsWith('k_live_', i) || text.startsWith('k_test_', i))) return true;
-        if (startsWithIgnoreCase(text, i, 'key')) return true;
-        break;
-      case 0x70: // pass, pwd (any case); PRIVATE KEY----- holds "KEY"
-        if (startsWithIgnoreCase(text, i, 'pass') || startsWithIgnoreCase(text, i, 'pwd')) return true;
-        break;
-      case 0x73: // sk- (openai, anthropic), secret (any case)
-        if (c === 115 && text.startsWith('sk-', i)) return true;
-        if (startsWithIgnoreCase(text, i, 'secret')) return true;
-        break;
-      case 0x74: // token (any case)
-        if (startsWithIgnoreCase(text, i, 'token')) return true;
-        break;
-      case 0x78: // xox (slack)
-        if (c === 120 && text.startsWith('xox', i)) return true;
-        break;
-    }
-  }
-  return false;
-}
+export const BUILTIN_PREFILTER =
+  /@|sk-|bearer|A[GKSIRN][IPO]A|gh[pousr]_|github_pat_|xox|AIza|k_(?:live|test)_|eyJ|PRIVATE KEY-----|pass|pwd|secret|key|token|\d(?:[ -]?\d){12}/i;
 
-/** Whether `text` has `lower` (ASCII lower-case letters) at `at`, ignoring ASCII case as /i does. */
-function startsWithIgnoreCase(text: string, at: number, lower: string): boolean {
-  if (at + lower.length > text.length) return false;
-  for (let j = 0; j < lower.length; j++) {
-    if ((text.charCodeAt(at + j) | 0x20) !== lower.charCodeAt(j)) return false;
-  }
-  return true;
+/** Whether `text` may hold what a built-in pattern redacts (see BUILTIN_PREFILTER). */
+export function mayHoldBuiltinSecret(text: string): boolean {
+  return BUILTIN_PREFILTER.test(text);
 }

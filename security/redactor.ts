@@ -12,6 +12,9 @@ const MIN_SECRET_LENGTH = 6;
 /** Nesting depth past which values are replaced whole rather than walked. */
 const MAX_DEPTH = 64;
 const KEY_CACHE_LIMIT = 10_000;
+/** Values at least this long are remembered for the span (repeats are common and long). */
+const MIN_REMEMBERED_LENGTH = 32;
+const NO_NAMES: string[] = [];
 
 export type Redactor = (span: NormalizedSpan) => NormalizedSpan;
 
@@ -73,15 +76,21 @@ export function createRedactor(config: Config['redaction'], options: RedactorOpt
   // One scan that every built-in hint implies: most strings hold none of these and stop here.
   const prefilter = config.patterns.length > 0 ? null : mayHoldBuiltinSecret;
   // The same value often reaches the redactor twice in one span (a tool call's arguments and
-  // result are also attributes): strings that passed the prefilter are remembered for the span.
+  // result are also attributes): long values and their result are remembered for the span.
   let seen: { text: string; out: string; names: string[] }[] = [];
   const redactString = (text: string): string => {
     if (text.length < MIN_SECRET_LENGTH) return text;
-    if (prefilter !== null && !prefilter(text)) return text;
-    for (const entry of seen) {
-      if (entry.text !== text) continue;
-      for (const name of entry.names) note(name); // each value counts in the metrics, as before
-      return entry.out;
+    const remember = text.length >= MIN_REMEMBERED_LENGTH;
+    if (remember) {
+      for (const entry of seen) {
+        if (entry.text !== text) continue;
+        for (const name of entry.names) note(name); // each value counts in the metrics, as before
+        return entry.out;
+      }
+    }
+    if (prefilter !== null && !prefilter(text)) {
+      if (remember) seen.push({ text, out: text, names: NO_NAMES });
+      return text;
     }
     const names: string[] = [];
     noted = names;
