@@ -78,9 +78,9 @@ export const storageSchema = z
     batchMaxSpans: positiveInt().default(4096).describe('Most spans committed in one transaction. Default 4096.'),
     writerThread: z
       .boolean()
-      .default(false)
+      .default(true)
       .describe(
-        'Commit spans on a separate thread (ignored for :memory:). Off by default: handing spans to the thread costs about as much as the insert it moves. Default false.',
+        'Commit spans on a separate thread (ignored for :memory:): the event loop keeps reading and decoding requests during commits; only flat row values cross to the thread. Default true.',
       ),
   })
   .strict();
