@@ -44,7 +44,11 @@ export function jaccard(a: Set<string>, b: Set<string>): number {
 
 function canonicalValue(value: unknown, depth: number, volatile: RegExp, role: 'arguments' | 'result'): unknown {
   if (depth > 20) return null;
-  if (typeof value === 'string') return canonicalString(value, role);
+  if (typeof value === 'string') {
+    // JSON held in a string (MCP text content, tools that return JSON text): compared as JSON.
+    const nested = value.length > 1 && (value[0] === '{' || value[0] === '[') ? parseJsonLoose(value) : undefined;
+    return nested !== undefined && typeof nested === 'object' ? canonicalValue(nested, depth + 1, volatile, role) : canonicalString(value, role);
+  }
   if (Array.isArray(value)) return value.map((item) => canonicalValue(item, depth + 1, volatile, role));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};

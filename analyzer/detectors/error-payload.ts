@@ -10,7 +10,9 @@ export function matchErrorPayload(result: string | null): string | null {
   if (result === null) return null;
   const text = result.trim();
   if (text === '') return null;
-  const parsed = parseJsonLoose(text);
+  let parsed = parseJsonLoose(text);
+  // A tool that returned JSON text, JSON-encoded again by the SDK (Vercel, Traceloop, LangChain).
+  if (typeof parsed === 'string') parsed = parseJsonLoose(parsed) ?? parsed;
   if (parsed !== undefined) {
     if (typeof parsed === 'string') return matchErrorText(parsed);
     return matchErrorJson(parsed, 0);
@@ -31,7 +33,11 @@ function matchErrorText(text: string): string | null {
   return null;
 }
 
-const ERROR_KEYS = ['error', 'errors', 'err', 'exception', 'error_message', 'errormessage', 'error_code', 'errorcode', 'fault'];
+const ERROR_KEYS = ['error', 'errors', 'err', 'exception', 'error_message', 'errormessage', 'error_code', 'errorcode', 'error_type', 'errortype', 'fault'];
+/** A serialised exception: `{name: "FetchError", message}`, `{type: "invalid_request_error", message}`, `{__type: "…Exception"}`. */
+const ERROR_TYPE_KEYS = ['name', 'type', '__type', 'kind', 'class', 'exception_type', 'exceptiontype'];
+const ERROR_TYPE_VALUE = /^(?:[A-Za-z_$][\w$.]*?)?(?:Error|Exception|Fault)$|^[a-z0-9]+(?:_[a-z0-9]+)*_(?:error|exception)$|^(?:error|exception)$/;
+const MESSAGE_KEYS = ['message', 'msg', 'detail', 'details', 'reason', 'description', 'stack'];
 const STATUS_KEYS = ['status', 'state', 'outcome', 'result'];
 const FAILED_WORDS = new Set(['error', 'failed', 'failure', 'fail', 'errored', 'exception', 'fatal', 'aborted', 'timeout', 'timed_out', 'denied', 'unauthorized', 'forbidden', 'not_found']);
 const CODE_KEYS = ['status_code', 'statuscode', 'http_status', 'httpstatus', 'status', 'code'];
@@ -50,6 +56,8 @@ function matchErrorJson(value: unknown, depth: number): string | null {
     if (typeof item === 'object' && !Array.isArray(item) && Object.keys(item).length === 0) continue;
     return `${key}: ${JSON.stringify(item).slice(0, 120)}`;
   }
+  const typeEntry = ERROR_TYPE_KEYS.map((name) => lower.get(name)).find((entry) => entry !== undefined && typeof entry[1] === 'string' && ERROR_TYPE_VALUE.test(entry[1].trim()));
+  if (typeEntry !== undefined && MESSAGE_KEYS.some((name) => lower.has(name))) return `${typeEntry[0]}: ${JSON.stringify(typeEntry[1])}`;
   for (const name of ['iserror', 'is_error', 'failed', 'has_error', 'haserror']) {
     const entry = lower.get(name);
     if (entry !== undefined && entry[1] === true) return `${entry[0]}: true`;

@@ -96,4 +96,31 @@ describe('silent_failure detector', () => {
     expect(matchErrorPayload('{"errors":[],"ok":true}')).toBeNull();
     expect(matchErrorPayload('The error budget is fine.')).toBeNull();
   });
+
+  it('recognises an error payload JSON-encoded twice (a tool that returned JSON text)', () => {
+    expect(matchErrorPayload(JSON.stringify(JSON.stringify({ ok: false, error: 'channel_not_found' })))).not.toBeNull();
+    expect(matchErrorPayload(JSON.stringify(JSON.stringify({ rows: [[1]] })))).toBeNull();
+  });
+
+  it('recognises a serialised exception object', () => {
+    expect(matchErrorPayload('{"name":"FetchError","message":"getaddrinfo ENOTFOUND fx.example.com","code":"ENOTFOUND"}')).not.toBeNull();
+    expect(matchErrorPayload('{"type":"invalid_request_error","message":"bad model"}')).not.toBeNull();
+    expect(matchErrorPayload('{"errorType":"Runtime.ExitError","errorMessage":"exit status 1"}')).not.toBeNull();
+    expect(matchErrorPayload('{"name":"Hotel Alma","message":"Welcome!"}')).toBeNull();
+  });
+
+  it('does not flag a failure the agent handled: retried with success, or told the user', () => {
+    const failedQuery = { tool: 'run_query', result: '{"error":"syntax error at or near \\"order\\""}' };
+    expect(detect([asksTool, failedQuery, asksTool, { tool: 'run_query', result: '{"rows":[[1]]}' }, { llm: { outputText: 'There is one row.' } }])).toEqual([]);
+    expect(detect([asksTool, failedQuery, { llm: { outputText: 'The query had a syntax error near "order", so I have no figures.' } }])).toEqual([]);
+    expect(detect([asksTool, { tool: 'book_hotel', error: 'HotelProviderError: no rooms available for the selected dates' }, { llm: { outputText: 'Hotel Alma has no rooms left on those dates; shall I try another hotel?' } }])).toEqual([]);
+    expect(detect([asksTool, { tool: 'book_hotel', error: 'HotelProviderError: no rooms available for the selected dates' }, { llm: { outputText: 'Your hotel is booked.' } }])).toEqual(['masked_child_error']);
+  });
+
+  it('reads a short decline of any action as a refusal, but not an apology followed by real help', () => {
+    expect(detect([{ llm: { outputText: 'Unfortunately I am unable to log in to banking websites on your behalf.' } }])).toEqual(['refusal']);
+    const helpful =
+      "I'm sorry, but I can't find a direct flight on 10 December. The best connection is LH1035 via Lisbon at 07:10 for 212 EUR, arriving 12:40, or AF1441 via Paris at 09:55 for 188 EUR arriving 15:05. Both include a checked bag, and a direct evening flight exists a day later.";
+    expect(detect([{ llm: { outputText: helpful } }])).toEqual([]);
+  });
 });

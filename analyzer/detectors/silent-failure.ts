@@ -22,20 +22,54 @@ import { matchErrorPayload } from './error-payload.js';
  */
 
 const REFUSAL_OPENING = /^(?:i['’]?m sorry|i am sorry|sorry|i apologi[sz]e|my apologies|unfortunately|i['’]?m afraid|i am afraid|as an ai|as a language model|i cannot|i can['’]?t|i can not|i['’]?m unable|i am unable|i['’]?m not able|i am not able|i won['’]?t|i will not|i must decline|i['’]?m not (?:allowed|permitted)|i am not (?:allowed|permitted))/i;
-const REFUSAL_VERB =
-  /\b(?:can(?:not|['’]?t| not)|unable to|not able to|won['’]?t|will not|must decline|not (?:allowed|permitted) to|decline to)\s+(?:(?:help|assist|comply|fulfil+|provide|do|support|answer|engage|share|complete|process|continue|proceed|perform|generate|create|give|discuss|write|produce|offer|participate|respond|handle|carry out|access|look up|retrieve|find|book|make)\b|with\b)/i;
+/** "can't / unable to / won't" followed by a verb: the opening sentence declines to do something. */
+const REFUSAL_VERB = /\b(?:can(?:not|['’]?t| not)|unable to|not able to|won['’]?t|will not|must decline|not (?:allowed|permitted) to|decline to)\s+(?:[a-z]+)\b/i;
 const DECLINE = /\b(?:must|have to|need to) decline\b|\bdecline (?:this|that|your) request\b|\bnot something i can (?:help|assist|do)\b/i;
 const GIVE_UP = /Agent stopped due to (?:iteration limit|max iterations)|GraphRecursionError|Recursion limit of \d+ reached/i;
 const ACKNOWLEDGES_FAILURE =
-  /\b(?:fail(?:ed|ure|s)? to|unable to|could ?n['’]?t|could not|can['’]?t|cannot|(?:is|was|were|are) (?:currently )?unavailable|did not work|didn['’]t work|not (?:able|possible) to|sorry|apologi[sz]e|unfortunately|went wrong)\b/i;
+  /\b(?:fail(?:ed|ure|s|ing)?|unable to|could ?n['’]?t|could not|can['’]?t|cannot|(?:is|was|were|are) (?:currently |temporarily )?(?:unavailable|down|not available|not responding)|did(?: not|n['’]t) (?:work|go through|succeed|complete)|not (?:able|possible) to|sorry|apologi[sz]e|unfortunately|went wrong|timed? ?out|(?:was|were) (?:rejected|declined|denied|refused)|(?:an?|the) error\b|errored|returned an error)\b/i;
+/** Words too common to show that an answer talks about a particular failure. */
+const STOPWORDS = new Set(['the', 'and', 'for', 'with', 'that', 'this', 'from', 'your', 'have', 'has', 'was', 'were', 'are', 'not', 'but', 'you', 'error', 'failed', 'request', 'response', 'null', 'true', 'false', 'message', 'code', 'status']);
+
+function contentWords(text: string): Set<string> {
+  return new Set((text.toLowerCase().match(/[\p{L}][\p{L}\p{N}]{3,}/gu) ?? []).filter((word) => !STOPWORDS.has(word)));
+}
+
+/**
+ * The final answer talks about this failure: it uses failure words, or it repeats at least two
+ * distinctive words of the error (the answer "Hotel Alma has no rooms left" for "no rooms
+ * available for the selected dates").
+ */
+function answerMentions(answer: string | null, errorText: string): boolean {
+  if (answer === null || answer.trim() === '') return false;
+  if (ACKNOWLEDGES_FAILURE.test(answer)) return true;
+  const errorWords = contentWords(errorText);
+  if (errorWords.size === 0) return false;
+  let shared = 0;
+  for (const word of contentWords(answer)) if (errorWords.has(word) && ++shared >= 2) return true;
+  return false;
+}
+
+/** Characters after the refusal's own sentence beyond which the answer is help that opens with an apology. */
+const REFUSAL_TAIL_MAX_CHARS = 200;
 
 function isRefusal(text: string, maxChars: number): boolean {
   const trimmed = text.trim();
   if (trimmed === '' || trimmed.length > maxChars) return false;
   const head = trimmed.slice(0, 240);
-  if (DECLINE.test(head)) return true;
-  if (!REFUSAL_OPENING.test(head)) return false;
-  return REFUSAL_VERB.test(head) || DECLINE.test(head) || /^as an ai\b/i.test(head);
+  let marker = DECLINE.exec(head);
+  if (marker === null) {
+    if (!REFUSAL_OPENING.test(head)) return false;
+    marker = REFUSAL_VERB.exec(head) ?? /^as an ai\b/i.exec(head);
+  }
+  if (marker === null) return false;
+  // A refusal says little beyond the sentence that declines ("…I can't help with that. Is
+  // there anything else?"); an answer that goes on with alternatives and details is help that
+  // opens with an apology.
+  const after = marker.index + marker[0].length;
+  const end = /[.!?](?:\s|$)/.exec(trimmed.slice(after));
+  const sentenceEnd = end === null ? trimmed.length : after + end.index + 1;
+  return trimmed.length - sentenceEnd <= REFUSAL_TAIL_MAX_CHARS;
 }
 
 function llmSpans(trace: AnalysisTrace): NormalizedSpan[] {
@@ -103,13 +137,14 @@ export const silentFailureDetector: Detector = {
     const llms = llmSpans(trace);
     const final = lastByEnd(llms);
     const finalText = final?.llm?.outputText ?? null;
-    const answerAcknowledgesFailure = finalText !== null && ACKNOWLEDGES_FAILURE.test(finalText);
 
     // S4: error payloads returned by tools whose span says all is well.
     for (const span of trace.spans) {
       if (span.kind !== 'tool' || span.tool === null || span.status === 'error') continue;
       const match = matchErrorPayload(span.tool.result);
       if (match === null) continue;
+      // Handled: the agent called the tool again and it worked, or the answer tells the user.
+      if (recoveredLater(trace, span) || answerMentions(finalText, span.tool.result ?? match)) continue;
       drafts.push({
         severity: 'warning',
         summary: `Tool ${span.tool.name} returned an error ("${preview(match, 80)}") but its span reports ${span.status.toUpperCase()}, so the run carried on as if it had worked.`,
@@ -140,9 +175,10 @@ export const silentFailureDetector: Detector = {
     }
 
     // S7: a failed child the run carried on past.
-    if (options.maskedChildErrors && !answerAcknowledgesFailure) {
+    if (options.maskedChildErrors) {
       for (const span of trace.spans) {
         if (span.status !== 'error' || span === top) continue;
+        if (answerMentions(finalText, `${span.statusMessage} ${hasExceptionEvent(span)?.message ?? ''} ${span.tool?.result ?? ''}`)) continue;
         if (!isAncestorOf(trace, top, span) && trace.root !== null) continue;
         // Retried (successfully or not) or repeated: the agent noticed; a loop is tool_loop's business.
         if (recoveredLater(trace, span) || repeatedCall(trace, span)) continue;

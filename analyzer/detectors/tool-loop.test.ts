@@ -96,6 +96,12 @@ describe('tool_loop detector', () => {
     expect(run(calls)).toEqual([]);
   });
 
+  it('compares JSON held in strings as JSON (MCP text content), volatile fields ignored', () => {
+    const result = (i: number) => JSON.stringify({ content: [{ type: 'text', text: JSON.stringify({ fetched_at: `2026-11-20T10:0${i}:00Z`, request_id: `req-${i}`, lines: ['WARN slow query'] }) }], isError: false });
+    const calls = [0, 1, 2, 3, 4].map((i) => ({ name: 'read_logs', args: '{"service":"billing"}', result: result(i) }));
+    expect(run(calls).map((draft) => draft.pattern)).toEqual(['identical_calls']);
+  });
+
   it('ignores volatile fields such as request ids and timestamps', () => {
     const drafts = run(
       repeat(4, (i) => ({
