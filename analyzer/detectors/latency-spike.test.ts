@@ -44,6 +44,14 @@ describe('latency_spike detector', () => {
   });
 });
 
+describe('latency_spike detector, noisy histories', () => {
+  it('flags an order-of-magnitude jump far beyond the p95 even when a short, noisy history keeps the score low', () => {
+    const noisy = { ...baseline(1000, 25, 0.8), p95Ms: 2600 };
+    expect(detect(13_000, { 'step|test-agent|tool:search': noisy }).map((draft) => draft.evidence.rule)).toEqual(['step']);
+    expect(detect(13_000, { 'step|test-agent|tool:search': { ...noisy, p95Ms: 5000 } })).toEqual([]);
+  });
+});
+
 describe('latency_spike detector, whole runs', () => {
   function detectRun(rootMs: number, steps: number, baselines: Record<string, LatencyBaseline | null>) {
     const traceId = hexId(16);

@@ -15,12 +15,18 @@ import type { Detector, DetectorContext, FlagDraft, LatencyBaseline } from '../d
  * A duration d is a spike when the baseline has ≥ minSamples samples from before it (by span
  * time, within `window`), the modified z-score 0.6745·(ln d − median ln)/MAD > threshold, d ≥
  * minRatio × median, d ≥ minDurationMs and d − median ≥ minExcessMs. The MAD is floored at
- * ln(1.1) so a near-constant history does not turn small wobbles into spikes.
+ * ln(1.1) so a near-constant history does not turn small wobbles into spikes, and raised to the
+ * spread the p95 implies when that is larger (see spreadLn). A duration ≥ 10×
+ * the median and ≥ 3× the p95 is a spike even when the score stays under the threshold (a
+ * short, noisy history).
  */
 
 /** MAD floor in ln units: about ±10 % typical spread. */
 export const MIN_MAD_LN = Math.log(1.1);
 const MAX_STEP_FLAGS = 5;
+/** A duration ≥ this many times the median and ≥ GROSS_P95_FACTOR × the p95 is a spike whatever the score. */
+export const GROSS_RATIO = 10;
+export const GROSS_P95_FACTOR = 3;
 
 export function stepKey(span: NormalizedSpan): string {
   return `step|${span.service}|${span.operation}`;
@@ -57,14 +63,28 @@ interface Score {
   ratio: number;
 }
 
+/**
+ * The spread (MAD units, ln) a score divides by: the MAD, or the spread the p95 implies
+ * (0.6745 · (ln p95 − median) / 1.645, the same for log-normal data) when that is larger, and
+ * never below MIN_MAD_LN. On short histories the MAD alone often comes out far too small (a
+ * dozen samples that happen to bunch up), which made ordinary slow calls score as spikes.
+ */
+export function spreadLn(baseline: LatencyBaseline): number {
+  const fromP95 = (0.6745 * (Math.log(Math.max(baseline.p95Ms, 1e-3)) - baseline.medianLn)) / 1.645;
+  return Math.max(baseline.madLn, fromP95, MIN_MAD_LN);
+}
+
 export function scoreDuration(durationMs: number, baseline: LatencyBaseline, options: DetectorContext['options']['latencySpike']): Score | null {
   if (baseline.n < options.minSamples) return null;
   if (durationMs < options.minDurationMs) return null;
   if (durationMs - baseline.medianMs < options.minExcessMs) return null;
   const ratio = durationMs / Math.max(baseline.medianMs, 1e-6);
   if (ratio < options.minRatio) return null;
-  const z = (0.6745 * (Math.log(Math.max(durationMs, 1e-3)) - baseline.medianLn)) / Math.max(baseline.madLn, MIN_MAD_LN);
-  if (z <= options.threshold) return null;
+  const z = (0.6745 * (Math.log(Math.max(durationMs, 1e-3)) - baseline.medianLn)) / spreadLn(baseline);
+  // An order of magnitude above the median and far beyond the usual worst case is a spike even
+  // when a short, noisy history makes the MAD (and so the score) large.
+  const gross = ratio >= GROSS_RATIO && durationMs >= GROSS_P95_FACTOR * baseline.p95Ms;
+  if (z <= options.threshold && !gross) return null;
   return { z, ratio };
 }
 
