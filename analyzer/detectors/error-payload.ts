@@ -22,7 +22,11 @@ export function matchErrorPayload(result: string | null): string | null {
 
 const TRACEBACK = /Traceback \(most recent call last\)/;
 const ERROR_START =
-  /^(?:\[?(?:error|fatal|exception|failure|failed|err)\]?\s*[:!\-–]|(?:[A-Z][A-Za-z0-9_.]*)?(?:Error|Exception)(?:\s*\(|:)|error\s+\d{3}\b|(?:HTTP\/\d(?:\.\d)?\s+)?[45]\d\d\s+(?:bad request|unauthori[sz]ed|forbidden|not found|method not allowed|conflict|gone|too many requests|internal server error|bad gateway|service unavailable|gateway time-?out)\b|(?:request|call|operation|command|execution|connection)\s+(?:failed|timed out|refused)\b|(?:failed|unable) to\s+\w|could not\s+\w|cannot\s+(?:connect|reach|resolve|find|load|open|read|parse|access|complete|fetch|retrieve|authenticate)\b|permission denied\b|access denied\b|rate limit(?:ed| exceeded)\b|timed out\b|connection refused\b|no such file or directory\b|command not found\b|unauthori[sz]ed\b|forbidden\b)/i;
+  /^(?:\[?(?:error|fatal|exception|failure|failed|err)\]?\s*[:!\-–]|(?:[A-Z][A-Za-z0-9_.]*)?(?:Error|Exception)(?:\s*\(|:)|error\s+\d{3}\b|(?:HTTP\/\d(?:\.\d)?\s+)?[45]\d\d\s+(?:bad request|unauthori[sz]ed|forbidden|not found|method not allowed|conflict|gone|too many requests|internal server error|bad gateway|service unavailable|gateway time-?out)\b|(?:request|call|operation|command|execution|connection)\s+(?:failed|timed out|refused)\b|(?:failed|unable) to\s+\w|could not\s+\w|cannot\s+(?:connect|reach|resolve|find|load|open|read|parse|access|complete|fetch|retrieve|authenticate)\b|permission denied\b|access denied\b|rate limit(?:ed| exceeded)\b|timed out\b|connection refused\b|no such file or directory\b|command not found\b|unauthori[sz]ed\b|forbidden\b|(?:an?|the) (?:unexpected |unknown |internal |fatal )?error (?:has )?(?:occurred|occured|was encountered|happened)\b|(?:an? )?(?:unexpected |internal )?error (?:occurred|while|during|executing|calling|running)\b|something went wrong\b|there was an? (?:error|problem|failure|issue)\b|encountered an? (?:error|exception|problem)\b|http error [45]\d\d\b|[45]\d\d (?:client|server) error\b|(?:tool|function|query|navigation|upload|download|api call)\s+(?:\S+\s+)?(?:execution\s+)?(?:failed|errored|timed out)\b)/i;
+/** Exit status reported in a command's output (start or end): "exit code 1", "exited with status 2". */
+const EXIT_TEXT = /\b(?:exit(?:ed)?(?: with)? (?:code|status)|return(?:ed)? code|exit_code)\s*[:=]?\s*([1-9]\d{0,2})\b/i;
+/** Short texts an API puts in `message`/`detail` of an error body (GitHub, FastAPI, …). */
+const ERROR_MESSAGE = /^(?:not found|bad credentials|not authenticated|authentication (?:failed|required)|invalid (?:api[ _-]?key|token|credentials|request|argument|parameter|input|json)|bad request|internal server error|service unavailable|too many requests|requires authentication|resource not accessible)\b/i;
 
 function matchErrorText(text: string): string | null {
   const head = text.trim().slice(0, 200);
@@ -30,6 +34,11 @@ function matchErrorText(text: string): string | null {
   if (traceback !== null) return context(text, traceback.index);
   const start = ERROR_START.exec(head);
   if (start !== null) return context(head, 0);
+  const tail = text.length > 200 ? text.slice(-200) : text;
+  for (const part of text.length > 200 ? [head, tail] : [head]) {
+    const exit = EXIT_TEXT.exec(part);
+    if (exit !== null) return context(part, exit.index);
+  }
   return null;
 }
 
@@ -55,6 +64,13 @@ function matchErrorJson(value: unknown, depth: number): string | null {
     if (Array.isArray(item) && item.length === 0) continue;
     if (typeof item === 'object' && !Array.isArray(item) && Object.keys(item).length === 0) continue;
     return `${key}: ${JSON.stringify(item).slice(0, 120)}`;
+  }
+  // An error body: a short object whose message says what went wrong ({"message":"Bad credentials","documentation_url":…}).
+  if (lower.size <= 3) {
+    for (const name of ['message', 'detail', 'error_description', 'title']) {
+      const entry = lower.get(name);
+      if (entry !== undefined && typeof entry[1] === 'string' && (ERROR_MESSAGE.test(entry[1].trim()) || ERROR_START.test(entry[1].trim()))) return `${entry[0]}: ${JSON.stringify(entry[1]).slice(0, 120)}`;
+    }
   }
   const typeEntry = ERROR_TYPE_KEYS.map((name) => lower.get(name)).find((entry) => entry !== undefined && typeof entry[1] === 'string' && ERROR_TYPE_VALUE.test(entry[1].trim()));
   if (typeEntry !== undefined && MESSAGE_KEYS.some((name) => lower.has(name))) return `${typeEntry[0]}: ${JSON.stringify(typeEntry[1])}`;

@@ -76,6 +76,7 @@ describe('silent_failure detector', () => {
     expect(detect([{ llm: { finishReason: 'length', outputText: 'The plan is to' } }])).toEqual(['truncated_answer']);
     expect(detect([{ llm: { finishReason: 'content_filter', outputText: '' } }])).toEqual(['filtered_answer']);
     expect(detect([{ llm: { outputText: "I'm sorry, but I can't help with that request." } }])).toEqual(['refusal']);
+    expect(detect([{ llm: { finishReason: 'refusal', outputText: 'I' } }])).toEqual(['refusal']);
   });
 
   it('does not read an apology that goes on to help as a refusal', () => {
@@ -100,6 +101,19 @@ describe('silent_failure detector', () => {
   it('recognises an error payload JSON-encoded twice (a tool that returned JSON text)', () => {
     expect(matchErrorPayload(JSON.stringify(JSON.stringify({ ok: false, error: 'channel_not_found' })))).not.toBeNull();
     expect(matchErrorPayload(JSON.stringify(JSON.stringify({ rows: [[1]] })))).toBeNull();
+  });
+
+  it('recognises error texts of common SDKs and API error bodies', () => {
+    expect(matchErrorPayload('An error occurred while running the tool. Please try again. Error: boom')).not.toBeNull();
+    expect(matchErrorPayload('HTTP Error 404: Not Found')).not.toBeNull();
+    expect(matchErrorPayload('404 Client Error: Not Found for url: https://api.example.com/x')).not.toBeNull();
+    expect(matchErrorPayload('Navigation failed because page crashed!')).not.toBeNull();
+    expect(matchErrorPayload('$ make build\ncc -o app main.c\nmain.c:3: undefined reference to `foo`\nexit code: 2')).not.toBeNull();
+    expect(matchErrorPayload('{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}')).not.toBeNull();
+    expect(matchErrorPayload('{"detail":"Not Found"}')).not.toBeNull();
+    expect(matchErrorPayload('{"message":"Deployed 3 services","id":7,"url":"https://x"}')).toBeNull();
+    expect(matchErrorPayload('Build finished, exit code 0.')).toBeNull();
+    expect(matchErrorPayload('An error budget of 0.1% leaves 43 minutes a month.')).toBeNull();
   });
 
   it('recognises a serialised exception object', () => {

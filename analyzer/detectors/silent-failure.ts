@@ -1,6 +1,7 @@
 import type { NormalizedSpan } from '../../model/span.js';
 import type { AnalysisTrace } from '../analysis-trace.js';
 import type { Detector, DetectorContext, FlagDraft } from '../detector.js';
+import { readRunOutputText } from '../../model/normalize/run-output.js';
 import { preview } from './canonical-text.js';
 import { matchErrorPayload } from './error-payload.js';
 
@@ -16,7 +17,8 @@ import { matchErrorPayload } from './error-payload.js';
  * - truncated_answer (S1): the final model answer stopped at its token limit (finish reason length).
  * - filtered_answer (S2): the final answer was cut by a content filter.
  * - empty_answer (S3): the final answer is empty or whitespace, with no tool call requested.
- * - refusal (S5): the final answer is a short refusal ("I'm sorry, but I can't help with that").
+ * - refusal (S5): the final answer is a short refusal ("I'm sorry, but I can't help with that"),
+ *   or the provider says so (finish reason `refusal`, Anthropic's stop reason).
  * - no_final_answer (S6): the model's last turn asked for tools and no model call followed (the
  *   run ended on a tool call), or the answer is a framework's give-up string.
  */
@@ -197,6 +199,10 @@ export const silentFailureDetector: Detector = {
       }
     }
 
+    // The run's own output (an agent executor's give-up string is not a model's answer).
+    const runOutput = top.kind === 'agent' || top === trace.root ? readRunOutputText(top.attributes) : null;
+    const gaveUp = runOutput !== null ? GIVE_UP.exec(runOutput) : null;
+    const answerDrafts = drafts.length;
     if (final !== undefined && final.llm !== null) {
       const llm = final.llm;
       const finish = llm.finishReason;
@@ -257,10 +263,10 @@ export const silentFailureDetector: Detector = {
           tool: null,
           key: final.spanId,
         });
-      } else if (finalText !== null && !asksForTools && isRefusal(finalText, options.refusalMaxChars)) {
+      } else if (finish === 'refusal' || (finalText !== null && !asksForTools && isRefusal(finalText, options.refusalMaxChars))) {
         drafts.push({
           severity: 'warning',
-          summary: `The final answer is a refusal: "${preview(finalText, 100)}".`,
+          summary: finalText !== null && finalText.trim() !== '' ? `The final answer is a refusal: "${preview(finalText, 100)}".` : 'The model refused to answer (finish reason "refusal").',
           spanIds: [final.spanId],
           evidence: { rule: 'refusal', ...base, answer: preview(finalText, 300) },
           pattern: 'refusal',
@@ -268,6 +274,17 @@ export const silentFailureDetector: Detector = {
           key: final.spanId,
         });
       }
+    }
+    if (gaveUp !== null && !drafts.slice(answerDrafts).some((draft) => draft.pattern === 'gave_up' || draft.pattern === 'no_final_answer')) {
+      drafts.push({
+        severity: 'critical',
+        summary: `The agent gave up ("${gaveUp[0]}") instead of answering.`,
+        spanIds: [top.spanId],
+        evidence: { rule: 'no_final_answer', span: top.name, answer: preview(runOutput, 200) },
+        pattern: 'gave_up',
+        tool: null,
+        key: top.spanId,
+      });
     }
     return drafts;
   },

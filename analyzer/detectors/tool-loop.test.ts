@@ -80,6 +80,11 @@ describe('tool_loop detector', () => {
     expect(drafts.map((draft) => draft.pattern)).toEqual(['failing_calls']);
   });
 
+  it('flags three identical calls that return the same error payload while their spans say OK', () => {
+    const drafts = run(repeat(3, () => ({ name: 'fx_rates', args: '{"base":"EUR"}', result: '{"error":{"code":429,"message":"rate limit exceeded"}}' })));
+    expect(drafts.map((draft) => draft.pattern)).toEqual(['failing_calls']);
+  });
+
   it('does not flag two retries', () => {
     expect(run(repeat(2, () => ({ name: 'deploy', args: '{"env":"prod"}', result: null, error: 'timeout' })))).toEqual([]);
   });

@@ -1,15 +1,18 @@
 import type { NormalizedSpan } from '../../model/span.js';
 import { nanosToIso } from '../../model/time.js';
+import { readRunOutputText } from '../../model/normalize/run-output.js';
 import type { AnalysisTrace } from '../analysis-trace.js';
 import type { Detector, DetectorContext, FlagDraft } from '../detector.js';
 import { canonicalText, jaccard, preview, tokenSet } from './canonical-text.js';
+import { matchErrorPayload } from './error-payload.js';
 
 /**
  * `tool_loop`: the agent repeats itself without progress (DETECTION.md B.2).
  * - identical_calls (T1): ≥ minRepeats consecutive calls of one tool with the same normalised
  *   arguments AND the same result. A run of identical polls whose result finally changes to a
  *   non-error is progress, not a loop.
- * - failing_calls (T2): ≥ minErrorRepeats consecutive identical calls that all failed the same way.
+ * - failing_calls (T2): ≥ minErrorRepeats consecutive identical calls that all failed the same way
+ *   (span ERROR, or an error payload returned by a span that says OK).
  * - repeated_calls_no_result (T1b): ≥ minRepeatsWithoutResult identical calls whose results were
  *   not recorded (the dialect or the sender left them out).
  * - cycle (T3): a cycle of 2..maxCyclePeriod different calls (A→B→A→B…) repeated ≥ minCycles
@@ -50,10 +53,12 @@ const CAP_MARKER = /GraphRecursionError|Recursion limit of \d+ reached|Agent sto
 
 function toCall(span: NormalizedSpan): Call {
   const tool = span.tool!;
-  const failed = span.status === 'error';
+  // A call failed when its span is ERROR or when it returned an error payload (T2: "span status
+  // ERROR, or error text in the output"): tools that report failures as results loop the same way.
+  const failed = span.status === 'error' || matchErrorPayload(tool.result) !== null;
   const args = canonicalText(tool.arguments);
   let observation: string | null;
-  if (failed) observation = `E:${canonicalText(span.statusMessage || tool.result || '', 'result') ?? ''}`;
+  if (failed) observation = `E:${canonicalText((span.status === 'error' && span.statusMessage) || tool.result || '', 'result') ?? ''}`;
   else observation = canonicalText(tool.result, 'result');
   const tokens = observation !== null && observation.length >= NEAR_MIN_CHARS ? tokenSet(observation) : null;
   return { span, tool: tool.name, action: `${tool.name.toLowerCase()}\u0000${args ?? '∅'}`, observation, tokens, failed };
@@ -257,6 +262,7 @@ function isLastCall(trace: AnalysisTrace, span: NormalizedSpan): boolean {
 function findCapMarker(trace: AnalysisTrace): FlagDraft | null {
   for (const span of trace.spans) {
     const texts = [span.statusMessage, span.llm?.outputText ?? '', span.tool?.result ?? ''];
+    if (span.kind === 'agent' || span === trace.root) texts.push(readRunOutputText(span.attributes) ?? '');
     for (const event of span.events) {
       for (const key of ['exception.type', 'exception.message']) {
         const value = event.attributes[key];

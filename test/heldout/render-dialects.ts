@@ -43,6 +43,8 @@ export interface Plan {
   startMs: number;
   /** The root span is ERROR with this message (a loud failure). */
   rootError?: string;
+  /** What the agent/workflow span reports as the run's output (e.g. an executor's give-up string). */
+  rootOutput?: string;
   /** Milliseconds between steps (agent bookkeeping). */
   gapMs?: number;
 }
@@ -331,6 +333,13 @@ export function renderPlan(plan: Plan, dialect: Dialect, options: RenderOptions 
     children.push(child);
     at += step.ms + gap;
   });
+  if (plan.rootOutput !== undefined) {
+    const output = plan.rootOutput;
+    if (dialect === 'openinference') rootInfo.attributes['output.value'] = output;
+    else if (dialect === 'openllmetry') rootInfo.attributes['traceloop.entity.output'] = JSON.stringify(output);
+    else if (dialect === 'vercel-ai') rootInfo.attributes['ai.response.text'] = output;
+    else rootInfo.attributes['gen_ai.output.messages'] = JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: output }], finish_reason: 'stop' }]);
+  }
   const root = span(traceId, null, rootInfo.name, plan.startMs, at, rootInfo.attributes, { spanId: rootSpanId });
   if (plan.rootError !== undefined) {
     root.statusCode = 2;
