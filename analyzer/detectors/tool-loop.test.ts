@@ -85,6 +85,19 @@ describe('tool_loop detector', () => {
     expect(drafts.map((draft) => draft.pattern)).toEqual(['failing_calls']);
   });
 
+  it('flags the model repeating the same reply, or replying with nothing, three times without a tool call', () => {
+    const traceId = hexId(16);
+    const t0 = 1_700_000_000_000;
+    const root = makeSpan({ traceId, name: 'invoke_agent helper', kind: 'agent', agent: 'helper', startMs: t0, durationMs: 60_000 });
+    const reply = (index: number, text: string) =>
+      makeSpan({ traceId, parentSpanId: root.spanId, name: 'chat gpt-4o', kind: 'llm', startMs: t0 + 1000 * (index + 1), durationMs: 300, llm: { model: 'gpt-4o', provider: 'openai', inputTokens: 100, outputTokens: 10, finishReason: 'stop', outputText: text, toolCallNames: [] } });
+    const patterns = (texts: string[]) => toolLoopDetector.detect(buildAnalysisTrace(traceId, [root, ...texts.map((text, i) => reply(i, text))]), context).map((draft) => draft.pattern);
+    expect(patterns(['Let me check that.', 'Let me check  that.', 'let me check that.'])).toEqual(['repeated_replies']);
+    expect(patterns(['', '', ''])).toEqual(['empty_responses']);
+    expect(patterns(['Step one done.', 'Step two done.', 'All done.'])).toEqual([]);
+    expect(patterns(['Let me check that.', 'Let me check that.'])).toEqual([]);
+  });
+
   it('does not flag two retries', () => {
     expect(run(repeat(2, () => ({ name: 'deploy', args: '{"env":"prod"}', result: null, error: 'timeout' })))).toEqual([]);
   });

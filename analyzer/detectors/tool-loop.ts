@@ -3,7 +3,7 @@ import { nanosToIso } from '../../model/time.js';
 import { readRunOutputText } from '../../model/normalize/run-output.js';
 import type { AnalysisTrace } from '../analysis-trace.js';
 import type { Detector, DetectorContext, FlagDraft } from '../detector.js';
-import { canonicalText, jaccard, preview, tokenSet } from './canonical-text.js';
+import { canonicalString, canonicalText, jaccard, preview, tokenSet } from './canonical-text.js';
 import { matchErrorPayload } from './error-payload.js';
 
 /**
@@ -17,6 +17,8 @@ import { matchErrorPayload } from './error-payload.js';
  *   not recorded (the dialect or the sender left them out).
  * - cycle (T3): a cycle of 2..maxCyclePeriod different calls (A→B→A→B…) repeated ≥ minCycles
  *   times with the same results at each position.
+ * - repeated_replies / empty_responses (T5, T6): ≥ 3 model replies in a row, no tool call between,
+ *   with the same text or with no text at all.
  * - iteration_cap (T7): a framework's give-up marker (LangGraph GraphRecursionError, LangChain
  *   "Agent stopped due to iteration limit", …) when no repetition was found to explain it.
  * Calls are compared after normalising arguments and results: key order, whitespace, case,
@@ -104,6 +106,8 @@ export const toolLoopDetector: Detector = {
         i = j + 1;
       }
     }
+
+    drafts.push(...findMonologue(trace));
 
     if (drafts.length === 0) {
       const capped = findCapMarker(trace);
@@ -252,6 +256,75 @@ function describeCycle(trace: AnalysisTrace, loop: Call[], period: number, cycle
     pattern: `cycle:${[...steps].sort().join('+')}`,
     tool: steps[0] ?? null,
     key: loop[0]!.span.spanId,
+  };
+}
+
+/** Consecutive model replies (no tool call between) that make a monologue or an empty-response loop (T5, T6). */
+const MIN_MONOLOGUE = 3;
+
+/**
+ * T5/T6: ≥ 3 model calls in a row, with no tool call between them, that replied with the same
+ * text (a monologue) or with nothing at all (an empty-response loop). Failed calls are left out
+ * (SDK retries); a reply that asks for tools ends the stretch.
+ */
+function findMonologue(trace: AnalysisTrace): FlagDraft[] {
+  const drafts: FlagDraft[] = [];
+  let stretch: { span: NormalizedSpan; text: string }[] = [];
+  const flush = () => {
+    if (stretch.length >= MIN_MONOLOGUE) {
+      const empty = stretch[0]!.text === '';
+      const first = stretch[0]!.span;
+      const cost = costOfSpans(stretch.map((item) => item.span));
+      drafts.push({
+        severity: stretch.length >= 2 * MIN_MONOLOGUE ? 'critical' : 'warning',
+        summary: empty
+          ? `The model replied with nothing ${stretch.length} times in a row, spending ${seconds(cost.durationMs)}${tokensPhrase(cost)}.`
+          : `The model gave the same reply ("${preview(first.llm?.outputText ?? '', 60)}") ${stretch.length} times in a row without calling a tool, spending ${seconds(cost.durationMs)}${tokensPhrase(cost)}.`,
+        spanIds: stretch.map((item) => item.span.spanId),
+        evidence: { rule: empty ? 'empty_responses' : 'repeated_replies', reply: preview(first.llm?.outputText ?? '', 300), repeats: stretch.length, threshold: MIN_MONOLOGUE, ...cost },
+        pattern: empty ? 'empty_responses' : 'repeated_replies',
+        tool: null,
+        key: first.spanId,
+      });
+    }
+    stretch = [];
+  };
+  for (const span of trace.spans) {
+    if (span.kind === 'tool') {
+      flush();
+      continue;
+    }
+    if (span.kind !== 'llm' || span.llm === null || span.status === 'error') continue;
+    const llm = span.llm;
+    if (llm.outputText === null || llm.finishReason === 'tool_call' || llm.toolCallNames.length > 0) {
+      flush();
+      continue;
+    }
+    const text = canonicalString(llm.outputText, 'result');
+    if (stretch.length > 0 && stretch[0]!.text !== text) flush();
+    stretch.push({ span, text });
+  }
+  flush();
+  return drafts;
+}
+
+function costOfSpans(spans: NormalizedSpan[]): Cost {
+  const first = spans[0]!;
+  let endNs = first.endTimeUnixNano;
+  let inputTokens = 0;
+  let outputTokens = 0;
+  for (const span of spans) {
+    if (span.endTimeUnixNano > endNs) endNs = span.endTimeUnixNano;
+    inputTokens += span.llm?.inputTokens ?? 0;
+    outputTokens += span.llm?.outputTokens ?? 0;
+  }
+  return {
+    firstStart: nanosToIso(first.startTimeUnixNano),
+    lastEnd: nanosToIso(endNs),
+    durationMs: Math.max(0, Number(endNs - first.startTimeUnixNano) / 1e6),
+    inputTokens,
+    outputTokens,
+    llmCalls: spans.length,
   };
 }
 
