@@ -87,6 +87,17 @@ describe('silent_failure detector', () => {
     expect(detect([asksTool, { tool: 'search' }])).toEqual(['no_final_answer']);
   });
 
+  it('takes the answer as the final turn when a coarse clock gives two model calls the same times', () => {
+    const traceId = hexId(16);
+    const root = makeSpan({ traceId, name: 'invoke_agent a', kind: 'agent', agent: 'a', startMs: T0, durationMs: 10 });
+    const llm = (text: string, asks: boolean) =>
+      makeSpan({ traceId, parentSpanId: root.spanId, kind: 'llm', name: 'chat gpt-4o', operation: 'llm:gpt-4o', startMs: T0 + 1, durationMs: 2, llm: { model: 'gpt-4o', provider: 'openai', inputTokens: 10, outputTokens: 5, finishReason: asks ? 'tool_call' : 'stop', outputText: text, toolCallNames: asks ? ['search'] : [] } });
+    const tool = makeSpan({ traceId, parentSpanId: root.spanId, kind: 'tool', name: 'execute_tool search', operation: 'tool:search', startMs: T0 + 1, durationMs: 1, tool: { name: 'search', arguments: '{}', result: '{"hits":[1]}' } });
+    for (const order of [[llm('', true), tool, llm('Found one hit.', false)], [llm('Found one hit.', false), tool, llm('', true)]]) {
+      expect(silentFailureDetector.detect(buildAnalysisTrace(traceId, [root, ...order]), context)).toEqual([]);
+    }
+  });
+
   it('recognises error payloads by structure', () => {
     expect(matchErrorPayload('{"status":"error","message":"quota"}')).not.toBeNull();
     expect(matchErrorPayload('{"statusCode":500}')).not.toBeNull();

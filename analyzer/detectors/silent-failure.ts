@@ -29,7 +29,7 @@ const REFUSAL_VERB = /\b(?:can(?:not|['’]?t| not)|unable to|not able to|won['�
 const DECLINE = /\b(?:must|have to|need to) decline\b|\bdecline (?:this|that|your) request\b|\bnot something i can (?:help|assist|do)\b/i;
 const GIVE_UP = /Agent stopped due to (?:iteration limit|max iterations)|GraphRecursionError|Recursion limit of \d+ reached/i;
 const ACKNOWLEDGES_FAILURE =
-  /\b(?:fail(?:ed|ure|s|ing)?|unable to|could ?n['’]?t|could not|can['’]?t|cannot|(?:is|was|were|are) (?:currently |temporarily )?(?:unavailable|down|not available|not responding)|did(?: not|n['’]t) (?:work|go through|succeed|complete)|not (?:able|possible) to|sorry|apologi[sz]e|unfortunately|went wrong|timed? ?out|(?:was|were) (?:rejected|declined|denied|refused)|(?:an?|the) error\b|errored|returned an error)\b/i;
+  /\b(?:fail(?:ed|ure|s)? to|failed(?=[.,;:!)]|\s+(?:because|due|with|again|so|but|and|when|while)\b)|unable to|could ?n['’]?t|could not|can['’]?t|cannot|(?:is|was|were|are) (?:currently |temporarily )?(?:unavailable|not available|not responding)|did(?: not|n['’]t) (?:work|go through|succeed|complete)|not (?:able|possible) to|sorry|apologi[sz]e|unfortunately|went wrong|timed out|(?:was|were) (?:rejected|declined|denied|refused)|(?:ran into|hit|had|got|encountered|returned|there was) an? (?:[a-z-]+ )?(?:error|problem|failure)|an error (?:occurred|came back|was returned)|errored)\b/i;
 /** Words too common to show that an answer talks about a particular failure. */
 const STOPWORDS = new Set(['the', 'and', 'for', 'with', 'that', 'this', 'from', 'your', 'have', 'has', 'was', 'were', 'are', 'not', 'but', 'you', 'error', 'failed', 'request', 'response', 'null', 'true', 'false', 'message', 'code', 'status']);
 
@@ -81,8 +81,19 @@ function llmSpans(trace: AnalysisTrace): NormalizedSpan[] {
 /** The model call that ended last: the final answer (or the last turn when there is none). */
 function lastByEnd(spans: NormalizedSpan[]): NormalizedSpan | undefined {
   let best: NormalizedSpan | undefined;
-  for (const span of spans) if (best === undefined || span.endTimeUnixNano >= best.endTimeUnixNano) best = span;
+  for (const span of spans) if (best === undefined || laterTurn(span, best)) best = span;
   return best;
+}
+
+/**
+ * `a` ended after `b`. Coarse clocks (millisecond timestamps, fast local models) make turns tie:
+ * then the one that started later, then the one that answered rather than asked for tools.
+ */
+function laterTurn(a: NormalizedSpan, b: NormalizedSpan): boolean {
+  if (a.endTimeUnixNano !== b.endTimeUnixNano) return a.endTimeUnixNano > b.endTimeUnixNano;
+  if (a.startTimeUnixNano !== b.startTimeUnixNano) return a.startTimeUnixNano > b.startTimeUnixNano;
+  const asks = (span: NormalizedSpan) => span.llm !== null && (span.llm.finishReason === 'tool_call' || span.llm.toolCallNames.length > 0);
+  return asks(b) || !asks(a);
 }
 
 function hasExceptionEvent(span: NormalizedSpan): { type: string; message: string } | null {
