@@ -52,6 +52,19 @@ describe('latency_spike detector, noisy histories', () => {
   });
 });
 
+describe('latency_spike detector, tool calls with child spans', () => {
+  it('judges a tool call that has an HTTP client span under it, and not the HTTP span', () => {
+    const traceId = hexId(16);
+    const root = makeSpan({ traceId, name: 'invoke_agent a', kind: 'agent', agent: 'a', durationMs: 9000 });
+    const tool = makeSpan({ traceId, parentSpanId: root.spanId, kind: 'tool', name: 'execute_tool search', operation: 'tool:search', durationMs: 8000, tool: { name: 'search', arguments: '{}', result: '[]' } });
+    const http = makeSpan({ traceId, parentSpanId: tool.spanId, kind: 'other', name: 'GET', operation: 'span:GET', durationMs: 7900 });
+    const baselines: Record<string, LatencyBaseline> = { 'step|test-agent|tool:search': baseline(800), 'step|test-agent|span:GET': baseline(100) };
+    const context: DetectorContext = { options, latencyBaseline: (key) => baselines[key] ?? null };
+    const drafts = latencySpikeDetector.detect(buildAnalysisTrace(traceId, [root, tool, http]), context);
+    expect(drafts.map((draft) => draft.evidence.operation)).toEqual(['tool:search']);
+  });
+});
+
 describe('latency_spike detector, whole runs', () => {
   function detectRun(rootMs: number, steps: number, baselines: Record<string, LatencyBaseline | null>) {
     const traceId = hexId(16);

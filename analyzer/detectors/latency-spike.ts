@@ -53,9 +53,32 @@ export function runPerSpanKey(trace: AnalysisTrace): string | null {
   return key === null ? null : `runstep${key.slice(3)}`;
 }
 
-/** The spans judged per step: those without children. */
+/**
+ * The spans judged per step: every tool and model call, even with children (auto-instrumented
+ * HTTP or database spans under a tool), and other spans without children that are not inside a
+ * tool or model call (the call is judged, not its HTTP request). Agents and chains are judged
+ * only as whole runs.
+ */
 export function isLeaf(trace: AnalysisTrace, span: NormalizedSpan): boolean {
-  return !trace.children.has(span.spanId);
+  if (insideCall(trace, span)) return false;
+  if (span.kind === 'tool' || span.kind === 'llm') return true;
+  return span.kind !== 'agent' && !trace.children.has(span.spanId);
+}
+
+const spansById = new WeakMap<AnalysisTrace, Map<string, NormalizedSpan>>();
+
+/** A descendant of a tool or model call. */
+function insideCall(trace: AnalysisTrace, span: NormalizedSpan): boolean {
+  let byId = spansById.get(trace);
+  if (byId === undefined) spansById.set(trace, (byId = new Map(trace.spans.map((item) => [item.spanId, item]))));
+  let parentId = span.parentSpanId;
+  for (let depth = 0; parentId !== null && depth < 64; depth++) {
+    const parent = byId.get(parentId);
+    if (parent === undefined) return false;
+    if (parent.kind === 'tool' || parent.kind === 'llm') return true;
+    parentId = parent.parentSpanId;
+  }
+  return false;
 }
 
 interface Score {

@@ -155,7 +155,9 @@ export function heldoutLatencyRuns(nowMs: number, seed = 11): HeldoutRun[] {
     ];
     let at = nowMs - 3 * dayMs;
     const next = () => (at += 45 * 60_000 + Math.round(random.next() * 20 * 60_000));
-    const plan = (scenario: string, expected: Plan['expected'], steps: Step[]): Plan => ({ scenario, expected, agent, service, model: 'claude-sonnet-4', steps, startMs: next() });
+    // Half the dialects run with auto-instrumented HTTP client spans under every tool call.
+    const httpChildren = dialect === 'otel-genai' || dialect === 'vercel-ai' || dialect === 'openllmetry';
+    const plan = (scenario: string, expected: Plan['expected'], steps: Step[]): Plan => ({ scenario, expected, agent, service, model: 'claude-sonnet-4', steps, startMs: next(), httpChildren });
     for (let i = 0; i < 24; i++) out.push(renderPlan(plan('latency:history', [], normalSteps()), dialect));
     // Spikes.
     const toolSpike = normalSteps();

@@ -45,6 +45,8 @@ export interface Plan {
   rootError?: string;
   /** What the agent/workflow span reports as the run's output (e.g. an executor's give-up string). */
   rootOutput?: string;
+  /** Each tool call makes an auto-instrumented HTTP client span (`GET`) under its span. */
+  httpChildren?: boolean;
   /** Milliseconds between steps (agent bookkeeping). */
   gapMs?: number;
 }
@@ -331,6 +333,9 @@ export function renderPlan(plan: Plan, dialect: Dialect, options: RenderOptions 
       if (step.exception !== undefined) child.events.push(exceptionEvent(at + step.ms, step.exception.type, step.exception.message));
     }
     children.push(child);
+    if (step.type === 'tool' && plan.httpChildren === true && step.ms > 4) {
+      children.push(span(traceId, child.spanId, 'GET', at + 1, at + step.ms - 1, { 'http.request.method': 'GET', 'url.full': `https://api.example.com/${step.name}`, 'http.response.status_code': 200 }, { kind: 3 }));
+    }
     at += step.ms + gap;
   });
   if (plan.rootOutput !== undefined) {
