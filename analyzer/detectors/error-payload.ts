@@ -13,6 +13,9 @@ export function matchErrorPayload(result: string | null): string | null {
   let parsed = parseJsonLoose(text);
   // A tool that returned JSON text, JSON-encoded again by the SDK (Vercel, Traceloop, LangChain).
   if (typeof parsed === 'string') parsed = parseJsonLoose(parsed) ?? parsed;
+  // A Python dict printed with str() ({'error': 'rate limited', 'ok': False}), as Python SDKs record it.
+  const inner = typeof parsed === 'string' ? parsed.trim() : parsed === undefined ? text : null;
+  if (inner !== null && (inner[0] === '{' || inner[0] === '[')) parsed = parsePythonLiteral(inner) ?? parsed;
   if (parsed !== undefined) {
     if (typeof parsed === 'string') return matchErrorText(parsed);
     return matchErrorJson(parsed, 0);
@@ -108,7 +111,7 @@ function matchErrorJson(value: unknown, depth: number): string | null {
     }
   }
   // One level of wrapping ({"result": {...}}, {"output": "Error: …"}, MCP content parts).
-  for (const name of ['result', 'output', 'response', 'data', 'body', 'content', 'kwargs', 'text']) {
+  for (const name of ['result', 'output', 'outputs', 'response', 'data', 'body', 'content', 'kwargs', 'text', 'return_value']) {
     const entry = lower.get(name);
     if (entry === undefined) continue;
     if (typeof entry[1] === 'string') {
@@ -120,6 +123,23 @@ function matchErrorJson(value: unknown, depth: number): string | null {
     }
   }
   return null;
+}
+
+/**
+ * A Python literal (str() of a dict or list) as JSON, when it is simple enough to convert
+ * safely: single-quoted strings without double quotes or escapes inside, True/False/None.
+ * Undefined otherwise. Only tried on text that is not JSON and looks like a dict or list.
+ */
+function parsePythonLiteral(text: string): unknown {
+  if (text.length > 20_000 || text.includes('"') || text.includes('\\')) return undefined;
+  const json = text.replace(/'([^']*)'|\b(True|False|None)\b/g, (_match, quoted: string | undefined, word: string | undefined) =>
+    quoted !== undefined ? JSON.stringify(quoted) : word === 'True' ? 'true' : word === 'False' ? 'false' : 'null',
+  );
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function context(text: string, index: number): string {

@@ -71,6 +71,14 @@ describe('silent_failure detector', () => {
     expect(detect([asksTool, { tool: 'search', error: 'HTTP 502' }, asksTool, { tool: 'search' }, { llm: {} }])).toEqual([]);
   });
 
+  it('does not flag a failed model call that a fallback model recovered from', () => {
+    const traceId = hexId(16);
+    const root = makeSpan({ traceId, name: 'invoke_agent a', kind: 'agent', agent: 'a', startMs: T0, durationMs: 5000 });
+    const call = (model: string, startMs: number, failed: boolean) =>
+      makeSpan({ traceId, parentSpanId: root.spanId, kind: 'llm', name: `chat ${model}`, operation: `llm:${model}`, startMs, durationMs: 500, status: failed ? 'error' : 'unset', statusMessage: failed ? 'RateLimitError: 429' : '', llm: { model, provider: 'x', inputTokens: 10, outputTokens: 5, finishReason: failed ? null : 'stop', outputText: failed ? null : 'Here is the summary.', toolCallNames: [] } });
+    expect(silentFailureDetector.detect(buildAnalysisTrace(traceId, [root, call('gpt-4o', T0 + 100, true), call('claude-sonnet-4', T0 + 1000, false)]), context)).toEqual([]);
+  });
+
   it('flags an empty, truncated, filtered or refused final answer', () => {
     expect(detect([{ llm: { outputText: '   ' } }])).toEqual(['empty_answer']);
     expect(detect([{ llm: { finishReason: 'length', outputText: 'The plan is to' } }])).toEqual(['truncated_answer']);
@@ -125,6 +133,13 @@ describe('silent_failure detector', () => {
     expect(matchErrorPayload('{"message":"Deployed 3 services","id":7,"url":"https://x"}')).toBeNull();
     expect(matchErrorPayload('Build finished, exit code 0.')).toBeNull();
     expect(matchErrorPayload('An error budget of 0.1% leaves 43 minutes a month.')).toBeNull();
+  });
+
+  it('recognises a Python dict printed with str() and Traceloop LangChain outputs', () => {
+    expect(matchErrorPayload("{'error': 'rate limited', 'retry_after': 30}")).not.toBeNull();
+    expect(matchErrorPayload("{'success': False, 'reason': 'card declined'}")).not.toBeNull();
+    expect(matchErrorPayload("{'rows': [[1, 'a']], 'error': None}")).toBeNull();
+    expect(matchErrorPayload('{"outputs":"Error: index unavailable","kwargs":{"tags":[]}}')).not.toBeNull();
   });
 
   it('recognises a serialised exception object', () => {

@@ -116,14 +116,17 @@ function repeatedCall(trace: AnalysisTrace, failed: NormalizedSpan): boolean {
   return index >= 0 && (same(sameKind[index + 1]) || (same(previous) && previous!.status === 'error'));
 }
 
-/** A later span of the same operation (or tool) that succeeded: the failure was retried away. */
+/**
+ * A later span of the same operation (or tool) that succeeded: the failure was retried away.
+ * For a failed model call, any later successful model call (a fallback model carried on).
+ */
 function recoveredLater(trace: AnalysisTrace, failed: NormalizedSpan): boolean {
   return trace.spans.some(
     (other) =>
       other !== failed &&
       other.startTimeUnixNano >= failed.endTimeUnixNano - 1_000_000n &&
       other.status !== 'error' &&
-      (other.operation === failed.operation || (failed.tool !== null && other.tool?.name === failed.tool.name)) &&
+      (other.operation === failed.operation || (failed.tool !== null && other.tool?.name === failed.tool.name) || (failed.kind === 'llm' && other.kind === 'llm')) &&
       matchErrorPayload(other.tool?.result ?? null) === null,
   );
 }

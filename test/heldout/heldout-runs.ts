@@ -103,6 +103,8 @@ export const SCENARIOS: Scenario[] = [
   { scenario: 'loop:empty_replies', expected: ['tool_loop', 'silent_failure'], agent: 'sql-analyst', steps: [...turn('describe_table', { table: 'orders' }, TABLE, 60), say('', 400), say('', 400), say('', 400)] },
   { scenario: 'loop:results_not_recorded', expected: ['tool_loop'], agent: 'web-navigator', steps: Array.from({ length: 6 }, () => [ask('scroll', { direction: 'down', pixels: 800 }), run('scroll', { direction: 'down', pixels: 800 }, undefined, 100)]).flat().concat([say('I reached the end of the page.', 500)]) },
   { scenario: 'neg:progress_replies', expected: [], agent: 'trip-planner', steps: [say('First I will look for flights.', 400), say('Next I will compare hotel prices in Alfama and Baixa.', 500), say(LONG_ANSWER, 1800)] },
+  { scenario: 'silent:python_dict_repr', expected: ['silent_failure'], agent: 'trip-planner', steps: [...turn('flight_search', { from: 'BER', to: 'LIS' }, "{'error': 'GDS quota exceeded for today', 'remaining': 0, 'itineraries': None}", 300), say('The cheapest flight is 188 EUR with Air France.', 500)] },
+  { scenario: 'neg:python_dict_repr_ok', expected: [], agent: 'trip-planner', steps: [...turn('flight_search', { from: 'BER', to: 'LIS' }, "{'error': None, 'itineraries': [{'flight': 'AF1441', 'price': 188}], 'cached': True}", 300), say('The cheapest flight is AF1441 at 188 EUR.', 500)] },
   { scenario: 'silent:ended_on_tool', expected: ['silent_failure'], agent: 'ops-bot', steps: [...turn('kubectl_get', { resource: 'pods', namespace: 'payments' }, { items: [{ name: 'api-1', status: 'CrashLoopBackOff' }] }, 400), ...turn('read_logs', { pod: 'api-1', tail: 200 }, { lines: ['panic: nil map'] }, 300)] },
 ];
 
