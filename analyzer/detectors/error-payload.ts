@@ -49,7 +49,7 @@ const ERROR_KEYS = ['error', 'errors', 'err', 'exception', 'error_message', 'err
 /** A serialised exception: `{name: "FetchError", message}`, `{type: "invalid_request_error", message}`, `{__type: "…Exception"}`. */
 const ERROR_TYPE_KEYS = ['name', 'type', '__type', 'kind', 'class', 'exception_type', 'exceptiontype'];
 const ERROR_TYPE_VALUE = /^(?:[A-Za-z_$][\w$.]*?)?(?:Error|Exception|Fault)$|^[a-z0-9]+(?:_[a-z0-9]+)*_(?:error|exception)$|^(?:error|exception)$/;
-const MESSAGE_KEYS = ['message', 'msg', 'detail', 'details', 'reason', 'description', 'stack'];
+const MESSAGE_KEYS = ['message', 'msg', 'detail', 'details', 'reason', 'stack'];
 const STATUS_KEYS = ['status', 'state', 'outcome', 'result'];
 const FAILED_WORDS = new Set(['error', 'failed', 'failure', 'fail', 'errored', 'exception', 'fatal', 'aborted', 'timeout', 'timed_out', 'denied', 'unauthorized', 'forbidden', 'not_found']);
 const CODE_KEYS = ['status_code', 'statuscode', 'http_status', 'httpstatus', 'status', 'code'];
@@ -70,7 +70,7 @@ function matchErrorJson(value: unknown, depth: number): string | null {
   }
   // An error body: a short object whose message says what went wrong ({"message":"Bad credentials","documentation_url":…}).
   if (lower.size <= 3) {
-    for (const name of ['message', 'detail', 'error_description', 'title']) {
+    for (const name of ['message', 'detail', 'error_description']) {
       const entry = lower.get(name);
       if (entry !== undefined && typeof entry[1] === 'string' && (ERROR_MESSAGE.test(entry[1].trim()) || ERROR_START.test(entry[1].trim()))) return `${entry[0]}: ${JSON.stringify(entry[1]).slice(0, 120)}`;
     }

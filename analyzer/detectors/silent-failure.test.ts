@@ -71,6 +71,15 @@ describe('silent_failure detector', () => {
     expect(detect([asksTool, { tool: 'search', error: 'HTTP 502' }, asksTool, { tool: 'search' }, { llm: {} }])).toEqual([]);
   });
 
+  it('does not flag a failed HTTP span inside a tool call that succeeded', () => {
+    const traceId = hexId(16);
+    const root = makeSpan({ traceId, name: 'invoke_agent a', kind: 'agent', agent: 'a', startMs: T0, durationMs: 5000 });
+    const tool = makeSpan({ traceId, parentSpanId: root.spanId, kind: 'tool', name: 'execute_tool user_exists', operation: 'tool:user_exists', startMs: T0 + 100, durationMs: 300, tool: { name: 'user_exists', arguments: '{"id":7}', result: '{"exists":false}' } });
+    const http = makeSpan({ traceId, parentSpanId: tool.spanId, kind: 'other', name: 'GET', operation: 'span:GET', startMs: T0 + 110, durationMs: 200, status: 'error', statusMessage: '404' });
+    const answer = makeSpan({ traceId, parentSpanId: root.spanId, kind: 'llm', name: 'chat gpt-4o', operation: 'llm:gpt-4o', startMs: T0 + 600, durationMs: 500, llm: { model: 'gpt-4o', provider: 'openai', inputTokens: 10, outputTokens: 5, finishReason: 'stop', outputText: 'User 7 does not exist.', toolCallNames: [] } });
+    expect(silentFailureDetector.detect(buildAnalysisTrace(traceId, [root, tool, http, answer]), context)).toEqual([]);
+  });
+
   it('does not flag a failed model call that a fallback model recovered from', () => {
     const traceId = hexId(16);
     const root = makeSpan({ traceId, name: 'invoke_agent a', kind: 'agent', agent: 'a', startMs: T0, durationMs: 5000 });

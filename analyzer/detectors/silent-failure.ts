@@ -131,6 +131,19 @@ function recoveredLater(trace: AnalysisTrace, failed: NormalizedSpan): boolean {
   );
 }
 
+/** A tool or model call above `span` finished without error: the failure stayed inside it. */
+function handledByCall(trace: AnalysisTrace, span: NormalizedSpan): boolean {
+  const byId = new Map(trace.spans.map((item) => [item.spanId, item]));
+  let parentId = span.parentSpanId;
+  for (let depth = 0; parentId !== null && depth < 64; depth++) {
+    const parent = byId.get(parentId);
+    if (parent === undefined) return false;
+    if ((parent.kind === 'tool' || parent.kind === 'llm') && parent.status !== 'error') return true;
+    parentId = parent.parentSpanId;
+  }
+  return false;
+}
+
 function isAncestorOf(trace: AnalysisTrace, ancestor: NormalizedSpan, span: NormalizedSpan): boolean {
   const byId = new Map(trace.spans.map((item) => [item.spanId, item]));
   let current: NormalizedSpan | undefined = span;
@@ -195,6 +208,9 @@ export const silentFailureDetector: Detector = {
       for (const span of trace.spans) {
         if (span.status !== 'error' || span === top) continue;
         if (answerMentions(finalText, `${span.statusMessage} ${hasExceptionEvent(span)?.message ?? ''} ${span.tool?.result ?? ''}`)) continue;
+        // Inside a tool or model call that itself succeeded (an HTTP 404 under a lookup tool): the
+        // call handled it, and its result is what the agent saw (an error result is S4's business).
+        if (handledByCall(trace, span)) continue;
         if (!isAncestorOf(trace, top, span) && trace.root !== null) continue;
         // Retried (successfully or not) or repeated: the agent noticed; a loop is tool_loop's business.
         if (recoveredLater(trace, span) || repeatedCall(trace, span)) continue;

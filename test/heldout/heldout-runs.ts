@@ -105,6 +105,7 @@ export const SCENARIOS: Scenario[] = [
   { scenario: 'neg:progress_replies', expected: [], agent: 'trip-planner', steps: [say('First I will look for flights.', 400), say('Next I will compare hotel prices in Alfama and Baixa.', 500), say(LONG_ANSWER, 1800)] },
   { scenario: 'silent:python_dict_repr', expected: ['silent_failure'], agent: 'trip-planner', steps: [...turn('flight_search', { from: 'BER', to: 'LIS' }, "{'error': 'GDS quota exceeded for today', 'remaining': 0, 'itineraries': None}", 300), say('The cheapest flight is 188 EUR with Air France.', 500)] },
   { scenario: 'neg:python_dict_repr_ok', expected: [], agent: 'trip-planner', steps: [...turn('flight_search', { from: 'BER', to: 'LIS' }, "{'error': None, 'itineraries': [{'flight': 'AF1441', 'price': 188}], 'cached': True}", 300), say('The cheapest flight is AF1441 at 188 EUR.', 500)] },
+  { scenario: 'neg:http_404_inside_lookup', expected: [], agent: 'ops-bot', steps: [...turn('user_exists', { login: 'jdoe' }, { exists: false }, 120, { httpStatus: 404 }), say('There is no user called jdoe.', 500)] },
   { scenario: 'silent:ended_on_tool', expected: ['silent_failure'], agent: 'ops-bot', steps: [...turn('kubectl_get', { resource: 'pods', namespace: 'payments' }, { items: [{ name: 'api-1', status: 'CrashLoopBackOff' }] }, 400), ...turn('read_logs', { pod: 'api-1', tail: 200 }, { lines: ['panic: nil map'] }, 300)] },
 ];
 

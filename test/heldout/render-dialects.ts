@@ -27,6 +27,8 @@ export interface ToolStep {
   ms: number;
   /** The span's status is ERROR with this message. */
   error?: string;
+  /** An auto-instrumented HTTP client span under the tool answered with this status (≥ 400: ERROR). */
+  httpStatus?: number;
   /** An exception event on the span (status as given). */
   exception?: { type: string; message: string };
 }
@@ -333,8 +335,14 @@ export function renderPlan(plan: Plan, dialect: Dialect, options: RenderOptions 
       if (step.exception !== undefined) child.events.push(exceptionEvent(at + step.ms, step.exception.type, step.exception.message));
     }
     children.push(child);
-    if (step.type === 'tool' && plan.httpChildren === true && step.ms > 4) {
-      children.push(span(traceId, child.spanId, 'GET', at + 1, at + step.ms - 1, { 'http.request.method': 'GET', 'url.full': `https://api.example.com/${step.name}`, 'http.response.status_code': 200 }, { kind: 3 }));
+    if (step.type === 'tool' && (plan.httpChildren === true || step.httpStatus !== undefined) && step.ms > 4) {
+      const status = step.httpStatus ?? 200;
+      const http = span(traceId, child.spanId, 'GET', at + 1, at + step.ms - 1, { 'http.request.method': 'GET', 'url.full': `https://api.example.com/${step.name}`, 'http.response.status_code': status }, { kind: 3 });
+      if (status >= 400) {
+        http.statusCode = 2;
+        http.attributes['error.type'] = String(status);
+      }
+      children.push(http);
     }
     at += step.ms + gap;
   });
