@@ -15,16 +15,18 @@ const VOLATILE_RESULT_KEY =
 const ISO_TIME = /\b\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?\b/gi;
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 const LONG_HEX = /\b[0-9a-f]{16,}\b/gi;
+/** Provider-generated ids: tool-call ids (`call_…`, `toolu_…`), response, run and message ids. */
+const PROVIDER_ID = /\b(?:call|toolu|tool|fc|run|msg|req|resp|chatcmpl|thread|step)_[A-Za-z0-9]{8,}\b/g;
 
 const CLOCK_TIME = /\b\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\b/g;
 const EPOCH = /\b1\d{9}(?:\d{3})?\b/g;
 
 /**
- * Whitespace collapsed, trimmed, lower-cased, volatile tokens (timestamps, uuids, long hex ids)
- * masked; in results also clock times and epoch numbers ("checked at 10:02:03").
+ * Whitespace collapsed, trimmed, lower-cased, volatile tokens (timestamps, uuids, long hex ids,
+ * provider ids such as `call_…`/`toolu_…`) masked; in results also clock times and epoch numbers ("checked at 10:02:03").
  */
 export function canonicalString(text: string, role: 'arguments' | 'result' = 'arguments'): string {
-  let out = text.replace(ISO_TIME, '<time>').replace(UUID, '<id>').replace(LONG_HEX, '<id>');
+  let out = text.replace(ISO_TIME, '<time>').replace(UUID, '<id>').replace(LONG_HEX, '<id>').replace(PROVIDER_ID, '<id>');
   if (role === 'result') out = out.replace(CLOCK_TIME, '<time>').replace(EPOCH, '<time>');
   return out.replace(/\s+/g, ' ').trim().toLowerCase();
 }

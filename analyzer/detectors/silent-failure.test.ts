@@ -53,6 +53,14 @@ describe('silent_failure detector', () => {
     expect(detect([asksTool, { tool: 'search', result: '{"error":{"code":503,"message":"upstream unavailable"}}' }, { llm: {} }])).toEqual(['silent_tool_error']);
   });
 
+  it('flags a tool span that carries error.type while its status is not ERROR', () => {
+    const traceId = hexId(16);
+    const root = makeSpan({ traceId, name: 'invoke_agent a', kind: 'agent', agent: 'a', startMs: T0, durationMs: 5000 });
+    const tool = makeSpan({ traceId, parentSpanId: root.spanId, kind: 'tool', name: 'tools/call fetch', operation: 'tool:fetch', startMs: T0 + 100, durationMs: 300, attributes: { 'error.type': 'ConnectTimeout' }, tool: { name: 'fetch', arguments: '{}', result: null } });
+    const answer = makeSpan({ traceId, parentSpanId: root.spanId, kind: 'llm', name: 'chat gpt-4o', operation: 'llm:gpt-4o', startMs: T0 + 600, durationMs: 500, llm: { model: 'gpt-4o', provider: 'openai', inputTokens: 10, outputTokens: 5, finishReason: 'stop', outputText: 'Here is the page.', toolCallNames: [] } });
+    expect(silentFailureDetector.detect(buildAnalysisTrace(traceId, [root, tool, answer]), context).map((draft) => draft.pattern)).toEqual(['silent_tool_error']);
+  });
+
   it('does not flag a result that merely mentions the word error', () => {
     expect(detect([asksTool, { tool: 'search', result: '{"articles":[{"title":"Handling errors in Go"}]}' }, { llm: { outputText: 'The error rate is 0.1%.' } }])).toEqual([]);
     expect(detect([asksTool, { tool: 'search', result: 'No errors were found in the logs.' }, { llm: {} }])).toEqual([]);

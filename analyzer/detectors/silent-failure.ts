@@ -9,8 +9,9 @@ import { matchErrorPayload } from './error-payload.js';
  * `silent_failure`: the run looks fine but is not (DETECTION.md B.3). Never raised when the
  * root span is ERROR: that run failed loudly.
  * - silent_tool_error (S4): a tool's result is an error payload (error field, failed status,
- *   HTTP 4xx/5xx, non-zero exit code, traceback, text that starts like an error) while the tool
- *   span is not ERROR. A result that merely mentions "error" is not one.
+ *   HTTP 4xx/5xx, non-zero exit code, traceback, text that starts like an error), or the span
+ *   carries `error.type`, while the tool span is not ERROR. A result that merely mentions
+ *   "error" is not one.
  * - unrecorded_exception: an exception event on a span whose status is not ERROR.
  * - masked_child_error (S7): a span failed (ERROR), was neither retried nor repeated, and the run
  *   ended without saying so in its final answer.
@@ -170,7 +171,8 @@ export const silentFailureDetector: Detector = {
     // S4: error payloads returned by tools whose span says all is well.
     for (const span of trace.spans) {
       if (span.kind !== 'tool' || span.tool === null || span.status === 'error') continue;
-      const match = matchErrorPayload(span.tool.result);
+      const errorType = span.attributes['error.type'];
+      const match = matchErrorPayload(span.tool.result) ?? (typeof errorType === 'string' && errorType !== '' ? `error.type: ${errorType}` : null);
       if (match === null) continue;
       // Handled: the agent called the tool again and it worked, or the answer tells the user.
       if (recoveredLater(trace, span) || answerMentions(finalText, span.tool.result ?? match)) continue;

@@ -98,6 +98,12 @@ describe('tool_loop detector', () => {
     expect(patterns(['Let me check that.', 'Let me check that.'])).toEqual([]);
   });
 
+  it('treats tool-call ids recorded inside the arguments as volatile (LangGraph passes the whole tool call)', () => {
+    const args = (id: string) => JSON.stringify({ name: 'search', args: { q: 'refund policy' }, id, type: 'tool_call' });
+    const ids = ['call_a8Xk2mQ9pL3v', 'call_Zq81nB7cR4tw', 'call_0pLm5Nb6Vc2x', 'call_9Hy7Gt5Rf3Ed'];
+    expect(run(ids.map((id) => ({ name: 'search', args: args(id), result: '{"hits":[]}' }))).map((draft) => draft.pattern)).toEqual(['identical_calls']);
+  });
+
   it('does not flag two retries', () => {
     expect(run(repeat(2, () => ({ name: 'deploy', args: '{"env":"prod"}', result: null, error: 'timeout' })))).toEqual([]);
   });
