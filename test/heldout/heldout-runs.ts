@@ -172,6 +172,8 @@ export function heldoutLatencyRuns(nowMs: number, seed = 11): HeldoutRun[] {
     const modelSpike = normalSteps();
     (modelSpike[6] as ModelStep).ms = medians.model * 12;
     out.push(renderPlan(plan('latency:model_spike_same_tokens', ['latency_spike'], modelSpike), dialect));
+    // A run that is slow between its steps (waiting outside any instrumented call): a run spike.
+    out.push(renderPlan({ ...plan('latency:slow_between_steps', ['latency_spike'], normalSteps()), gapMs: 25_000 }, dialect));
     // Hard negatives.
     out.push(renderPlan(plan('neg:slow_but_normal', [], normalSteps({ quote: 1.9, history: 1.8, model: 1.7 }, 0)), dialect));
     out.push(renderPlan(plan('neg:always_slow_tool', [], normalSteps({ warehouse: 1.25 }, 0)), dialect));
