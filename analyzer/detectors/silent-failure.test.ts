@@ -115,12 +115,17 @@ describe('silent_failure detector', () => {
   it('takes the answer as the final turn when a coarse clock gives two model calls the same times', () => {
     const traceId = hexId(16);
     const root = makeSpan({ traceId, name: 'invoke_agent a', kind: 'agent', agent: 'a', startMs: T0, durationMs: 10 });
-    const llm = (text: string, asks: boolean) =>
-      makeSpan({ traceId, parentSpanId: root.spanId, kind: 'llm', name: 'chat gpt-4o', operation: 'llm:gpt-4o', startMs: T0 + 1, durationMs: 2, llm: { model: 'gpt-4o', provider: 'openai', inputTokens: 10, outputTokens: 5, finishReason: asks ? 'tool_call' : 'stop', outputText: text, toolCallNames: asks ? ['search'] : [] } });
+    const llm = (text: string, asks: boolean, startMs = T0 + 1, durationMs = 2) =>
+      makeSpan({ traceId, parentSpanId: root.spanId, kind: 'llm', name: 'chat gpt-4o', operation: 'llm:gpt-4o', startMs, durationMs, llm: { model: 'gpt-4o', provider: 'openai', inputTokens: 10, outputTokens: 5, finishReason: asks ? 'tool_call' : 'stop', outputText: text, toolCallNames: asks ? ['search'] : [] } });
     const tool = makeSpan({ traceId, parentSpanId: root.spanId, kind: 'tool', name: 'execute_tool search', operation: 'tool:search', startMs: T0 + 1, durationMs: 1, tool: { name: 'search', arguments: '{}', result: '{"hits":[1]}' } });
     for (const order of [[llm('', true), tool, llm('Found one hit.', false)], [llm('Found one hit.', false), tool, llm('', true)]]) {
       expect(silentFailureDetector.detect(buildAnalysisTrace(traceId, [root, ...order]), context)).toEqual([]);
     }
+    // The Vercel AI SDK ends a step's model-call span after the step's tools ran: the tool request
+    // can end after the answer that started later.
+    const asks = llm('', true, T0 + 1, 8);
+    const answer = llm('Found one hit.', false, T0 + 4, 2);
+    expect(silentFailureDetector.detect(buildAnalysisTrace(traceId, [root, asks, tool, answer]), context)).toEqual([]);
   });
 
   it('recognises error payloads by structure', () => {
@@ -179,5 +184,7 @@ describe('silent_failure detector', () => {
     const helpful =
       "I'm sorry, but I can't find a direct flight on 10 December. The best connection is LH1035 via Lisbon at 07:10 for 212 EUR, arriving 12:40, or AF1441 via Paris at 09:55 for 188 EUR arriving 15:05. Both include a checked bag, and a direct evening flight exists a day later.";
     expect(detect([{ llm: { outputText: helpful } }])).toEqual([]);
+    expect(detect([{ llm: { outputText: "Sorry for the wait! I can't wait to see you in Lisbon: your booking is confirmed." } }])).toEqual([]);
+    expect(detect([{ llm: { outputText: "Unfortunately it will rain on Friday, so I can't promise sunshine. Pack an umbrella." } }])).toEqual([]);
   });
 });

@@ -25,8 +25,12 @@ import { matchErrorPayload } from './error-payload.js';
  */
 
 const REFUSAL_OPENING = /^(?:i['’]?m sorry|i am sorry|sorry|i apologi[sz]e|my apologies|unfortunately|i['’]?m afraid|i am afraid|as an ai|as a language model|i cannot|i can['’]?t|i can not|i['’]?m unable|i am unable|i['’]?m not able|i am not able|i won['’]?t|i will not|i must decline|i['’]?m not (?:allowed|permitted)|i am not (?:allowed|permitted))/i;
-/** "can't / unable to / won't" followed by a verb: the opening sentence declines to do something. */
-const REFUSAL_VERB = /\b(?:can(?:not|['’]?t| not)|unable to|not able to|won['’]?t|will not|must decline|not (?:allowed|permitted) to|decline to)\s+(?:[a-z]+)\b/i;
+/**
+ * "can't / unable to / won't" followed by an action an assistant or agent would be asked to do:
+ * the sentence declines it. Idioms ("can't wait", "can't promise sunshine") are not actions.
+ */
+const REFUSAL_VERB =
+  /\b(?:can(?:not|['’]?t| not)|unable to|not able to|won['’]?t|will not|must decline|not (?:allowed|permitted) to|decline to)\s+(?:(?:help|assist|comply|fulfil+|provide|do|support|answer|engage|share|complete|process|continue|proceed|perform|generate|create|give|discuss|write|produce|offer|participate|respond|handle|carry out|access|look up|retrieve|find|book|make|log ?in(?:to)?|sign ?in(?:to)?|purchase|buy|pay|send|execute|run|open|browse|visit|navigate|modify|delete|change|contact|order|transfer|reveal|disclose|interact|view|read|check|confirm|place|submit|cancel|edit|update|install|download|upload|search|browse|connect|reach|get|fetch|recommend|advise|give)\b|with\b)/i;
 const DECLINE = /\b(?:must|have to|need to) decline\b|\bdecline (?:this|that|your) request\b|\bnot something i can (?:help|assist|do)\b/i;
 const GIVE_UP = /Agent stopped due to (?:iteration limit|max iterations)|GraphRecursionError|Recursion limit of \d+ reached/i;
 const ACKNOWLEDGES_FAILURE =
@@ -79,22 +83,23 @@ function llmSpans(trace: AnalysisTrace): NormalizedSpan[] {
   return trace.spans.filter((span) => span.kind === 'llm' && span.llm !== null);
 }
 
-/** The model call that ended last: the final answer (or the last turn when there is none). */
-function lastByEnd(spans: NormalizedSpan[]): NormalizedSpan | undefined {
+/**
+ * The final model turn: the one that started last (the Vercel AI SDK ends a step's model-call
+ * span only after the step's tools ran, so "ended last" can be a tool request). On tied starts
+ * (millisecond clocks, fast local models) the turn that answered wins over one that asked for
+ * tools, then the one that ended last.
+ */
+function finalTurn(spans: NormalizedSpan[]): NormalizedSpan | undefined {
   let best: NormalizedSpan | undefined;
   for (const span of spans) if (best === undefined || laterTurn(span, best)) best = span;
   return best;
 }
 
-/**
- * `a` ended after `b`. Coarse clocks (millisecond timestamps, fast local models) make turns tie:
- * then the one that started later, then the one that answered rather than asked for tools.
- */
 function laterTurn(a: NormalizedSpan, b: NormalizedSpan): boolean {
-  if (a.endTimeUnixNano !== b.endTimeUnixNano) return a.endTimeUnixNano > b.endTimeUnixNano;
   if (a.startTimeUnixNano !== b.startTimeUnixNano) return a.startTimeUnixNano > b.startTimeUnixNano;
   const asks = (span: NormalizedSpan) => span.llm !== null && (span.llm.finishReason === 'tool_call' || span.llm.toolCallNames.length > 0);
-  return asks(b) || !asks(a);
+  if (asks(a) !== asks(b)) return asks(b);
+  return a.endTimeUnixNano >= b.endTimeUnixNano;
 }
 
 function hasExceptionEvent(span: NormalizedSpan): { type: string; message: string } | null {
@@ -165,7 +170,7 @@ export const silentFailureDetector: Detector = {
     if (trace.tops.some((span) => span.status === 'error' && span.parentSpanId === null)) return [];
     const drafts: FlagDraft[] = [];
     const llms = llmSpans(trace);
-    const final = lastByEnd(llms);
+    const final = finalTurn(llms);
     const finalText = final?.llm?.outputText ?? null;
 
     // S4: error payloads returned by tools whose span says all is well.
