@@ -52,6 +52,32 @@ describe('latency_spike detector, noisy histories', () => {
   });
 });
 
+/** A rank function (fraction of samples shorter) interpolated linearly between [ms, rank] points. */
+function piecewiseRank(points: [number, number][]): (ms: number) => number {
+  return (ms) => {
+    for (let i = 1; i < points.length; i++) {
+      const [x0, y0] = points[i - 1]!;
+      const [x1, y1] = points[i]!;
+      if (ms <= x1) return y0 + ((y1 - y0) * (ms - x0)) / (x1 - x0);
+    }
+    return 1;
+  };
+}
+
+describe('latency_spike detector, spread of the baseline', () => {
+  it('still flags a spike when earlier spikes (a few percent of the history) raised the p95', () => {
+    const rank = piecewiseRank([[0, 0], [1000, 0.5], [1400, 0.92], [7900, 0.94], [8100, 0.99], [1e9, 1]]);
+    const contaminated: LatencyBaseline = { n: 60, medianMs: 1000, medianLn: Math.log(1000), madLn: 0.2, p95Ms: 8000, rankOf: rank };
+    expect(detect(7500, { 'step|test-agent|tool:search': contaminated }).map((draft) => draft.evidence.rule)).toEqual(['step']);
+  });
+
+  it('does not flag a call inside the spread its p90 shows when the MAD came out small', () => {
+    const rank = piecewiseRank([[0, 0], [1000, 0.5], [2600, 0.9], [3200, 0.95], [1e9, 1]]);
+    const bunched: LatencyBaseline = { n: 14, medianMs: 1000, medianLn: Math.log(1000), madLn: 0.15, p95Ms: 3200, rankOf: rank };
+    expect(detect(3600, { 'step|test-agent|tool:search': bunched })).toEqual([]);
+  });
+});
+
 describe('latency_spike detector, tool calls with child spans', () => {
   it('judges a tool call that has an HTTP client span under it, and not the HTTP span', () => {
     const traceId = hexId(16);

@@ -16,7 +16,7 @@ import type { Detector, DetectorContext, FlagDraft, LatencyBaseline } from '../d
  * time, within `window`), the modified z-score 0.6745·(ln d − median ln)/MAD > threshold, d ≥
  * minRatio × median, d ≥ minDurationMs and d − median ≥ minExcessMs. The MAD is floored at
  * ln(1.1) so a near-constant history does not turn small wobbles into spikes, and raised to the
- * spread the p95 implies when that is larger (see spreadLn). A duration ≥ 10×
+ * spread the p90 implies when that is larger (see spreadLn). A duration ≥ 10×
  * the median and ≥ 3× the p95 is a spike even when the score stays under the threshold (a
  * short, noisy history).
  */
@@ -87,14 +87,29 @@ interface Score {
 }
 
 /**
- * The spread (MAD units, ln) a score divides by: the MAD, or the spread the p95 implies
- * (0.6745 · (ln p95 − median) / 1.645, the same for log-normal data) when that is larger, and
+ * The spread (MAD units, ln) a score divides by: the MAD, or the spread the p90 implies
+ * (0.6745 · (ln p90 − median) / 1.2816, the same for log-normal data) when that is larger, and
  * never below MIN_MAD_LN. On short histories the MAD alone often comes out far too small (a
- * dozen samples that happen to bunch up), which made ordinary slow calls score as spikes.
+ * dozen samples that happen to bunch up), which made ordinary slow calls score as spikes; the
+ * p90 (not the p95) keeps earlier spikes in the history (a few percent of it) from widening it.
  */
 export function spreadLn(baseline: LatencyBaseline): number {
-  const fromP95 = (0.6745 * (Math.log(Math.max(baseline.p95Ms, 1e-3)) - baseline.medianLn)) / 1.645;
-  return Math.max(baseline.madLn, fromP95, MIN_MAD_LN);
+  const p90Ln = quantileLn(baseline, 0.9);
+  const fromP90 = (0.6745 * (p90Ln - baseline.medianLn)) / 1.2816;
+  return Math.max(baseline.madLn, fromP90, MIN_MAD_LN);
+}
+
+/** ln of the q-quantile of a baseline, found by bisection on its rank (between median and p95). */
+function quantileLn(baseline: LatencyBaseline, q: number): number {
+  let lo = baseline.medianLn;
+  let hi = Math.max(lo, Math.log(Math.max(baseline.p95Ms, 1e-3)));
+  if (baseline.rankOf(Math.exp(hi)) < q) return hi;
+  for (let i = 0; i < 24 && hi - lo > 1e-3; i++) {
+    const mid = (lo + hi) / 2;
+    if (baseline.rankOf(Math.exp(mid)) < q) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 export function scoreDuration(durationMs: number, baseline: LatencyBaseline, options: DetectorContext['options']['latencySpike']): Score | null {
