@@ -11,7 +11,7 @@ const context: DetectorContext = { options: configSchema.parse({}).analyzer, lat
 const T0 = 1_700_000_000_000;
 
 type StepSpec =
-  | { tool: string; result?: string | null; error?: string; exception?: string }
+  | { tool: string; args?: string; result?: string | null; error?: string; exception?: string }
   | { llm: Partial<LlmCall>; error?: string };
 
 function detect(steps: StepSpec[], rootStatus: 'unset' | 'error' = 'unset') {
@@ -27,7 +27,7 @@ function detect(steps: StepSpec[], rootStatus: 'unset' | 'error' = 'unset') {
           kind: 'tool',
           name: `execute_tool ${step.tool}`,
           operation: `tool:${step.tool}`,
-          tool: { name: step.tool, arguments: '{}', result: step.result === undefined ? '{"ok":true}' : step.result },
+          tool: { name: step.tool, arguments: step.args ?? '{}', result: step.result === undefined ? '{"ok":true}' : step.result },
           events: step.exception ? [{ name: 'exception', timeUnixNano: 0n, attributes: { 'exception.type': step.exception, 'exception.message': 'boom' } }] : [],
         }),
       );
@@ -177,6 +177,13 @@ describe('silent_failure detector', () => {
     expect(detect([asksTool, failedQuery, { llm: { outputText: 'The query had a syntax error near "order", so I have no figures.' } }])).toEqual([]);
     expect(detect([asksTool, { tool: 'book_hotel', error: 'HotelProviderError: no rooms available for the selected dates' }, { llm: { outputText: 'Hotel Alma has no rooms left on those dates; shall I try another hotel?' } }])).toEqual([]);
     expect(detect([asksTool, { tool: 'book_hotel', error: 'HotelProviderError: no rooms available for the selected dates' }, { llm: { outputText: 'Your hotel is booked.' } }])).toEqual(['masked_child_error']);
+  });
+
+  it('flags a failed call whose answer claims success in the words of the task', () => {
+    // The answer repeats the tool's own subject (refund, order, B-7), not the failure.
+    const refund = { tool: 'refund_order', args: '{"orderId":"B-7"}', result: '{"error":"refund for order B-7 rejected: card expired"}' };
+    expect(detect([asksTool, refund, { llm: { outputText: 'Your refund for order B-7 is on its way.' } }])).toEqual(['silent_tool_error']);
+    expect(detect([asksTool, refund, { llm: { outputText: 'The refund was rejected because the card expired.' } }])).toEqual([]);
   });
 
   it('reads a short decline of any action as a refusal, but not an apology followed by real help', () => {

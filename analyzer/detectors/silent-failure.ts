@@ -39,18 +39,22 @@ const ACKNOWLEDGES_FAILURE =
 const STOPWORDS = new Set(['the', 'and', 'for', 'with', 'that', 'this', 'from', 'your', 'have', 'has', 'was', 'were', 'are', 'not', 'but', 'you', 'error', 'failed', 'request', 'response', 'null', 'true', 'false', 'message', 'code', 'status']);
 
 function contentWords(text: string): Set<string> {
-  return new Set((text.toLowerCase().match(/[\p{L}][\p{L}\p{N}]{3,}/gu) ?? []).filter((word) => !STOPWORDS.has(word)));
+  const words = text.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2').toLowerCase().match(/[\p{L}][\p{L}\p{N}]{3,}/gu) ?? [];
+  return new Set(words.filter((word) => !STOPWORDS.has(word)));
 }
 
 /**
  * The final answer talks about this failure: it uses failure words, or it repeats at least two
  * distinctive words of the error (the answer "Hotel Alma has no rooms left" for "no rooms
- * available for the selected dates").
+ * left at Hotel Alma"). Words the error shares with `context` — the call's own tool name and
+ * arguments — describe the task, not the failure: an answer claiming "your refund for order
+ * B-7 is on its way" does not mention the error "refund_order: order B-7 rejected".
  */
-function answerMentions(answer: string | null, errorText: string): boolean {
+function answerMentions(answer: string | null, errorText: string, context = ''): boolean {
   if (answer === null || answer.trim() === '') return false;
   if (ACKNOWLEDGES_FAILURE.test(answer)) return true;
   const errorWords = contentWords(errorText);
+  for (const word of contentWords(context)) errorWords.delete(word);
   if (errorWords.size === 0) return false;
   let shared = 0;
   for (const word of contentWords(answer)) if (errorWords.has(word) && ++shared >= 2) return true;
@@ -180,7 +184,8 @@ export const silentFailureDetector: Detector = {
       const match = matchErrorPayload(span.tool.result) ?? (typeof errorType === 'string' && errorType !== '' ? `error.type: ${errorType}` : null);
       if (match === null) continue;
       // Handled: the agent called the tool again and it worked, or the answer tells the user.
-      if (recoveredLater(trace, span) || answerMentions(finalText, span.tool.result ?? match)) continue;
+      const callContext = `${span.tool.name} ${span.tool.arguments ?? ''}`;
+      if (recoveredLater(trace, span) || answerMentions(finalText, span.tool.result ?? match, callContext)) continue;
       drafts.push({
         severity: 'warning',
         summary: `Tool ${span.tool.name} returned an error ("${preview(match, 80)}") but its span reports ${span.status.toUpperCase()}, so the run carried on as if it had worked.`,
@@ -214,7 +219,9 @@ export const silentFailureDetector: Detector = {
     if (options.maskedChildErrors) {
       for (const span of trace.spans) {
         if (span.status !== 'error' || span === top) continue;
-        if (answerMentions(finalText, `${span.statusMessage} ${hasExceptionEvent(span)?.message ?? ''} ${span.tool?.result ?? ''}`)) continue;
+        const errorText = `${span.statusMessage} ${hasExceptionEvent(span)?.message ?? ''} ${span.tool?.result ?? ''}`;
+        const callContext = span.tool === null ? '' : `${span.tool.name} ${span.tool.arguments ?? ''}`;
+        if (answerMentions(finalText, errorText, callContext)) continue;
         // Inside a tool or model call that itself succeeded (an HTTP 404 under a lookup tool): the
         // call handled it, and its result is what the agent saw (an error result is S4's business).
         if (handledByCall(trace, span)) continue;
