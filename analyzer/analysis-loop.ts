@@ -1,4 +1,4 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../store/database.js';
 import type { DetectorId, Flag } from '../model/api.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -53,7 +53,16 @@ export interface AnalyzerDependencies {
   detectors?: readonly Detector[];
   /** Clock, epoch ms (tests). */
   now?: () => number;
+  /**
+   * True while ingest waits for the database's write lock (a commit on the writer thread).
+   * Between slices the analyser waits for it to clear — up to MAX_INGEST_WAIT_MS — so a backlog
+   * being analysed can never starve ingest of the lock.
+   */
+  ingestWaiting?: () => boolean;
 }
+
+/** The longest the analyser defers its next slice to a pending ingest commit, milliseconds. */
+const MAX_INGEST_WAIT_MS = 200;
 
 const BATCH = 256;
 
@@ -73,6 +82,12 @@ export function createAnalyzer(db: Db, options: AnalyzerOptions, dependencies: A
   let inFlight: Promise<AnalyzeSummary> | null = null;
   /** Moving estimate of a slice's flush + commit, milliseconds. */
   let commitMsEstimate = 1;
+
+  async function deferToIngest(): Promise<void> {
+    if (dependencies.ingestWaiting === undefined) return;
+    const deadline = performance.now() + MAX_INGEST_WAIT_MS;
+    while (dependencies.ingestWaiting() && performance.now() < deadline) await sleep(1);
+  }
 
   async function runPass(force: boolean): Promise<AnalyzeSummary> {
     const started = performance.now();
@@ -154,6 +169,7 @@ export function createAnalyzer(db: Db, options: AnalyzerOptions, dependencies: A
           }
         }
         await yieldToEventLoop();
+        await deferToIngest();
         sliceStart = performance.now();
       }
       if (stopping || batch.length < BATCH) break;

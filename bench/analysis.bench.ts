@@ -121,7 +121,7 @@ export default async function analysisBench({ quick }: { quick: boolean }): Prom
     // 2. The service drains the backlog while live requests arrive.
     const config = parseConfig({
       server: { port: 0 },
-      storage: { path },
+      storage: { path, writerThread: process.env.BENCH_WRITER_THREAD !== 'false' },
       analyzer: { idle: '0s', pollInterval: '50ms' },
       reports: { enabled: false },
       retention: { maxAgeDays: 0 },

@@ -80,6 +80,7 @@ export async function startService(config: Config, options: StartServiceOptions 
     metrics,
     logger,
     onFlagsRaised: (flags) => analyzerFlagListeners.forEach((listener) => listener(flags)),
+    ingestWaiting: () => ingest.commitPending(),
   });
   registerFlagRoutes(app, db, { analyzeNow: () => analyzer.analyzePending({ force: true }) });
   if (config.analyzer.enabled) analyzer.start();
@@ -101,6 +102,8 @@ export async function startService(config: Config, options: StartServiceOptions 
     return c.json({ error: 'internal error; see the server log' }, 500);
   });
 
+  // The writer thread compiles and opens the database (~0.5 s): take no request before it can commit.
+  await ingest.whenReady();
   const server = await listen(app, config.server.host, config.server.port);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${formatHost(config.server.host)}:${port}`;

@@ -35,6 +35,14 @@ export interface OtlpIngest {
   queueDepth(): number;
   /** Adds a listener called after each commit with the trace ids that received new spans. */
   addSpansStoredListener(listener: (traceIds: string[]) => void): void;
+  /**
+   * True while a commit is on the writer thread, which may be waiting for the write lock; other
+   * writers on the main connection (the analyser) should let it through. Always false when
+   * commits run on the event loop: they cannot overlap anything else there.
+   */
+  commitPending(): boolean;
+  /** Resolves once ingest can commit (the writer thread, when used, has opened the database). */
+  whenReady(): Promise<void>;
 }
 
 const UNSUPPORTED_MEDIA_TYPE = '415 unsupported media type, supported: [application/json, application/x-protobuf]';
@@ -198,6 +206,10 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
     },
     queueDepth: () => queue.depth,
     addSpansStoredListener: (listener) => void listeners.push(listener),
+    commitPending: () => workerWriter?.pending() ?? false,
+    whenReady: async () => {
+      await workerWriter?.whenReady();
+    },
   };
 }
 

@@ -18,6 +18,10 @@ export type WriteReply = { id: number; result: WriteResult } | { id: number; err
 export interface WorkerSpanWriter {
   /** Commits the batch in one transaction on the writer thread; rejects when nothing was stored. */
   write(spans: readonly NormalizedSpan[], receivedAtMs: number): Promise<WriteResult>;
+  /** Resolves once the thread has opened the database (rejects if it could not start). */
+  whenReady(): Promise<void>;
+  /** True while a batch is on the thread (committing, or waiting for the write lock). */
+  pending(): boolean;
   /** Closes the thread's connection and ends the thread. */
   close(): Promise<void>;
 }
@@ -81,6 +85,8 @@ export function createWorkerSpanWriter(data: WriteWorkerData): WorkerSpanWriter 
         worker!.postMessage({ id, batch, receivedAtMs } satisfies WriteRequest);
       });
     },
+    whenReady: () => (ready ??= start()),
+    pending: () => inFlight.size > 0,
     async close() {
       const thread = worker;
       if (thread === null) return;
