@@ -1,6 +1,7 @@
 import type { QueuePage, ReviewState } from '../../store/ui-flag-reader.js';
 import { DETECTOR_IDS, SEVERITIES } from '../../model/api.js';
 import { Layout } from '../components/layout.js';
+import { FilterSelect } from '../components/filter-select.js';
 import { FlagBadge, ReviewTag, SeverityTag, cssToken } from '../components/badges.js';
 import { ReviewForm } from '../components/review-form.js';
 import { FoldedText } from '../components/span-detail.js';
@@ -44,28 +45,8 @@ export function FlagsPage(props: { query: FlagsQuery; page: QueuePage; error: st
       </div>
       <form class="filters" method="get" action="/flags">
         <input type="hidden" name="review" value={query.review} />
-        <label>
-          <span>Detector</span>
-          <select name="detector">
-            <option value="">any</option>
-            {DETECTOR_IDS.map((detector) => (
-              <option value={detector} selected={query.detector === detector}>
-                {detectorLabel(detector)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>Severity</span>
-          <select name="severity">
-            <option value="">any</option>
-            {SEVERITIES.map((severity) => (
-              <option value={severity} selected={query.severity === severity}>
-                {severity}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Detector" name="detector" options={DETECTOR_IDS} selected={query.detector} optionLabel={detectorLabel} />
+        <FilterSelect label="Severity" name="severity" options={SEVERITIES} selected={query.severity} />
         <label>
           <span>Service</span>
           <input name="service" value={query.service} placeholder="any" size={14} />

@@ -1,6 +1,7 @@
 import type { Run } from '../../model/api.js';
 import { DETECTOR_IDS } from '../../model/api.js';
 import { Layout } from '../components/layout.js';
+import { FilterSelect } from '../components/filter-select.js';
 import { FlagBadges, StatusTag } from '../components/badges.js';
 import { detectorLabel, formatAgo, formatCount, formatDuration, formatTime } from '../format.js';
 import { runHref, runsHref } from '../links.js';
@@ -55,50 +56,10 @@ export function RunsPage(props: {
         ) : null}
       </div>
       <form class="filters" method="get" action="/runs" id="run-filters">
-        <label>
-          <span>Detector</span>
-          <select name="detector">
-            <option value="">any</option>
-            {DETECTOR_IDS.map((detector) => (
-              <option value={detector} selected={query.detector === detector}>
-                {detectorLabel(detector)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>Service</span>
-          <select name="service">
-            <option value="">any</option>
-            {withCurrent(props.facets.services, query.service).map((service) => (
-              <option value={service} selected={query.service === service}>
-                {service}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>Agent</span>
-          <select name="agent">
-            <option value="">any</option>
-            {withCurrent(props.facets.agents, query.agent).map((agent) => (
-              <option value={agent} selected={query.agent === agent}>
-                {agent}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>Status</span>
-          <select name="status">
-            <option value="">any</option>
-            {['ok', 'error', 'unset'].map((status) => (
-              <option value={status} selected={query.status === status}>
-                {status}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Detector" name="detector" options={DETECTOR_IDS} selected={query.detector} optionLabel={detectorLabel} />
+        <FilterSelect label="Service" name="service" options={withCurrent(props.facets.services, query.service)} selected={query.service} />
+        <FilterSelect label="Agent" name="agent" options={withCurrent(props.facets.agents, query.agent)} selected={query.agent} />
+        <FilterSelect label="Status" name="status" options={['ok', 'error', 'unset']} selected={query.status} />
         <label>
           <span>Since</span>
           <input name="since" value={query.since} placeholder="24h or ISO time" list="time-presets" size={10} />
