@@ -30,8 +30,8 @@ const USAGE = `tracehound: observability for AI agents
 Usage: tracehound <command> [options]
 
 Commands:
-${Object.entries(COMMANDS)
-  .map(([name, command]) => `  ${command.help.split('\n')[0]}`)
+${Object.values(COMMANDS)
+  .map((command) => `  ${command.help.split('\n')[0]}`)
   .join('\n')}
 
 Run "tracehound <command> --help" for a command's options.`;

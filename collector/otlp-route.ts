@@ -24,8 +24,6 @@ export interface OtlpRouteOptions {
   logger?: Logger;
   /** Applied to every span before it is queued: nothing unredacted is ever stored. */
   redact?: (span: NormalizedSpan) => NormalizedSpan;
-  /** Called after each commit with the trace ids that received new spans (the analyser's cue). */
-  onSpansStored?: (traceIds: string[]) => void;
 }
 
 export interface OtlpIngest {
@@ -33,8 +31,6 @@ export interface OtlpIngest {
   drain(): Promise<void>;
   /** Spans decoded and waiting to be committed. */
   queueDepth(): number;
-  /** Adds a listener called after each commit with the trace ids that received new spans. */
-  addSpansStoredListener(listener: (traceIds: string[]) => void): void;
   /**
    * True while a commit is on the writer thread, which may be waiting for the write lock; other
    * writers on the main connection (the analyser) should let it through. Always false when
@@ -74,21 +70,11 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
       ? null
       : createWorkerSpanWriter({ path: storage.path, synchronous: storage.synchronous, cacheSizeMb: storage.cacheSizeMb });
   const writeSpans = workerWriter ? workerWriter.write : createSpanWriter(options.db);
-  const listeners: ((traceIds: string[]) => void)[] = options.onSpansStored ? [options.onSpansStored] : [];
   const queue = new IngestQueue({
     writeSpans,
     batchMaxSpans: storage.batchMaxSpans,
     maxQueuedSpans: collector.maxQueuedSpans,
     metrics,
-    onSpansStored: (traceIds) => {
-      for (const listener of listeners) {
-        try {
-          listener(traceIds);
-        } catch (error) {
-          logger?.error({ err: error }, 'a spans-stored listener failed');
-        }
-      }
-    },
     onError: (error, context) => logger?.error({ err: error }, context),
   });
   const limits = {
@@ -205,7 +191,6 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
       await workerWriter?.close();
     },
     queueDepth: () => queue.depth,
-    addSpansStoredListener: (listener) => void listeners.push(listener),
     commitPending: () => workerWriter?.pending() ?? false,
     whenReady: async () => {
       await workerWriter?.whenReady();

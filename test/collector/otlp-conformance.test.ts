@@ -4,6 +4,7 @@ import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import type { ApiSpan, Run } from '../../model/api.js';
 import { encodeJson, encodeProtobuf, freshId, jsonRequest, jsonSpan, type JsonAnyValue, type JsonSpan } from './support/otlp-payloads.js';
 import { startTestService, type TestService } from './support/test-service.js';
+import { decodeRpcStatus } from '../support/rpc-status.js';
 
 /**
  * Every conformance rule of OTLP.md §6 and every bad input, through the real HTTP endpoint:
@@ -35,19 +36,6 @@ const JSON_TYPE = { 'Content-Type': 'application/json' };
 
 function spanCount(): number {
   return (service.db.prepare('SELECT COUNT(*) AS n FROM spans').get() as { n: number }).n;
-}
-
-/** Decodes a protobuf google.rpc.Status body. */
-function decodeStatus(body: Buffer): { code: number; message: string } {
-  const reader = new BinaryReader(body);
-  const status = { code: 0, message: '' };
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    if (field === 1) status.code = reader.int32();
-    else if (field === 2) status.message = reader.string();
-    else reader.skip(wireType);
-  }
-  return status;
 }
 
 /** Decodes a protobuf ExportTraceServiceResponse body. */
@@ -123,7 +111,7 @@ describe('OTLP/HTTP method, media type and encoding', () => {
     const protobuf = await post(encodeProtobuf(jsonRequest([jsonSpan()])), { ...PROTOBUF, 'Content-Encoding': 'zstd' });
     expect(protobuf.status).toBe(400);
     expect(protobuf.headers.get('content-type')).toBe('application/x-protobuf');
-    expect(decodeStatus(protobuf.body)).toEqual({ code: 3, message: 'unsupported Content-Encoding "zstd"; supported: gzip, deflate, identity' });
+    expect(decodeRpcStatus(protobuf.body)).toEqual({ code: 3, message: 'unsupported Content-Encoding "zstd"; supported: gzip, deflate, identity' });
     const json = await post('{}', { ...JSON_TYPE, 'Content-Encoding': 'br' });
     expect(json.status).toBe(400);
     expect(JSON.parse(json.body.toString())).toMatchObject({ code: 3, message: expect.stringContaining('"br"') });
@@ -142,7 +130,7 @@ describe('OTLP/HTTP body size limit', () => {
     const before = spanCount();
     const reply = await post(encodeProtobuf(big), PROTOBUF);
     expect(reply.status).toBe(413);
-    expect(decodeStatus(reply.body).message).toMatch(/larger than 262144 bytes as sent/);
+    expect(decodeRpcStatus(reply.body).message).toMatch(/larger than 262144 bytes as sent/);
     expect(spanCount()).toBe(before);
   });
 
@@ -151,7 +139,7 @@ describe('OTLP/HTTP body size limit', () => {
     expect(bomb.length).toBeLessThan(MAX_BODY_BYTES);
     const reply = await post(bomb, { ...PROTOBUF, 'Content-Encoding': 'gzip' });
     expect(reply.status).toBe(413);
-    expect(decodeStatus(reply.body).message).toMatch(/after decompression/);
+    expect(decodeRpcStatus(reply.body).message).toMatch(/after decompression/);
   });
 });
 
@@ -161,7 +149,7 @@ describe('OTLP/HTTP undecodable bodies', () => {
     const before = spanCount();
     const reply = await post(body.subarray(0, body.length - 3), PROTOBUF);
     expect(reply.status).toBe(400);
-    expect(decodeStatus(reply.body)).toMatchObject({ code: 3, message: expect.stringMatching(/^invalid protobuf at byte \d+: /) });
+    expect(decodeRpcStatus(reply.body)).toMatchObject({ code: 3, message: expect.stringMatching(/^invalid protobuf at byte \d+: /) });
     expect(spanCount()).toBe(before);
   });
 
@@ -170,7 +158,7 @@ describe('OTLP/HTTP undecodable bodies', () => {
     w.tag(1, WireType.LengthDelimited).fork().tag(2, WireType.Varint).uint32(1).join();
     const reply = await post(w.finish(), PROTOBUF);
     expect(reply.status).toBe(400);
-    expect(decodeStatus(reply.body).message).toMatch(/ResourceSpans field 2 has wire type 0/);
+    expect(decodeRpcStatus(reply.body).message).toMatch(/ResourceSpans field 2 has wire type 0/);
   });
 
   it('answers wrong JSON types with 400 naming the field, and stores nothing of the request', async () => {

@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BinaryReader } from '@bufbuild/protobuf/wire';
 import { encodeJson, encodeProtobuf, jsonRequest, jsonSpan } from '../collector/support/otlp-payloads.js';
 import { configSchema } from '../../config/schema.js';
 import { startService } from '../../cli/service.js';
 import { ConfigError } from '../../config/load-config.js';
 import { assertSafeExposure } from '../../security/exposure.js';
 import { startSecureService, type SecureTestService } from './support/secure-service.js';
+import { decodeRpcStatus } from '../support/rpc-status.js';
 
 const INGEST_KEY = 'ingest-key-0123456789abcdef';
 const API_TOKEN = 'api-token-0123456789abcdef';
@@ -38,19 +38,6 @@ function postSpans(headers: Record<string, string>, encoding: 'json' | 'protobuf
   });
 }
 
-/** Reads a protobuf google.rpc.Status { int32 code = 1; string message = 2 }. */
-function decodeStatus(bytes: Uint8Array): { code: number; message: string } {
-  const reader = new BinaryReader(bytes);
-  const status = { code: 0, message: '' };
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    if (field === 1) status.code = reader.int32();
-    else if (field === 2) status.message = reader.string();
-    else reader.skip(wireType);
-  }
-  return status;
-}
-
 describe('ingest authentication', () => {
   it('answers a protobuf request without a key with 401 and a protobuf google.rpc.Status, storing nothing', async () => {
     const before = storedSpans();
@@ -58,7 +45,7 @@ describe('ingest authentication', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toBe('application/x-protobuf');
     expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    const status = decodeStatus(new Uint8Array(await response.arrayBuffer()));
+    const status = decodeRpcStatus(new Uint8Array(await response.arrayBuffer()));
     expect(status.code).toBe(16);
     expect(status.message).toMatch(/ingest key/);
     expect(storedSpans()).toBe(before);

@@ -37,14 +37,7 @@ export function StackedBarChart(props: { buckets: StackedBucket[]; series: Serie
   return (
     <figure class="chart">
       <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={props.label} class="chart-svg">
-        {ticks.map((tick) => (
-          <g>
-            <line x1={PAD.left} x2={width - PAD.right} y1={y(tick)} y2={y(tick)} class="grid" />
-            <text x={PAD.left - 6} y={y(tick) + 4} class="axis-label" text-anchor="end">
-              {formatCount(tick)}
-            </text>
-          </g>
-        ))}
+        <YGrid ticks={ticks} y={y} width={width} format={formatCount} />
         {props.buckets.map((bucket, index) => {
           let base = 0;
           const x = PAD.left + index * slot + (slot - barWidth) / 2;
@@ -137,14 +130,7 @@ export function LatencyScatter(props: {
   return (
     <figure class="chart">
       <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={props.label} class="chart-svg">
-        {ticks.map((tick) => (
-          <g>
-            <line x1={PAD.left} x2={width - PAD.right} y1={y(tick)} y2={y(tick)} class="grid" />
-            <text x={PAD.left - 6} y={y(tick) + 4} class="axis-label" text-anchor="end">
-              {formatDuration(tick)}
-            </text>
-          </g>
-        ))}
+        <YGrid ticks={ticks} y={y} width={width} format={formatDuration} />
         {props.band.map((segment) => (
           <g>
             <title>{`baseline ${formatClock(segment.startMs, spansDays)}: p50 ${formatDuration(segment.medianMs)}, p95 ${formatDuration(segment.highMs)}`}</title>
@@ -193,6 +179,22 @@ export function LatencyScatter(props: {
 }
 
 /** 1-2-5 ticks per decade from below `min` to above `max`, at most ~7 of them. */
+/** Horizontal grid lines at `ticks`, each labelled on the left with `format(tick)`. */
+function YGrid(props: { ticks: number[]; y: (value: number) => number; width: number; format: (value: number) => string }) {
+  return (
+    <>
+      {props.ticks.map((tick) => (
+        <g>
+          <line x1={PAD.left} x2={props.width - PAD.right} y1={props.y(tick)} y2={props.y(tick)} class="grid" />
+          <text x={PAD.left - 6} y={props.y(tick) + 4} class="axis-label" text-anchor="end">
+            {props.format(tick)}
+          </text>
+        </g>
+      ))}
+    </>
+  );
+}
+
 function logTicks(min: number, max: number): number[] {
   const ticks: number[] = [];
   let decade = 10 ** Math.floor(Math.log10(min));
