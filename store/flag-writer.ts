@@ -1,24 +1,10 @@
 import type { Db } from './database.js';
 import type { DetectorId, Flag, RunFlagBadge, Severity } from '../model/api.js';
+import type { FlagRecord } from './api.js';
+
+export type { FlagRecord };
 import { FLAG_COLUMNS, toFlag, type FlagRow } from './flag-reader.js';
 
-/** A flag as the analyser produces it, with the columns the API does not show. */
-export interface FlagRecord {
-  id: string;
-  traceId: string;
-  detector: DetectorId;
-  severity: Severity;
-  summary: string;
-  spanIds: string[];
-  evidence: Record<string, unknown>;
-  /** Groups recurring failures: detector + agent + tool + pattern. */
-  signature: string;
-  service: string;
-  agent: string | null;
-  tool: string | null;
-  /** The run's start, epoch nanoseconds. */
-  runStartNs: bigint;
-}
 
 export interface ReplaceFlagsResult {
   /** Flags that did not exist before this call (stored), in API shape. */
@@ -27,6 +13,8 @@ export interface ReplaceFlagsResult {
   kept: number;
   /** Flags of an earlier analysis no longer found, deleted. */
   removed: number;
+  /** False when the run's span count moved away from `spanCount` (it stays pending). */
+  current: boolean;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
@@ -50,7 +38,7 @@ export function badgesOf(flags: readonly { detector: DetectorId; severity: Sever
  * kept as the reviewer's record); then the run's badges and analysed mark are set. Call it inside the caller's transaction.
  */
 export function createFlagWriter(db: Db): {
-  replaceFlags(traceId: string, flags: readonly FlagRecord[], nowMs: number): ReplaceFlagsResult;
+  replaceFlags(traceId: string, flags: readonly FlagRecord[], nowMs: number, spanCount?: number): ReplaceFlagsResult;
 } {
   const existing = db.prepare('SELECT id, detector, severity, review_verdict FROM flags WHERE trace_id = ?');
   const insert = db.prepare(
@@ -64,10 +52,14 @@ export function createFlagWriter(db: Db): {
   );
   const remove = db.prepare('DELETE FROM flags WHERE id = ?');
   const select = db.prepare(`SELECT ${FLAG_COLUMNS} FROM flags WHERE id = ?`);
-  const markRun = db.prepare('UPDATE runs SET flag_badges = ?, analyzed = 1, analyzed_at_ms = ? WHERE trace_id = ?');
+  // Marked analysed only if no span arrived since the trace was read (its span count is unchanged).
+  const markRun = db.prepare(
+    `UPDATE runs SET flag_badges = ?, analyzed_at_ms = ?, analyzed = CASE WHEN ? IS NULL OR span_count = ? THEN 1 ELSE analyzed END
+     WHERE trace_id = ? RETURNING analyzed`,
+  );
 
   return {
-    replaceFlags(traceId, flags, nowMs) {
+    replaceFlags(traceId, flags, nowMs, spanCount) {
       const rows = existing.all(traceId) as { id: string; detector: DetectorId; severity: Severity; review_verdict: string | null }[];
       const before = new Set(rows.map((row) => row.id));
       const raised: Flag[] = [];
@@ -107,8 +99,8 @@ export function createFlagWriter(db: Db): {
         removed++;
       }
       const badges = badgesOf([...flags, ...keptReviewed]);
-      markRun.run(JSON.stringify(badges), nowMs, traceId);
-      return { raised, kept, removed };
+      const marked = markRun.get(JSON.stringify(badges), nowMs, spanCount ?? null, spanCount ?? null, traceId) as { analyzed: number } | undefined;
+      return { raised, kept, removed, current: marked === undefined || Number(marked.analyzed) === 1 };
     },
   };
 }
