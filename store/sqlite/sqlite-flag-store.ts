@@ -2,6 +2,7 @@ import type { Db } from '../database.js';
 import type { DetectorId, Flag, Severity, Verdict } from '../../model/api.js';
 import { InvalidCursorError, pageLimit, type FlagEntry, type FlagFilter, type FlagStore, type ReviewCounts } from '../api.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
+import { reviewFlag } from '../flag-queries.js';
 
 /** One row of `flags` (with its run's name) as read here. */
 interface FlagRow {
@@ -91,7 +92,6 @@ const SEVERITY_ORDER = `CASE f.severity WHEN 'critical' THEN 0 WHEN 'warning' TH
 export function createSqliteFlagStore(db: Db): FlagStore {
   const byId = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_FROM} WHERE f.id = ?`);
   const ofTrace = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_FROM} WHERE f.trace_id = ? ORDER BY ${SEVERITY_ORDER}, f.detector, f.id`);
-  const review = db.prepare('UPDATE flags SET review_verdict = ?, review_note = ?, reviewed_at_ms = ? WHERE id = ?');
 
   return {
     async listFlags(filter = {}) {
@@ -144,9 +144,8 @@ export function createSqliteFlagStore(db: Db): FlagStore {
       return ids.map((id) => byId.get(id) as FlagRow | undefined).filter((row): row is FlagRow => row !== undefined).map(toEntry);
     },
     async reviewFlag(id, verdict, nowMs = Date.now()) {
-      const info = review.run(verdict.verdict, verdict.note ?? '', nowMs, id);
-      if (info.changes === 0) return null;
-      return toFlag(byId.get(id) as FlagRow);
+      // The verdict and the run's badges (a false positive no longer counts) in one transaction.
+      return reviewFlag(db, id, verdict, nowMs);
     },
   };
 }
