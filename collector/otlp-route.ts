@@ -11,11 +11,11 @@ import { decodeProtobufTraceRequest, type DecodedTraceRequest } from './decode/p
 import { decodeJsonTraceRequest } from './decode/json-decoder.js';
 import { OtlpDecodeError } from './decode/decode-error.js';
 import { validateSpan } from './decode/validate-span.js';
-import { BodyError, decompressBody, parseContentEncoding, readBody } from './read-body.js';
+import { BodyError, BodyReader } from './read-body.js';
 import { CONTENT_TYPES, encodeExportResponse, encodeStatus, GRPC_CODES, type OtlpEncoding } from './encode-response.js';
 import { IngestQueue, IngestUnavailableError } from './ingest-queue.js';
-import { createWorkerSpanWriter } from './write-worker/worker-span-writer.js';
-import { InflightBytes, InflightBytesExceededError } from './inflight-bytes.js';
+import { createWorkerSpanWriter } from '../store/sqlite/writer-thread/worker-span-writer.js';
+import { ClientInflightBytesExceededError, InflightBytesExceededError, type InflightLease } from './inflight-bytes.js';
 
 export interface OtlpRouteOptions {
   db: Db;
@@ -54,7 +54,8 @@ const UNSUPPORTED_MEDIA_TYPE = '415 unsupported media type, supported: [applicat
  * `collector.maxBodyBytes` as sent or after decompression (413), a full queue, shutdown or a
  * storage failure (503 + Retry-After, retryable). Overload: with the queue full, a request
  * waits up to `collector.queueWaitMs` for room before its 503; past `collector.maxInflightBytes`
- * of bodies being read at once, 503 too; Retry-After is spread over [retryAfterSeconds,
+ * of body bytes actually held at once, 503 too; past one client's `maxInflightBytesPerClient`,
+ * 429; a body not received within `collector.bodyReadTimeout`, 408 (collector/read-body.ts); Retry-After is spread over [retryAfterSeconds,
  * 2 × retryAfterSeconds] so refused senders do not all come back in the same second.
  * What rejects one span (partial success,
  * 200): bad ids, too many attributes, an over-long value, nesting too deep.
@@ -82,11 +83,17 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
     maxAttributeCount: collector.maxAttributeCount,
     maxAttributeValueBytes: collector.maxAttributeValueBytes,
   };
-  const inflight = new InflightBytes(collector.maxInflightBytes);
+  const bodies = new BodyReader({
+    maxBodyBytes: collector.maxBodyBytes,
+    maxInflightBytes: collector.maxInflightBytes,
+    maxInflightBytesPerClient: collector.maxInflightBytesPerClient,
+    maxConcurrentInflations: collector.maxConcurrentInflations,
+    bodyReadTimeoutMs: collector.bodyReadTimeout,
+  });
   // Spread: a herd of refused exporters returning in the same second is refused again together.
   const retryAfter = () => String(collector.retryAfterSeconds + Math.floor(Math.random() * (collector.retryAfterSeconds + 1)));
 
-  const refuse = (c: Context, encoding: OtlpEncoding, status: 400 | 413 | 429 | 500 | 503, reason: string, message: string) => {
+  const refuse = (c: Context, encoding: OtlpEncoding, status: 400 | 408 | 413 | 429 | 500 | 503, reason: string, message: string) => {
     metrics.requestsRejected.inc({ reason });
     const code =
       status === 503 ? GRPC_CODES.unavailable
@@ -95,7 +102,7 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
       : GRPC_CODES.invalidArgument;
     const headers: Record<string, string> = { 'Content-Type': CONTENT_TYPES[encoding] };
     if (status === 503 || status === 429) headers['Retry-After'] = retryAfter();
-    if (status === 413) headers.Connection = 'close';
+    if (status === 413 || status === 408) headers.Connection = 'close';
     return c.body(encodeStatus(encoding, code, message), status, headers);
   };
 
@@ -120,30 +127,29 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
       );
     }
 
-    const lease = inflight.lease();
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    const client = incoming?.socket.remoteAddress ?? '';
+    const lease = bodies.lease(client);
     try {
-      return await handle(c, encoding, lease.take);
+      return await handle(c, encoding, incoming, client, lease);
     } finally {
       lease.release();
     }
   });
 
   /** The request once admitted: its body bytes count against collector.maxInflightBytes until it is answered. */
-  const handle = async (c: Context, encoding: OtlpEncoding, take: (bytes: number) => void) => {
+  const handle = async (c: Context, encoding: OtlpEncoding, incoming: IncomingMessage | undefined, client: string, lease: InflightLease) => {
     let decoded: DecodedTraceRequest;
     try {
-      const coding = parseContentEncoding(c.req.header('content-encoding'));
-      const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
       const source: AsyncIterable<Uint8Array> = incoming ?? (c.req.raw.body as AsyncIterable<Uint8Array> | null) ?? emptyBody();
-      const raw = await readBody(source, c.req.header('content-length'), collector.maxBodyBytes, take);
-      const body = await decompressBody(raw, coding, collector.maxBodyBytes);
-      if (body !== raw) take(body.length);
+      const body = await bodies.read({ body: source, contentLength: c.req.header('content-length'), contentEncoding: c.req.header('content-encoding') }, lease, client);
       decoded =
         encoding === 'protobuf'
           ? decodeProtobufTraceRequest(body, limits)
           : decodeJsonTraceRequest(body.length === 0 ? '{}' : body.toString('utf8'), limits);
     } catch (error) {
       if (error instanceof InflightBytesExceededError) return refuse(c, encoding, 503, 'inflight_bytes', error.message);
+      if (error instanceof ClientInflightBytesExceededError) return refuse(c, encoding, 429, 'client_inflight_bytes', error.message);
       if (error instanceof BodyError) return refuse(c, encoding, error.status, error.reason, error.message);
       if (error instanceof OtlpDecodeError) return refuse(c, encoding, 400, 'undecodable', error.message);
       logger?.warn({ err: error }, 'reading an OTLP request failed');

@@ -59,6 +59,17 @@ export const collectorSchema = z
       .describe(
         'Request bytes (as received plus decompressed) held at once by all requests being read and decoded; past this, 503 with Retry-After (a lone request up to maxBodyBytes is always taken). Default 134217728 (128 MiB).',
       ),
+    maxInflightBytesPerClient: positiveInt()
+      .default(64 * 1024 * 1024)
+      .describe(
+        'Request bytes (as received plus decompressed) one client address may hold at once across its requests; past this, 429 with Retry-After (a client\'s lone request is always taken). Default 67108864 (64 MiB).',
+      ),
+    maxConcurrentInflations: positiveInt()
+      .default(2)
+      .describe('Compressed request bodies inflated at once; the others wait their turn. Default 2.'),
+    bodyReadTimeout: duration()
+      .prefault('30s')
+      .describe('Time a request body may take to arrive in full; past it, 408 and the connection is closed. Default 30s.'),
     maxAttributeCount: positiveInt().default(1024).describe('Attributes kept per span; a span with more is rejected. Default 1024.'),
     maxAttributeValueBytes: positiveInt()
       .default(1024 * 1024)
@@ -67,8 +78,35 @@ export const collectorSchema = z
   })
   .strict();
 
+/** `storage.clickhouse`: the servers of a ClickHouse cluster (or one server) and how to log in. */
+export const clickhouseSchema = z
+  .object({
+    urls: z
+      .array(z.url({ protocol: /^https?$/ }))
+      .default(['http://127.0.0.1:8123'])
+      .describe('HTTP URLs of the ClickHouse servers; requests go to any that answers. Default [http://127.0.0.1:8123].'),
+    database: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a plain name: letters, digits, underscores')
+      .default('tracehound')
+      .describe('Database for tracehound\'s tables (created when missing). Default tracehound.'),
+    cluster: z
+      .string()
+      .regex(/^([A-Za-z_][A-Za-z0-9_]{0,63})?$/, 'a cluster name from the servers\' remote_servers, or empty')
+      .default('')
+      .describe('Cluster name in the servers\' remote_servers: replicated, sharded tables created ON CLUSTER. Empty for one server. Default empty.'),
+    user: z.string().default('default').describe('ClickHouse user. Default default.'),
+    password: z.string().default('').describe('ClickHouse password. Default empty.'),
+  })
+  .strict();
+
 export const storageSchema = z
   .object({
+    backend: z
+      .enum(['sqlite', 'clickhouse'])
+      .default('sqlite')
+      .describe('sqlite: one file (storage.path); clickhouse: a ClickHouse server or cluster (storage.clickhouse). Default sqlite.'),
+    clickhouse: clickhouseSchema.prefault({}),
     path: z.string().min(1).default('./data/tracehound.db').describe('SQLite database file. Default ./data/tracehound.db.'),
     synchronous: z
       .enum(['full', 'normal'])
@@ -322,6 +360,28 @@ export const retentionSchema = z
   })
   .strict();
 
+const usdPerMillion = () => z.coerce.number().min(0).max(1_000_000);
+
+export const pricingSchema = z
+  .object({
+    models: z
+      .array(
+        z
+          .object({
+            model: z.string().min(1).max(200).describe('Model name; also matches dated names that start with it followed by - @ : or . (gpt-4o matches gpt-4o-2024-08-06).'),
+            input: usdPerMillion().describe('USD per million input tokens.'),
+            output: usdPerMillion().describe('USD per million output tokens.'),
+            cachedInput: usdPerMillion().optional().describe('USD per million input tokens read from the prompt cache. Default: the input price.'),
+          })
+          .strict()
+          .transform((entry) => ({ ...entry, cachedInput: entry.cachedInput ?? entry.input })),
+      )
+      .max(10_000)
+      .default([])
+      .describe('Model prices laid over the built-in table (model/pricing/price-table.ts): an entry with the same model replaces it, a new one is added. Default [].'),
+  })
+  .strict();
+
 export const loggingSchema = z
   .object({
     level: z
@@ -342,6 +402,7 @@ export const configSchema = z
     auth: authSchema.prefault({}),
     redaction: redactionSchema.prefault({}),
     retention: retentionSchema.prefault({}),
+    pricing: pricingSchema.prefault({}),
     logging: loggingSchema.prefault({}),
   })
   .strict();
