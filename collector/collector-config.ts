@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { duration } from '../config/duration.js';
 
 /**
  * The collector's own configuration section (`collector:` in otel-config.yaml), owned here as
@@ -31,6 +32,17 @@ export const collectorSchema = z
       .describe(
         'Request bytes (as received plus decompressed) held at once by all requests being read and decoded; past this, 503 with Retry-After (a lone request up to maxBodyBytes is always taken). Default 134217728 (128 MiB).',
       ),
+    maxInflightBytesPerClient: positiveInt()
+      .default(64 * 1024 * 1024)
+      .describe(
+        'Request bytes (as received plus decompressed) one client address may hold at once across its requests; past this, 429 with Retry-After (a client\'s lone request is always taken). Default 67108864 (64 MiB).',
+      ),
+    maxConcurrentInflations: positiveInt()
+      .default(2)
+      .describe('Compressed request bodies inflated at once; the others wait their turn. Default 2.'),
+    bodyReadTimeout: duration()
+      .prefault('30s')
+      .describe('Time a request body may take to arrive in full; past it, 408 and the connection is closed. Default 30s.'),
     maxAttributeCount: positiveInt().default(1024).describe('Attributes kept per span; a span with more is rejected. Default 1024.'),
     maxAttributeValueBytes: positiveInt()
       .default(1024 * 1024)

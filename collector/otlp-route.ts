@@ -9,6 +9,7 @@ import { IngestQueue } from './ingest-queue.js';
 import { createWorkerSpanWriter } from './write-worker/worker-span-writer.js';
 import { createOtlpExport, type OtlpExport } from './export/otlp-export.js';
 import { createOtlpHttpHandler } from './http/otlp-http-handler.js';
+import { BodyReader } from './read-body.js';
 
 export interface OtlpRouteOptions {
   db: Db;
@@ -41,10 +42,11 @@ export interface OtlpIngest {
  * `{collector.path}` (default /v1/traces). What each answer means is the core's contract
  * (./export/otlp-export.ts, ./export/export-failure.ts) rendered by the HTTP adapter
  * (./http/otlp-http-handler.ts): a 2xx only after the request's spans are committed; the whole
- * request refused (405, 415, 400 undecodable, 413 over-large, 503 + Retry-After when full,
- * shutting down or storage failed); single spans rejected in partial success (200).
- * Overload: with the queue full a request waits up to `collector.queueWaitMs` for room; past
- * `collector.maxInflightBytes` of bodies being read at once, 503 too.
+ * request refused (405, 415, 400 undecodable, 408 body too slow, 413 over-large, 503 +
+ * Retry-After when full, shutting down or storage failed); single spans rejected in partial
+ * success (200). Overload: with the queue full a request waits up to `collector.queueWaitMs`
+ * for room; past `collector.maxInflightBytes` of body bytes actually held at once, 503 too;
+ * past one client's `maxInflightBytesPerClient`, 429 (collector/read-body.ts, sec's).
  */
 export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIngest {
   const { collector, storage } = options.config;
@@ -71,7 +73,13 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
       maxAttributeCount: collector.maxAttributeCount,
       maxAttributeValueBytes: collector.maxAttributeValueBytes,
     },
-    maxInflightBytes: collector.maxInflightBytes,
+    bodies: new BodyReader({
+      maxBodyBytes: collector.maxBodyBytes,
+      maxInflightBytes: collector.maxInflightBytes,
+      maxInflightBytesPerClient: collector.maxInflightBytesPerClient,
+      maxConcurrentInflations: collector.maxConcurrentInflations,
+      bodyReadTimeoutMs: collector.bodyReadTimeout,
+    }),
     queueWaitMs: collector.queueWaitMs,
     maxQueuedSpans: collector.maxQueuedSpans,
     retryAfterSeconds: collector.retryAfterSeconds,
@@ -79,7 +87,7 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
     logger,
     redact: options.redact,
   });
-  app.all(collector.path, createOtlpHttpHandler({ core, signal: 'traces', maxBodyBytes: collector.maxBodyBytes, metrics, logger }));
+  app.all(collector.path, createOtlpHttpHandler({ core, signal: 'traces', metrics, logger }));
 
   return {
     core,

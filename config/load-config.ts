@@ -25,10 +25,16 @@ export const ENVIRONMENT_KEYS: Record<string, string> = {
   TRACEHOUND_INGEST_KEYS: 'auth.ingestKeys',
   TRACEHOUND_API_TOKENS: 'auth.apiTokens',
   TRACEHOUND_REPORTS_DIR: 'reports.dir',
+  TRACEHOUND_STORAGE_BACKEND: 'storage.backend',
+  TRACEHOUND_CLICKHOUSE_URLS: 'storage.clickhouse.urls',
+  TRACEHOUND_CLICKHOUSE_DATABASE: 'storage.clickhouse.database',
+  TRACEHOUND_CLICKHOUSE_CLUSTER: 'storage.clickhouse.cluster',
+  TRACEHOUND_CLICKHOUSE_USER: 'storage.clickhouse.user',
+  TRACEHOUND_CLICKHOUSE_PASSWORD: 'storage.clickhouse.password',
 };
 
 /** Keys whose environment value is a comma-separated list. */
-const LIST_KEYS = new Set(['auth.ingestKeys', 'auth.apiTokens']);
+const LIST_KEYS = new Set(['auth.ingestKeys', 'auth.apiTokens', 'storage.clickhouse.urls']);
 
 export interface LoadConfigOptions {
   /** Path given with --config (an explicit path must exist). */

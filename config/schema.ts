@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { Cron } from 'croner';
-import { parseDurationMs } from '../model/time.js';
+import { duration } from './duration.js';
 import { collectorSchema } from '../collector/collector-config.js';
 
-export { collectorSchema };
+export { collectorSchema, duration };
 
 /**
  * The one schema of tracehound's configuration (otel-config.yaml). Every key has a default and
@@ -13,17 +13,6 @@ export { collectorSchema };
  * Durations are written as strings with a unit (`500ms`, `5s`, `30m`, `24h`, `7d`) and parsed
  * to milliseconds.
  */
-
-/** A duration string such as `5s` or `24h`, parsed to milliseconds. */
-export const duration = () =>
-  z.string().transform((text, ctx) => {
-    const ms = parseDurationMs(text);
-    if (ms === null) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as 500ms, 5s, 30m, 24h or 7d, got "${text}"` });
-      return z.NEVER;
-    }
-    return ms;
-  });
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = () => z.coerce.number().int().positive();
@@ -39,8 +28,35 @@ export const serverSchema = z
   })
   .strict();
 
+/** `storage.clickhouse`: the servers of a ClickHouse cluster (or one server) and how to log in. */
+export const clickhouseSchema = z
+  .object({
+    urls: z
+      .array(z.url({ protocol: /^https?$/ }))
+      .default(['http://127.0.0.1:8123'])
+      .describe('HTTP URLs of the ClickHouse servers; requests go to any that answers. Default [http://127.0.0.1:8123].'),
+    database: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a plain name: letters, digits, underscores')
+      .default('tracehound')
+      .describe('Database for tracehound\'s tables (created when missing). Default tracehound.'),
+    cluster: z
+      .string()
+      .regex(/^([A-Za-z_][A-Za-z0-9_]{0,63})?$/, 'a cluster name from the servers\' remote_servers, or empty')
+      .default('')
+      .describe('Cluster name in the servers\' remote_servers: replicated, sharded tables created ON CLUSTER. Empty for one server. Default empty.'),
+    user: z.string().default('default').describe('ClickHouse user. Default default.'),
+    password: z.string().default('').describe('ClickHouse password. Default empty.'),
+  })
+  .strict();
+
 export const storageSchema = z
   .object({
+    backend: z
+      .enum(['sqlite', 'clickhouse'])
+      .default('sqlite')
+      .describe('sqlite: one file (storage.path); clickhouse: a ClickHouse server or cluster (storage.clickhouse). Default sqlite.'),
+    clickhouse: clickhouseSchema.prefault({}),
     path: z.string().min(1).default('./data/tracehound.db').describe('SQLite database file. Default ./data/tracehound.db.'),
     synchronous: z
       .enum(['full', 'normal'])

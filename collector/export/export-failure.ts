@@ -1,5 +1,5 @@
 import { BodyError } from '../read-body.js';
-import { InflightBytesExceededError } from '../inflight-bytes.js';
+import { ClientInflightBytesExceededError, InflightBytesExceededError } from '../inflight-bytes.js';
 import { OtlpDecodeError } from '../decode/decode-error.js';
 import { IngestUnavailableError } from '../ingest-queue.js';
 
@@ -7,6 +7,7 @@ import { IngestUnavailableError } from '../ingest-queue.js';
 export const GRPC_STATUS = {
   ok: 0,
   invalidArgument: 3,
+  deadlineExceeded: 4,
   resourceExhausted: 8,
   unimplemented: 12,
   internal: 13,
@@ -21,12 +22,14 @@ export type GrpcStatusCode = (typeof GRPC_STATUS)[keyof typeof GRPC_STATUS];
  *
  * Contract (OTLP.md §1.2, §1.4, the Collector's internal/errors): `retryAfterSeconds` is set
  * exactly when the sender should retry later (overload, shutdown, storage failure); such
- * failures are UNAVAILABLE / 503. Bad data is a permanent INVALID_ARGUMENT / 400; a body over
- * the limit is RESOURCE_EXHAUSTED without RetryInfo (not retryable) / 413.
+ * failures are UNAVAILABLE / 503, except one client holding too many bytes at once, which is
+ * RESOURCE_EXHAUSTED with RetryInfo / 429. Bad data is a permanent INVALID_ARGUMENT / 400; a
+ * body over the limit is RESOURCE_EXHAUSTED without RetryInfo (not retryable) / 413; a body
+ * not received in time is 408 (HTTP only: gRPC messages are read by grpc-js).
  */
 export interface ExportFailure {
   code: GrpcStatusCode;
-  httpStatus: 400 | 413 | 429 | 500 | 503;
+  httpStatus: 400 | 408 | 413 | 429 | 500 | 503;
   /** Metric label for `requestsRejected{reason}`. */
   reason: string;
   /** English, for the google.rpc.Status message. */
@@ -47,11 +50,14 @@ export function spreadRetryAfter(minSeconds: number): number {
  */
 export function classifyExportError(error: unknown, retryAfterSeconds: number): ExportFailure {
   if (error instanceof InflightBytesExceededError) return unavailable('inflight_bytes', error.message, retryAfterSeconds);
+  if (error instanceof ClientInflightBytesExceededError) {
+    return { code: GRPC_STATUS.resourceExhausted, httpStatus: 429, reason: 'client_inflight_bytes', message: error.message, retryAfterSeconds: spreadRetryAfter(retryAfterSeconds) };
+  }
   if (error instanceof IngestUnavailableError) return unavailable(error.reason, error.message, retryAfterSeconds);
   if (error instanceof BodyError) {
-    return error.status === 413
-      ? { code: GRPC_STATUS.resourceExhausted, httpStatus: 413, reason: error.reason, message: error.message, retryAfterSeconds: null }
-      : invalid(error.reason, error.message);
+    if (error.status === 413) return { code: GRPC_STATUS.resourceExhausted, httpStatus: 413, reason: error.reason, message: error.message, retryAfterSeconds: null };
+    if (error.status === 408) return { code: GRPC_STATUS.deadlineExceeded, httpStatus: 408, reason: error.reason, message: error.message, retryAfterSeconds: null };
+    return invalid(error.reason, error.message);
   }
   if (error instanceof OtlpDecodeError) return invalid('undecodable', error.message);
   return {

@@ -8,7 +8,8 @@ import { validateSpan, type SpanLimits } from '../decode/validate-span.js';
 import type { DecodeLimits } from '../decode/decode-error.js';
 import type { OtlpEncoding } from '../encode-response.js';
 import type { IngestQueue } from '../ingest-queue.js';
-import { InflightBytes, type InflightLease } from '../inflight-bytes.js';
+import type { InflightLease } from '../inflight-bytes.js';
+import type { BodyReader } from '../read-body.js';
 import { classifyExportError, unavailable, type ExportFailure } from './export-failure.js';
 
 /** The OTLP signals tracehound takes. */
@@ -43,7 +44,8 @@ export interface SignalPipeline {
 export interface OtlpExportOptions {
   queue: IngestQueue;
   limits: DecodeLimits & SpanLimits;
-  maxInflightBytes: number;
+  /** sec's body reader: its in-flight budget (whole and per client) leases every admitted request. */
+  bodies: BodyReader;
   queueWaitMs: number;
   maxQueuedSpans: number;
   retryAfterSeconds: number;
@@ -63,10 +65,13 @@ export interface OtlpExportOptions {
  */
 export interface OtlpExport {
   /**
-   * Waits up to collector.queueWaitMs for room in the ingest queue, then leases in-flight bytes.
-   * Refusals are retryable (UNAVAILABLE / 503 with a Retry-After).
+   * Waits up to collector.queueWaitMs for room in the ingest queue, then leases in-flight bytes
+   * for `client` (its address). Refusals are retryable (UNAVAILABLE / 503 with a Retry-After).
+   * The lease must be released once the request is answered.
    */
-  admit(): Promise<Admission>;
+  admit(client: string): Promise<Admission>;
+  /** The shared body reader (limits, in-flight budget, inflation slots) for transports that read bodies. */
+  bodies: BodyReader;
   export(request: ExportRequest): Promise<ExportResult>;
   /** Maps any error met while reading a request (body limits, compression…) to a failure. */
   classify(error: unknown): ExportFailure;
@@ -74,7 +79,6 @@ export interface OtlpExport {
 
 export function createOtlpExport(options: OtlpExportOptions): OtlpExport {
   const { queue, limits, metrics, logger } = options;
-  const inflight = new InflightBytes(options.maxInflightBytes);
   const classify = (error: unknown) => classifyExportError(error, options.retryAfterSeconds);
 
   const traces: SignalPipeline = {
@@ -108,7 +112,8 @@ export function createOtlpExport(options: OtlpExportOptions): OtlpExport {
 
   return {
     classify,
-    async admit() {
+    bodies: options.bodies,
+    async admit(client) {
       if (!queue.hasRoom() && !(await queue.waitForRoom(options.queueWaitMs))) {
         const shuttingDown = !queue.isAccepting();
         return {
@@ -120,7 +125,7 @@ export function createOtlpExport(options: OtlpExportOptions): OtlpExport {
           ),
         };
       }
-      return { ok: true, lease: inflight.lease() };
+      return { ok: true, lease: options.bodies.lease(client) };
     },
     async export(request) {
       const pipeline = pipelines[request.signal];

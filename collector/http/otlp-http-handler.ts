@@ -2,8 +2,8 @@ import type { Context, Handler } from 'hono';
 import type { IncomingMessage } from 'node:http';
 import type { Metrics } from '../../ops/metrics.js';
 import type { Logger } from '../../ops/logger.js';
-import { BodyError, decompressBody, parseContentEncoding, readBody } from '../read-body.js';
-import { InflightBytesExceededError } from '../inflight-bytes.js';
+import { BodyError } from '../read-body.js';
+import { ClientInflightBytesExceededError, InflightBytesExceededError } from '../inflight-bytes.js';
 import { CONTENT_TYPES, encodeExportResponse, encodeStatus, type OtlpEncoding } from '../encode-response.js';
 import type { OtlpExport, OtlpSignal } from '../export/otlp-export.js';
 import { invalid, type ExportFailure } from '../export/export-failure.js';
@@ -13,17 +13,16 @@ const UNSUPPORTED_MEDIA_TYPE = '415 unsupported media type, supported: [applicat
 export interface OtlpHttpHandlerOptions {
   core: OtlpExport;
   signal: OtlpSignal;
-  maxBodyBytes: number;
   metrics: Metrics;
   logger?: Logger;
 }
 
 /**
  * One signal's OTLP/HTTP endpoint (OTLP.md §1, §6), a thin adapter over the ingest core:
- * method (405) and media type (415) → `core.admit()` → read and decompress the body (sec's
- * read-body: limits, 413) → `core.export()` → render: 200 with the Export*ServiceResponse in
+ * method (405) and media type (415) → `core.admit(client)` → read and decompress the body
+ * (sec's BodyReader: limits 413, read deadline 408, per-client share 429) → `core.export()` → render: 200 with the Export*ServiceResponse in
  * the request's encoding (partial success when items were rejected), or the failure's status
- * with a google.rpc.Status body, Retry-After when retryable, `Connection: close` after a 413.
+ * with a google.rpc.Status body, Retry-After when retryable, `Connection: close` after a 408/413.
  */
 export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): Handler {
   const { core, signal, metrics, logger } = options;
@@ -32,7 +31,8 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): Handler 
     metrics.requestsRejected.inc({ reason: failure.reason });
     const headers: Record<string, string> = { 'Content-Type': CONTENT_TYPES[encoding] };
     if (failure.retryAfterSeconds !== null) headers['Retry-After'] = String(failure.retryAfterSeconds);
-    if (failure.httpStatus === 413) headers.Connection = 'close';
+    // The unread rest of the body is not drained: end the connection.
+    if (failure.httpStatus === 413 || failure.httpStatus === 408) headers.Connection = 'close';
     return c.body(encodeStatus(encoding, failure.code, failure.message), failure.httpStatus, headers);
   };
 
@@ -46,20 +46,20 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): Handler 
       metrics.requestsRejected.inc({ reason: 'unsupported_media_type' });
       return c.body(UNSUPPORTED_MEDIA_TYPE, 415, { 'Content-Type': 'text/plain' });
     }
-    const admission = await core.admit();
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    const client = incoming?.socket.remoteAddress ?? '';
+    const admission = await core.admit(client);
     if (!admission.ok) return refuse(c, encoding, admission.failure);
     const { lease } = admission;
     try {
       let body: Buffer;
       try {
-        const coding = parseContentEncoding(c.req.header('content-encoding'));
-        const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
         const source: AsyncIterable<Uint8Array> = incoming ?? (c.req.raw.body as AsyncIterable<Uint8Array> | null) ?? emptyBody();
-        const raw = await readBody(source, c.req.header('content-length'), options.maxBodyBytes, lease.take);
-        body = await decompressBody(raw, coding, options.maxBodyBytes);
-        if (body !== raw) lease.take(body.length);
+        body = await core.bodies.read({ body: source, contentLength: c.req.header('content-length'), contentEncoding: c.req.header('content-encoding') }, lease, client);
       } catch (error) {
-        if (error instanceof BodyError || error instanceof InflightBytesExceededError) return refuse(c, encoding, core.classify(error));
+        if (error instanceof BodyError || error instanceof InflightBytesExceededError || error instanceof ClientInflightBytesExceededError) {
+          return refuse(c, encoding, core.classify(error));
+        }
         logger?.warn({ err: error }, 'reading an OTLP request failed');
         return refuse(c, encoding, invalid('unreadable', `the request body could not be read: ${(error as Error).message}`));
       }

@@ -1,0 +1,340 @@
+/**
+ * A real ClickHouse cluster on loopback for tests, benches and trying tracehound out: one
+ * ZooKeeper and four clickhouse-server processes (2 shards × 2 replicas, cluster name
+ * `tracehound`), from Debian's `zookeeper` and `clickhouse-server` packages, nothing else.
+ *
+ *   node --import tsx scripts/clickhouse-cluster.ts start DIR   # prints the URLs, writes DIR/cluster.json
+ *   node --import tsx scripts/clickhouse-cluster.ts stop DIR
+ *
+ * Ports are picked free at run time (several worktrees may run clusters at once); every file the
+ * servers write stays under DIR. From code: `startClickHouseCluster(dir)`, which also offers
+ * `killReplica` (kill -9) and `restartReplica` for fail-over tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync, readFileSync, existsSync, openSync, closeSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export const CLUSTER_NAME = 'tracehound';
+
+export interface ReplicaInfo {
+  shard: number;
+  replica: number;
+  httpPort: number;
+  tcpPort: number;
+  interserverPort: number;
+  url: string;
+  pid: number;
+}
+
+export interface ClusterInfo {
+  dir: string;
+  cluster: string;
+  zookeeperPort: number;
+  zookeeperPid: number;
+  replicas: ReplicaInfo[];
+  /** HTTP URLs of the four servers, shard 1 first. */
+  urls: string[];
+}
+
+export interface RunningCluster extends ClusterInfo {
+  /** kill -9 one server (index into `replicas`); resolves once it has exited. */
+  killReplica(index: number): Promise<void>;
+  /** Starts a killed server again with the same ports and data; resolves once it answers. */
+  restartReplica(index: number): Promise<void>;
+  /** SIGTERM to every server and ZooKeeper (SIGKILL after 10 s); resolves once all have exited. */
+  stop(): Promise<void>;
+}
+
+const ZOOKEEPER_CLASSPATH = '/usr/share/java/zookeeper.jar:/usr/share/java/*';
+
+/** Ports free right now on 127.0.0.1 (held open together so they are distinct). */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<import('node:net').Server>((ok, fail) => {
+      const server = createServer();
+      server.once('error', fail);
+      server.listen(0, '127.0.0.1', () => ok(server));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as import('node:net').AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((ok) => s.close(ok))));
+  return ports;
+}
+
+function serverConfig(dir: string, r: Omit<ReplicaInfo, 'url' | 'pid'>, zookeeperPort: number, all: Omit<ReplicaInfo, 'url' | 'pid'>[]): string {
+  const shards = [1, 2]
+    .map((shard) => `      <shard>
+        <internal_replication>true</internal_replication>
+${all.filter((x) => x.shard === shard).map((x) => `        <replica><host>127.0.0.1</host><port>${x.tcpPort}</port></replica>`).join('\n')}
+      </shard>`)
+    .join('\n');
+  return `<?xml version="1.0"?>
+<yandex>
+  <logger>
+    <level>warning</level>
+    <log>${dir}/server.log</log>
+    <errorlog>${dir}/server.err.log</errorlog>
+    <size>10M</size>
+    <count>2</count>
+    <console>0</console>
+  </logger>
+  <listen_host>127.0.0.1</listen_host>
+  <http_port>${r.httpPort}</http_port>
+  <tcp_port>${r.tcpPort}</tcp_port>
+  <interserver_http_port>${r.interserverPort}</interserver_http_port>
+  <interserver_http_host>127.0.0.1</interserver_http_host>
+  <path>${dir}/</path>
+  <tmp_path>${dir}/tmp/</tmp_path>
+  <user_files_path>${dir}/user_files/</user_files_path>
+  <format_schema_path>${dir}/format_schemas/</format_schema_path>
+  <users_config>${dir}/users.xml</users_config>
+  <default_profile>default</default_profile>
+  <default_database>default</default_database>
+  <max_connections>256</max_connections>
+  <keep_alive_timeout>3</keep_alive_timeout>
+  <max_concurrent_queries>100</max_concurrent_queries>
+  <uncompressed_cache_size>67108864</uncompressed_cache_size>
+  <mark_cache_size>134217728</mark_cache_size>
+  <builtin_dictionaries_reload_interval>3600</builtin_dictionaries_reload_interval>
+  <max_session_timeout>3600</max_session_timeout>
+  <default_session_timeout>60</default_session_timeout>
+  <remote_servers>
+    <${CLUSTER_NAME}>
+${shards}
+    </${CLUSTER_NAME}>
+  </remote_servers>
+  <zookeeper>
+    <node><host>127.0.0.1</host><port>${zookeeperPort}</port></node>
+    <session_timeout_ms>10000</session_timeout_ms>
+  </zookeeper>
+  <macros>
+    <shard>0${r.shard}</shard>
+    <replica>r${r.shard}${r.replica}</replica>
+  </macros>
+  <distributed_ddl><path>/clickhouse/task_queue/ddl</path></distributed_ddl>
+</yandex>
+`;
+}
+
+const USERS_XML = `<?xml version="1.0"?>
+<yandex>
+  <profiles>
+    <default>
+      <max_memory_usage>2000000000</max_memory_usage>
+      <load_balancing>in_order</load_balancing>
+    </default>
+  </profiles>
+  <users>
+    <default>
+      <password></password>
+      <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
+      <profile>default</profile>
+      <quota>default</quota>
+    </default>
+  </users>
+  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
+</yandex>
+`;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((ok) => setTimeout(ok, ms));
+}
+
+function tcpOpen(port: number): Promise<boolean> {
+  return new Promise((ok) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => { socket.destroy(); ok(true); });
+    socket.once('error', () => ok(false));
+  });
+}
+
+async function waitUntil(what: string, check: () => Promise<boolean>, child: ChildProcess | undefined, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} while starting`);
+    if (await check().catch(() => false)) return;
+    await sleep(50);
+  }
+  throw new Error(`${what} not ready after ${timeoutMs} ms`);
+}
+
+async function httpQuery(url: string, sql: string): Promise<string> {
+  const response = await fetch(url, { method: 'POST', body: sql, signal: AbortSignal.timeout(5_000) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${response.status}: ${text}`);
+  return text;
+}
+
+function spawnLogged(command: string, args: string[], logFile: string, cwd: string): ChildProcess {
+  const fd = openSync(logFile, 'a');
+  const child = spawn(command, args, { cwd, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  return child;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((ok) => child.once('exit', () => ok()));
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited(child);
+  clearTimeout(timer);
+}
+
+/** Starts the cluster in `dir` (created if missing) and resolves once all five processes answer. */
+export async function startClickHouseCluster(dirArg: string): Promise<RunningCluster> {
+  const dir = resolve(dirArg);
+  mkdirSync(dir, { recursive: true });
+  const ports = await freePorts(13);
+  const zookeeperPort = ports[0]!;
+  const layout = [0, 1, 2, 3].map((i) => ({
+    shard: Math.floor(i / 2) + 1,
+    replica: (i % 2) + 1,
+    httpPort: ports[1 + i * 3]!,
+    tcpPort: ports[2 + i * 3]!,
+    interserverPort: ports[3 + i * 3]!,
+  }));
+
+  const zkDir = join(dir, 'zookeeper');
+  mkdirSync(join(zkDir, 'data'), { recursive: true });
+  writeFileSync(join(zkDir, 'zoo.cfg'), [
+    `dataDir=${zkDir}/data`,
+    `clientPort=${zookeeperPort}`,
+    'clientPortAddress=127.0.0.1',
+    'tickTime=500',
+    'maxClientCnxns=0',
+    'admin.enableServer=false',
+    '4lw.commands.whitelist=ruok,srvr',
+    '',
+  ].join('\n'));
+  const zookeeper = spawnLogged('java', [
+    '-Xmx256m', '-XX:+UseSerialGC', '-Dzookeeper.log.dir=' + zkDir, '-Dzookeeper.admin.enableServer=false',
+    '-cp', ZOOKEEPER_CLASSPATH, 'org.apache.zookeeper.server.ZooKeeperServerMain', join(zkDir, 'zoo.cfg'),
+  ], join(zkDir, 'zookeeper.log'), zkDir);
+
+  const servers: (ChildProcess | undefined)[] = [];
+  const replicas: ReplicaInfo[] = [];
+  const startServer = (i: number): ChildProcess => {
+    const r = layout[i]!;
+    const serverDir = join(dir, `ch-s${r.shard}r${r.replica}`);
+    const child = spawnLogged('clickhouse-server', [`--config-file=${join(serverDir, 'config.xml')}`], join(serverDir, 'stdout.log'), serverDir);
+    servers[i] = child;
+    return child;
+  };
+  const stopAll = async () => {
+    await Promise.all(servers.map((s) => (s ? stopChild(s) : undefined)));
+    await stopChild(zookeeper);
+  };
+
+  try {
+    await waitUntil('ZooKeeper', () => tcpOpen(zookeeperPort), zookeeper);
+    for (let i = 0; i < 4; i++) {
+      const r = layout[i]!;
+      const serverDir = join(dir, `ch-s${r.shard}r${r.replica}`);
+      for (const sub of ['tmp', 'user_files', 'format_schemas']) mkdirSync(join(serverDir, sub), { recursive: true });
+      writeFileSync(join(serverDir, 'users.xml'), USERS_XML);
+      writeFileSync(join(serverDir, 'config.xml'), serverConfig(serverDir, r, zookeeperPort, layout));
+      const child = startServer(i);
+      replicas.push({ ...r, url: `http://127.0.0.1:${r.httpPort}`, pid: child.pid ?? -1 });
+    }
+    await Promise.all(replicas.map((r, i) => waitReady(r.url, servers[i])));
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+
+  const info: ClusterInfo = {
+    dir,
+    cluster: CLUSTER_NAME,
+    zookeeperPort,
+    zookeeperPid: zookeeper.pid ?? -1,
+    replicas,
+    urls: replicas.map((r) => r.url),
+  };
+  writeFileSync(join(dir, 'cluster.json'), JSON.stringify(info, null, 2));
+
+  return {
+    ...info,
+    async killReplica(index) {
+      const child = servers[index];
+      if (!child) throw new RangeError(`no replica ${index}`);
+      child.kill('SIGKILL');
+      await exited(child);
+    },
+    async restartReplica(index) {
+      const child = servers[index];
+      if (child && child.exitCode === null && child.signalCode === null) throw new Error(`replica ${index} is still running`);
+      const started = startServer(index);
+      replicas[index]!.pid = started.pid ?? -1;
+      await waitReady(replicas[index]!.url, started);
+    },
+    stop: stopAll,
+  };
+}
+
+/** A server is ready when it answers HTTP and reaches ZooKeeper (replicated tables need both). */
+async function waitReady(url: string, child: ChildProcess | undefined): Promise<void> {
+  await waitUntil(`clickhouse-server ${url}`, async () => (await httpQuery(url, 'SELECT 1')).trim() === '1', child);
+  await waitUntil(`ZooKeeper from ${url}`, async () => {
+    await httpQuery(url, "SELECT count() FROM system.zookeeper WHERE path = '/'");
+    return true;
+  }, child);
+}
+
+/** Stops a cluster started by another process, from the pids in DIR/cluster.json. */
+async function stopFromFile(dir: string): Promise<void> {
+  const file = join(resolve(dir), 'cluster.json');
+  if (!existsSync(file)) throw new Error(`${file} not found: no cluster started in ${dir}`);
+  const info = JSON.parse(readFileSync(file, 'utf8')) as ClusterInfo;
+  const pids = [...info.replicas.map((r) => r.pid), info.zookeeperPid].filter((p) => p > 0);
+  for (const pid of pids) {
+    try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
+  }
+  const deadline = Date.now() + 10_000;
+  for (const pid of pids) {
+    while (alive(pid) && Date.now() < deadline) await sleep(50);
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, dir] = argv;
+  if ((command !== 'start' && command !== 'stop') || !dir) {
+    console.error('usage: node --import tsx scripts/clickhouse-cluster.ts start|stop DIR');
+    process.exitCode = 2;
+    return;
+  }
+  if (command === 'stop') {
+    await stopFromFile(dir);
+    return;
+  }
+  const cluster = await startClickHouseCluster(dir);
+  console.log(`cluster ${cluster.cluster} ready; ZooKeeper 127.0.0.1:${cluster.zookeeperPort}`);
+  console.log(`TRACEHOUND_CLICKHOUSE_URLS=${cluster.urls.join(',')}`);
+  console.log(`TRACEHOUND_CLICKHOUSE_CLUSTER=${cluster.cluster}`);
+  console.log(`stop with: node --import tsx scripts/clickhouse-cluster.ts stop ${cluster.dir}`);
+  // The servers are this process's children: detach so they outlive it.
+  process.exit(0);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,20 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startClickHouseCluster, type RunningCluster } from '../../../scripts/clickhouse-cluster.js';
+
+/**
+ * A fresh 2 × 2 cluster (ZooKeeper + four clickhouse-server) in a temporary directory, for one
+ * test file: `const cluster = await startTestCluster()` in beforeAll, `await cluster.dispose()` in afterAll.
+ */
+export async function startTestCluster(): Promise<RunningCluster & { dispose(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tracehound-ch-'));
+  const cluster = await startClickHouseCluster(dir);
+  return {
+    ...cluster,
+    async dispose() {
+      await cluster.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
