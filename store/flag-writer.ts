@@ -1,3 +1,4 @@
+import { countedFlag } from './counted-flags.js';
 import type { Db } from './database.js';
 import type { DetectorId, Flag, RunFlagBadge, Severity } from '../model/api.js';
 import { FLAG_COLUMNS, toFlag, type FlagRow } from './flag-reader.js';
@@ -44,15 +45,30 @@ export function badgesOf(flags: readonly { detector: DetectorId; severity: Sever
 }
 
 /**
+ * Returns a function that sets a run's badges (runs.flag_badges) from its stored flags that
+ * count: every flag except those reviewed as false positives (store/counted-flags.ts). Call it
+ * after a trace's flags or their reviews change, inside the caller's transaction.
+ */
+export function createBadgeRefresher(db: Db): (traceId: string) => void {
+  const counted = db.prepare(`SELECT detector, severity FROM flags WHERE trace_id = ? AND ${countedFlag()}`);
+  const update = db.prepare('UPDATE runs SET flag_badges = ? WHERE trace_id = ?');
+  return (traceId) => {
+    const badges = badgesOf(counted.all(traceId) as { detector: DetectorId; severity: Severity }[]);
+    update.run(JSON.stringify(badges), traceId);
+  };
+}
+
+/**
  * Prepares the statements once. `replaceFlags` makes a trace's stored flags equal the given
  * set: new ids are inserted, existing ids updated in place (created_at and review kept, so
  * reviews survive re-analysis), unreviewed ids no longer produced are deleted (reviewed ones are
- * kept as the reviewer's record); then the run's badges and analysed mark are set. Call it inside the caller's transaction.
+ * kept as the reviewer's record); then the run's analysed mark and its badges (from the flags that count) are set. Call it inside the caller's transaction.
  */
 export function createFlagWriter(db: Db): {
   replaceFlags(traceId: string, flags: readonly FlagRecord[], nowMs: number): ReplaceFlagsResult;
 } {
   const existing = db.prepare('SELECT id, detector, severity, review_verdict FROM flags WHERE trace_id = ?');
+  const refreshBadges = createBadgeRefresher(db);
   const insert = db.prepare(
     `INSERT INTO flags (id, trace_id, detector, severity, summary, span_ids, evidence, signature, service, agent, tool,
        run_start_ns, created_at_ms)
@@ -64,7 +80,7 @@ export function createFlagWriter(db: Db): {
   );
   const remove = db.prepare('DELETE FROM flags WHERE id = ?');
   const select = db.prepare(`SELECT ${FLAG_COLUMNS} FROM flags WHERE id = ?`);
-  const markRun = db.prepare('UPDATE runs SET flag_badges = ?, analyzed = 1, analyzed_at_ms = ? WHERE trace_id = ?');
+  const markRun = db.prepare('UPDATE runs SET analyzed = 1, analyzed_at_ms = ? WHERE trace_id = ?');
 
   return {
     replaceFlags(traceId, flags, nowMs) {
@@ -95,19 +111,15 @@ export function createFlagWriter(db: Db): {
         else raised.push(toFlag(select.get(flag.id) as FlagRow));
       }
       let removed = 0;
-      const keptReviewed: { detector: DetectorId; severity: Severity }[] = [];
       for (const row of rows) {
         if (produced.has(row.id)) continue;
         // A flag a person reviewed is their record: it stays even when no longer produced.
-        if (row.review_verdict !== null) {
-          keptReviewed.push(row);
-          continue;
-        }
+        if (row.review_verdict !== null) continue;
         remove.run(row.id);
         removed++;
       }
-      const badges = badgesOf([...flags, ...keptReviewed]);
-      markRun.run(JSON.stringify(badges), nowMs, traceId);
+      markRun.run(nowMs, traceId);
+      refreshBadges(traceId);
       return { raised, kept, removed };
     },
   };
