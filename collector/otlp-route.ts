@@ -6,7 +6,7 @@ import type { Logger } from '../ops/logger.js';
 import type { NormalizedSpan } from '../model/span.js';
 import { createSpanWriter } from '../store/span-writer.js';
 import { IngestQueue } from './ingest-queue.js';
-import { createWorkerSpanWriter } from './write-worker/worker-span-writer.js';
+import { createWorkerSpanWriter } from '../store/sqlite/writer-thread/worker-span-writer.js';
 import { createOtlpExport, type OtlpExport } from './export/otlp-export.js';
 import { createOtlpHttpHandler } from './http/otlp-http-handler.js';
 import { BodyReader } from './read-body.js';

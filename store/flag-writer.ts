@@ -1,25 +1,11 @@
 import { countedFlag } from './counted-flags.js';
 import type { Db } from './database.js';
 import type { DetectorId, Flag, RunFlagBadge, Severity } from '../model/api.js';
+import type { FlagRecord } from './api.js';
+
+export type { FlagRecord };
 import { FLAG_COLUMNS, toFlag, type FlagRow } from './flag-reader.js';
 
-/** A flag as the analyser produces it, with the columns the API does not show. */
-export interface FlagRecord {
-  id: string;
-  traceId: string;
-  detector: DetectorId;
-  severity: Severity;
-  summary: string;
-  spanIds: string[];
-  evidence: Record<string, unknown>;
-  /** Groups recurring failures: detector + agent + tool + pattern. */
-  signature: string;
-  service: string;
-  agent: string | null;
-  tool: string | null;
-  /** The run's start, epoch nanoseconds. */
-  runStartNs: bigint;
-}
 
 export interface ReplaceFlagsResult {
   /** Flags that did not exist before this call (stored), in API shape. */
@@ -28,6 +14,8 @@ export interface ReplaceFlagsResult {
   kept: number;
   /** Flags of an earlier analysis no longer found, deleted. */
   removed: number;
+  /** False when the run's span count moved away from `spanCount` (it stays pending). */
+  current: boolean;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
@@ -65,7 +53,7 @@ export function createBadgeRefresher(db: Db): (traceId: string) => void {
  * kept as the reviewer's record); then the run's analysed mark and its badges (from the flags that count) are set. Call it inside the caller's transaction.
  */
 export function createFlagWriter(db: Db): {
-  replaceFlags(traceId: string, flags: readonly FlagRecord[], nowMs: number): ReplaceFlagsResult;
+  replaceFlags(traceId: string, flags: readonly FlagRecord[], nowMs: number, spanCount?: number): ReplaceFlagsResult;
 } {
   const existing = db.prepare('SELECT id, detector, severity, review_verdict FROM flags WHERE trace_id = ?');
   const refreshBadges = createBadgeRefresher(db);
@@ -80,10 +68,14 @@ export function createFlagWriter(db: Db): {
   );
   const remove = db.prepare('DELETE FROM flags WHERE id = ?');
   const select = db.prepare(`SELECT ${FLAG_COLUMNS} FROM flags WHERE id = ?`);
-  const markRun = db.prepare('UPDATE runs SET analyzed = 1, analyzed_at_ms = ? WHERE trace_id = ?');
+  // Marked analysed only if no span arrived since the trace was read (its span count is unchanged).
+  const markRun = db.prepare(
+    `UPDATE runs SET analyzed_at_ms = ?, analyzed = CASE WHEN ? IS NULL OR span_count = ? THEN 1 ELSE analyzed END
+     WHERE trace_id = ? RETURNING analyzed`,
+  );
 
   return {
-    replaceFlags(traceId, flags, nowMs) {
+    replaceFlags(traceId, flags, nowMs, spanCount) {
       const rows = existing.all(traceId) as { id: string; detector: DetectorId; severity: Severity; review_verdict: string | null }[];
       const before = new Set(rows.map((row) => row.id));
       const raised: Flag[] = [];
@@ -118,9 +110,9 @@ export function createFlagWriter(db: Db): {
         remove.run(row.id);
         removed++;
       }
-      markRun.run(nowMs, traceId);
+      const marked = markRun.get(nowMs, spanCount ?? null, spanCount ?? null, traceId) as { analyzed: number } | undefined;
       refreshBadges(traceId);
-      return { raised, kept, removed };
+      return { raised, kept, removed, current: marked === undefined || Number(marked.analyzed) === 1 };
     },
   };
 }
