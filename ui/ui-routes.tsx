@@ -25,12 +25,18 @@ import { pickNumber, type SpikeContext } from './components/flag-evidence.js';
 import { formatDuration, formatTime } from './format.js';
 import { runHref } from './links.js';
 import { registerStaticRoutes } from './static-routes.js';
+import { createPriceList, type PriceList } from '../model/pricing/price-list.js';
+import { listConversationSpans, MAX_CONVERSATION_SPANS } from '../store/conversation-reader.js';
+import { readChatTranscript } from '../model/conversation/chat-messages.js';
+import { buildCallBlocks, type CallBlock, type ModelCallInput, type ToolSpanInput } from './conversation-turns.js';
 
 export interface UiOptions {
   /** Where a stored report's rendering is served; the reports page links there. */
   reportLink?: ReportLink;
   /** Clock, for tests and screenshots. */
   nowMs?: () => number;
+  /** Model prices (the repo's table with config's entries); the repo's table alone by default. */
+  prices?: PriceList;
 }
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
@@ -48,6 +54,7 @@ const MAX_EVIDENCE_SPANS = 12;
  */
 export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): void {
   const now = options.nowMs ?? Date.now;
+  const prices = options.prices ?? createPriceList();
   // The reports feature serves a stored report's HTML at /reports/:id and every rendering under /api/reports/:id.
   const reportLink: ReportLink =
     options.reportLink ??
@@ -75,6 +82,10 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
       since: text(raw.since, 40),
       until: text(raw.until, 40),
       q: text(raw.q, 200),
+      session: text(raw.session, 500),
+      model: text(raw.model, 200),
+      version: text(raw.version, 200),
+      environment: text(raw.environment, 200),
       flagged: raw.flagged === 'true' ? 'true' : '',
       sort: text(raw.sort, 10),
       order: text(raw.order, 4),
@@ -102,12 +113,16 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
         sinceMs,
         untilMs,
         q: query.q || undefined,
+        session: query.session || undefined,
+        model: query.model || undefined,
+        version: query.version || undefined,
+        environment: query.environment || undefined,
         flagged: query.flagged === 'true',
         sort: (query.sort || undefined) as RunSort | undefined,
         order: (query.order || undefined) as 'asc' | 'desc' | undefined,
         limit: 50,
         cursor: query.cursor || undefined,
-      });
+      }, prices);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       return c.html(
@@ -121,7 +136,7 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
   app.get('/runs/:traceId', (c) => {
     const traceId = c.req.param('traceId').toLowerCase();
     if (!TRACE_ID.test(traceId)) return notFound(c, 'A trace id is 32 hex digits.');
-    const run = getRun(db, traceId);
+    const run = getRun(db, traceId, prices);
     if (run === null) return notFound(c, `No run with trace id ${traceId}. It may not have arrived yet, or retention removed it.`);
     const spans = listWaterfallSpans(db, traceId);
     const flags = listFlagsForTrace(db, traceId);
@@ -144,7 +159,8 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
       const span = flagSpans.get(flag.spanIds[0] ?? '');
       if (span !== undefined) spikes.set(flag.id, spikeContext(db, traceId, span.spanId, span.operation, Date.parse(span.startTime), flag.evidence));
     }
-    return c.html(<RunPage run={run} spans={spans} flagSpans={flagSpans} selected={selected} flags={flags} spikes={spikes} />);
+    const conversation = readConversation(db, traceId);
+    return c.html(<RunPage run={run} spans={spans} flagSpans={flagSpans} selected={selected} flags={flags} spikes={spikes} conversation={conversation} />);
   });
 
   // The detail panel of one span, as an HTML fragment for app.js (the page itself renders it too).
@@ -210,8 +226,16 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
 
   app.get('/latency', (c) => {
     const range = pickKey(c.req.query('range'), LATENCY_RANGES, '24h') as LatencyRange;
-    const untilMs = now();
-    const sinceMs = untilMs - LATENCY_RANGES[range];
+    // An explicit window (the report links here with its own period) wins over the range.
+    const sinceText = text(c.req.query('since'), 40);
+    const untilText = text(c.req.query('until'), 40);
+    const explicitSince = sinceText === '' ? null : parseTimeInput(sinceText, now());
+    const explicitUntil = untilText === '' ? null : parseTimeInput(untilText, now());
+    if ((sinceText !== '' && explicitSince === null) || (untilText !== '' && explicitUntil === null)) {
+      return c.html(<MessagePage title="Latency" section="latency" message="since and until must be times (try 24h or 2026-11-23T10:00:00Z)." />, 400);
+    }
+    const untilMs = explicitUntil ?? now();
+    const sinceMs = explicitSince ?? untilMs - LATENCY_RANGES[range];
     const operations = listOperations(db, sinceMs, untilMs);
     const requested = c.req.query('op');
     const operation = requested !== undefined && requested !== '' ? requested.slice(0, 300) : (operations.find((op) => op.spikes > 0) ?? operations[0])?.operation ?? null;
@@ -291,6 +315,28 @@ function spikeContext(db: Db, traceId: string, spanId: string, operation: string
       };
     }),
   };
+}
+
+/** The run's model calls as chat blocks, tool results paired from the run's tool spans. */
+function readConversation(db: Db, traceId: string): { blocks: CallBlock[]; truncated: boolean } {
+  const spans = listConversationSpans(db, traceId);
+  const calls: ModelCallInput[] = [];
+  const tools: ToolSpanInput[] = [];
+  for (const span of spans) {
+    if (span.kind === 'llm') {
+      calls.push({
+        spanId: span.spanId,
+        model: span.llm?.model ?? null,
+        startMs: span.startMs,
+        inputTokens: span.llm?.inputTokens ?? null,
+        outputTokens: span.llm?.outputTokens ?? null,
+        transcript: readChatTranscript(span.attributes),
+      });
+    } else if (span.tool !== null) {
+      tools.push({ spanId: span.spanId, name: span.tool.name, arguments: span.tool.arguments, result: span.tool.result, status: span.status, startMs: span.startMs });
+    }
+  }
+  return { blocks: buildCallBlocks(calls, tools), truncated: spans.length >= MAX_CONVERSATION_SPANS };
 }
 
 function notFound(c: Context, message: string) {
