@@ -28,6 +28,9 @@ import { formatDuration, formatTime } from './format.js';
 import { runHref } from './links.js';
 import { registerStaticRoutes } from './static-routes.js';
 import { createPriceList, type PriceList } from '../model/pricing/price-list.js';
+import { listConversationSpans, MAX_CONVERSATION_SPANS } from '../store/conversation-reader.js';
+import { readChatTranscript } from '../model/conversation/chat-messages.js';
+import { buildCallBlocks, type CallBlock, type ModelCallInput, type ToolSpanInput } from './conversation-turns.js';
 
 export interface UiOptions {
   /** Where a stored report's rendering is served; the reports page links there. */
@@ -171,7 +174,8 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
       const span = flagSpans.get(flag.spanIds[0] ?? '');
       if (span !== undefined) spikes.set(flag.id, spikeContext(db, traceId, span.spanId, span.operation, Date.parse(span.startTime), flag.evidence));
     }
-    return c.html(<RunPage run={run} spans={spans} flagSpans={flagSpans} selected={selected} flags={flags} spikes={spikes} />);
+    const conversation = readConversation(db, traceId);
+    return c.html(<RunPage run={run} spans={spans} flagSpans={flagSpans} selected={selected} flags={flags} spikes={spikes} conversation={conversation} />);
   });
 
   // The detail panel of one span, as an HTML fragment for app.js (the page itself renders it too).
@@ -368,6 +372,28 @@ function spikeContext(db: Db, traceId: string, spanId: string, operation: string
       };
     }),
   };
+}
+
+/** The run's model calls as chat blocks, tool results paired from the run's tool spans. */
+function readConversation(db: Db, traceId: string): { blocks: CallBlock[]; truncated: boolean } {
+  const spans = listConversationSpans(db, traceId);
+  const calls: ModelCallInput[] = [];
+  const tools: ToolSpanInput[] = [];
+  for (const span of spans) {
+    if (span.kind === 'llm') {
+      calls.push({
+        spanId: span.spanId,
+        model: span.llm?.model ?? null,
+        startMs: span.startMs,
+        inputTokens: span.llm?.inputTokens ?? null,
+        outputTokens: span.llm?.outputTokens ?? null,
+        transcript: readChatTranscript(span.attributes),
+      });
+    } else if (span.tool !== null) {
+      tools.push({ spanId: span.spanId, name: span.tool.name, arguments: span.tool.arguments, result: span.tool.result, status: span.status, startMs: span.startMs });
+    }
+  }
+  return { blocks: buildCallBlocks(calls, tools), truncated: spans.length >= MAX_CONVERSATION_SPANS };
 }
 
 function notFound(c: Context, message: string) {
