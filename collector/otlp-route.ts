@@ -5,6 +5,7 @@ import type { Db } from '../store/database.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../ops/logger.js';
 import type { NormalizedSpan } from '../model/span.js';
+import type { Attributes, OtlpScope, OtlpSpan } from '../model/otlp.js';
 import { normalizeSpan } from '../model/normalize/normalize-span.js';
 import { createSpanWriter } from '../store/span-writer.js';
 import { decodeProtobufTraceRequest, type DecodedTraceRequest } from './decode/protobuf-decoder.js';
@@ -22,8 +23,16 @@ export interface OtlpRouteOptions {
   config: Pick<Config, 'collector' | 'storage'>;
   metrics: Metrics;
   logger?: Logger;
-  /** Applied to every span before it is queued: nothing unredacted is ever stored. */
-  redact?: (span: NormalizedSpan) => NormalizedSpan;
+  /** Applied to every span before it is normalised (and its derived fields after): nothing unredacted is ever stored. */
+  redact?: SpanRedaction;
+}
+
+/** What ingest needs of the redactor (security/redactor.ts implements it; wired in cli/service.ts). */
+export interface SpanRedaction {
+  /** Before normalisation: the decoded span, resource and scope with every secret replaced. */
+  otlp(input: { span: OtlpSpan; resource: Attributes; scope: OtlpScope }): { span: OtlpSpan; resource: Attributes; scope: OtlpScope };
+  /** After normalisation: the derived fields (decoded forms included) redacted. */
+  derived(span: NormalizedSpan): NormalizedSpan;
 }
 
 export interface OtlpIngest {
@@ -171,8 +180,11 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
               rejections.set(problem.message, (rejections.get(problem.message) ?? 0) + 1);
               continue;
             }
-            const normalized = normalizeSpan(span, resourceSpans.resource, scopeSpans.scope);
-            spans.push(options.redact ? options.redact(normalized) : normalized);
+            // Redact first: everything normalisation derives (run, baseline and page keys) comes from redacted text.
+            const redact = options.redact;
+            const input = redact ? redact.otlp({ span, resource: resourceSpans.resource, scope: scopeSpans.scope }) : { span, resource: resourceSpans.resource, scope: scopeSpans.scope };
+            const normalized = normalizeSpan(input.span, input.resource, input.scope);
+            spans.push(redact ? redact.derived(normalized) : normalized);
           }
         }
       }
