@@ -15,7 +15,7 @@ import { validateSpan } from './decode/validate-span.js';
 import { BodyError, BodyReader } from './read-body.js';
 import { CONTENT_TYPES, encodeExportResponse, encodeStatus, GRPC_CODES, type OtlpEncoding } from './encode-response.js';
 import { IngestQueue, IngestUnavailableError } from './ingest-queue.js';
-import { createWorkerSpanWriter } from './write-worker/worker-span-writer.js';
+import { createWorkerSpanWriter } from '../store/sqlite/writer-thread/worker-span-writer.js';
 import { ClientInflightBytesExceededError, InflightBytesExceededError, type InflightLease } from './inflight-bytes.js';
 
 export interface OtlpRouteOptions {

@@ -1,3 +1,4 @@
+import { countedFlag } from './counted-flags.js';
 import type { Db } from './database.js';
 import type { ApiSpan, Run, RunFlagBadge } from '../model/api.js';
 import type { SpanKind, SpanStatus } from '../model/span.js';
@@ -84,7 +85,7 @@ export function listRuns(db: Db, filter: RunFilter = {}): RunPage {
   const params: unknown[] = [];
 
   if (filter.detector) {
-    where.push('EXISTS (SELECT 1 FROM flags f WHERE f.trace_id = r.trace_id AND f.detector = ?)');
+    where.push(`EXISTS (SELECT 1 FROM flags f WHERE f.trace_id = r.trace_id AND f.detector = ? AND ${countedFlag('f')})`);
     params.push(filter.detector);
   }
   if (filter.flagged) where.push("r.flag_badges <> '[]'");
