@@ -360,6 +360,28 @@ export const retentionSchema = z
   })
   .strict();
 
+const usdPerMillion = () => z.coerce.number().min(0).max(1_000_000);
+
+export const pricingSchema = z
+  .object({
+    models: z
+      .array(
+        z
+          .object({
+            model: z.string().min(1).max(200).describe('Model name; also matches dated names that start with it followed by - @ : or . (gpt-4o matches gpt-4o-2024-08-06).'),
+            input: usdPerMillion().describe('USD per million input tokens.'),
+            output: usdPerMillion().describe('USD per million output tokens.'),
+            cachedInput: usdPerMillion().optional().describe('USD per million input tokens read from the prompt cache. Default: the input price.'),
+          })
+          .strict()
+          .transform((entry) => ({ ...entry, cachedInput: entry.cachedInput ?? entry.input })),
+      )
+      .max(10_000)
+      .default([])
+      .describe('Model prices laid over the built-in table (model/pricing/price-table.ts): an entry with the same model replaces it, a new one is added. Default [].'),
+  })
+  .strict();
+
 export const loggingSchema = z
   .object({
     level: z
@@ -380,6 +402,7 @@ export const configSchema = z
     auth: authSchema.prefault({}),
     redaction: redactionSchema.prefault({}),
     retention: retentionSchema.prefault({}),
+    pricing: pricingSchema.prefault({}),
     logging: loggingSchema.prefault({}),
   })
   .strict();

@@ -44,6 +44,18 @@ export function formatCount(n: number): string {
   return String(Math.round(n));
 }
 
+/**
+ * US dollars: "$0", "$0.0042", "$0.013", "$1.27", "$1,234"; "–" when unknown (null: a model
+ * without a price). Small amounts keep two significant digits, so a cheap run never reads $0.00.
+ */
+export function formatUsd(usd: number | null): string {
+  if (usd === null || !Number.isFinite(usd)) return '–';
+  if (usd === 0) return '$0';
+  if (Math.abs(usd) < 0.01) return `$${usd.toPrecision(2)}`;
+  if (Math.abs(usd) < 1000) return `$${usd.toFixed(2)}`;
+  return `$${Math.round(usd).toLocaleString('en')}`;
+}
+
 /** Detector id → words. */
 export function detectorLabel(detector: string): string {
   switch (detector) {

@@ -25,12 +25,15 @@ import { pickNumber, type SpikeContext } from './components/flag-evidence.js';
 import { formatDuration, formatTime } from './format.js';
 import { runHref } from './links.js';
 import { registerStaticRoutes } from './static-routes.js';
+import { createPriceList, type PriceList } from '../model/pricing/price-list.js';
 
 export interface UiOptions {
   /** Where a stored report's rendering is served; the reports page links there. */
   reportLink?: ReportLink;
   /** Clock, for tests and screenshots. */
   nowMs?: () => number;
+  /** Model prices (the repo's table with config's entries); the repo's table alone by default. */
+  prices?: PriceList;
 }
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
@@ -48,6 +51,7 @@ const MAX_EVIDENCE_SPANS = 12;
  */
 export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): void {
   const now = options.nowMs ?? Date.now;
+  const prices = options.prices ?? createPriceList();
   // The reports feature serves a stored report's HTML at /reports/:id and every rendering under /api/reports/:id.
   const reportLink: ReportLink =
     options.reportLink ??
@@ -75,6 +79,10 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
       since: text(raw.since, 40),
       until: text(raw.until, 40),
       q: text(raw.q, 200),
+      session: text(raw.session, 500),
+      model: text(raw.model, 200),
+      version: text(raw.version, 200),
+      environment: text(raw.environment, 200),
       flagged: raw.flagged === 'true' ? 'true' : '',
       sort: text(raw.sort, 10),
       order: text(raw.order, 4),
@@ -102,12 +110,16 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
         sinceMs,
         untilMs,
         q: query.q || undefined,
+        session: query.session || undefined,
+        model: query.model || undefined,
+        version: query.version || undefined,
+        environment: query.environment || undefined,
         flagged: query.flagged === 'true',
         sort: (query.sort || undefined) as RunSort | undefined,
         order: (query.order || undefined) as 'asc' | 'desc' | undefined,
         limit: 50,
         cursor: query.cursor || undefined,
-      });
+      }, prices);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       return c.html(
@@ -121,7 +133,7 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
   app.get('/runs/:traceId', (c) => {
     const traceId = c.req.param('traceId').toLowerCase();
     if (!TRACE_ID.test(traceId)) return notFound(c, 'A trace id is 32 hex digits.');
-    const run = getRun(db, traceId);
+    const run = getRun(db, traceId, prices);
     if (run === null) return notFound(c, `No run with trace id ${traceId}. It may not have arrived yet, or retention removed it.`);
     const spans = listWaterfallSpans(db, traceId);
     const flags = listFlagsForTrace(db, traceId);
