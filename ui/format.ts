@@ -1,3 +1,4 @@
+import { percentileSorted } from '../model/percentile.js';
 /**
  * Formatting for the web view: durations, times, counts. Pure; times are shown in UTC so a
  * shared link reads the same for everyone.
@@ -108,13 +109,7 @@ export function niceTicks(max: number, count = 4): number[] {
   return ticks;
 }
 
-/** Quantile q (0..1) of sorted numbers, linear interpolation; NaN when empty. */
+/** A percentile of ascending values: model/percentile.ts's nearest rank, as everywhere else. */
 export function quantileSorted(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const position = (sorted.length - 1) * q;
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  const low = sorted[lower]!;
-  const high = sorted[upper]!;
-  return low + (high - low) * (position - lower);
+  return percentileSorted(sorted, q);
 }

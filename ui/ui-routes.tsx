@@ -222,8 +222,16 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
 
   app.get('/latency', (c) => {
     const range = pickKey(c.req.query('range'), LATENCY_RANGES, '24h') as LatencyRange;
-    const untilMs = now();
-    const sinceMs = untilMs - LATENCY_RANGES[range];
+    // An explicit window (the report links here with its own period) wins over the range.
+    const sinceText = text(c.req.query('since'), 40);
+    const untilText = text(c.req.query('until'), 40);
+    const explicitSince = sinceText === '' ? null : parseTimeInput(sinceText, now());
+    const explicitUntil = untilText === '' ? null : parseTimeInput(untilText, now());
+    if ((sinceText !== '' && explicitSince === null) || (untilText !== '' && explicitUntil === null)) {
+      return c.html(<MessagePage title="Latency" section="latency" message="since and until must be times (try 24h or 2026-11-23T10:00:00Z)." />, 400);
+    }
+    const untilMs = explicitUntil ?? now();
+    const sinceMs = explicitSince ?? untilMs - LATENCY_RANGES[range];
     const operations = listOperations(db, sinceMs, untilMs);
     const requested = c.req.query('op');
     const operation = requested !== undefined && requested !== '' ? requested.slice(0, 300) : (operations.find((op) => op.spikes > 0) ?? operations[0])?.operation ?? null;
