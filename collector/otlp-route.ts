@@ -3,7 +3,6 @@ import type { Config } from '../config/schema.js';
 import type { Db } from '../store/database.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../ops/logger.js';
-import type { NormalizedSpan } from '../model/span.js';
 import { createSpanWriter } from '../store/span-writer.js';
 import { IngestQueue } from './ingest-queue.js';
 import { createWorkerSpanWriter } from '../store/sqlite/writer-thread/worker-span-writer.js';
