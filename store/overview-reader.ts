@@ -1,3 +1,4 @@
+import { countedFlag } from './counted-flags.js';
 import type { Db } from './database.js';
 import type { DetectorId, Severity } from '../model/api.js';
 import { listToolCallCounts } from './latency-reader.js';
@@ -144,7 +145,7 @@ export function readOverview(db: Db, window: OverviewWindow, options: { top?: nu
     .prepare(
       `SELECT (run_start_ns - ?) / ? AS bucket, detector, COUNT(*) AS flags,
          SUM(review_verdict IS NULL) AS unreviewed
-       FROM flags WHERE run_start_ns >= ? AND run_start_ns < ? GROUP BY bucket, detector`,
+       FROM flags WHERE run_start_ns >= ? AND run_start_ns < ? AND ${countedFlag()} GROUP BY bucket, detector`,
     )
     .safeIntegers(false)
     .all(sinceNs, bucketNs, sinceNs, untilNs) as { bucket: number; detector: DetectorId; flags: number; unreviewed: number }[];
@@ -178,7 +179,7 @@ export function readOverview(db: Db, window: OverviewWindow, options: { top?: nu
       `SELECT json_extract(s.tool, '$.name') AS tool_name, COUNT(DISTINCT f.id) AS flags
        FROM flags f, json_each(f.span_ids) j
        JOIN spans s ON s.trace_id = f.trace_id AND s.span_id = j.value
-       WHERE f.run_start_ns >= ? AND f.run_start_ns < ? AND s.kind = 'tool'
+       WHERE f.run_start_ns >= ? AND f.run_start_ns < ? AND s.kind = 'tool' AND ${countedFlag('f')}
        GROUP BY tool_name`,
     )
     .safeIntegers(false)

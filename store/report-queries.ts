@@ -1,3 +1,5 @@
+import { percentileSorted } from '../model/percentile.js';
+import { countedFlag } from './counted-flags.js';
 import type { Db } from './database.js';
 import type { DetectorId, Severity } from '../model/api.js';
 
@@ -12,6 +14,8 @@ import type { DetectorId, Severity } from '../model/api.js';
  *
  * A run has FAILED when it failed loudly (root status `error`) or silently (it carries a
  * `silent_failure` flag; by definition such a run's root is not `error`).
+ *
+ * Flags reviewed as false positives do not count anywhere here (store/counted-flags.ts).
  */
 
 export interface Period {
@@ -23,7 +27,9 @@ function bounds(period: Period): [bigint, bigint] {
   return [BigInt(Math.floor(period.fromMs)) * 1_000_000n, BigInt(Math.floor(period.toMs)) * 1_000_000n];
 }
 
-const FAILED_RUN = `(r.status = 'error' OR EXISTS (SELECT 1 FROM flags sf WHERE sf.trace_id = r.trace_id AND sf.detector = 'silent_failure'))`;
+/** A run with a silent_failure flag that counts (store/counted-flags.ts: not reviewed a false positive). */
+const SILENT_FAILURE_RUN = `EXISTS (SELECT 1 FROM flags sf WHERE sf.trace_id = r.trace_id AND sf.detector = 'silent_failure' AND ${countedFlag('sf')})`;
+const FAILED_RUN = `(r.status = 'error' OR ${SILENT_FAILURE_RUN})`;
 const SEVERITY_RANK = `CASE severity WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END`;
 const RANK_TO_SEVERITY: Severity[] = ['info', 'warning', 'critical'];
 
@@ -46,9 +52,9 @@ export function queryPeriodTotals(db: Db, period: Period): PeriodTotals {
     .prepare(
       `SELECT COUNT(*) AS runs,
          COALESCE(SUM(r.status = 'error'), 0) AS errorRuns,
-         COALESCE(SUM(EXISTS (SELECT 1 FROM flags sf WHERE sf.trace_id = r.trace_id AND sf.detector = 'silent_failure')), 0) AS silentFailureRuns,
+         COALESCE(SUM(${SILENT_FAILURE_RUN}), 0) AS silentFailureRuns,
          COALESCE(SUM(${FAILED_RUN}), 0) AS failedRuns,
-         COALESCE(SUM(EXISTS (SELECT 1 FROM flags af WHERE af.trace_id = r.trace_id)), 0) AS flaggedRuns,
+         COALESCE(SUM(EXISTS (SELECT 1 FROM flags af WHERE af.trace_id = r.trace_id AND ${countedFlag('af')})), 0) AS flaggedRuns,
          COALESCE(SUM(r.input_tokens), 0) AS inputTokens,
          COALESCE(SUM(r.output_tokens), 0) AS outputTokens
        FROM runs r WHERE r.start_ns >= ? AND r.start_ns < ?`,
@@ -67,7 +73,7 @@ export function queryFlagCounts(db: Db, period: Period): FlagCount[] {
   return db
     .prepare(
       `SELECT detector, severity, COUNT(*) AS count FROM flags
-       WHERE run_start_ns >= ? AND run_start_ns < ? GROUP BY detector, severity ORDER BY detector, severity`,
+       WHERE run_start_ns >= ? AND run_start_ns < ? AND ${countedFlag()} GROUP BY detector, severity ORDER BY detector, severity`,
     )
     .all(...bounds(period)) as FlagCount[];
 }
@@ -105,17 +111,17 @@ export function querySignatures(db: Db, period: Period, limit = 50): SignatureRo
     .prepare(
       `SELECT f.signature, MIN(f.detector) AS detector, MIN(f.agent) AS agent, MIN(f.service) AS service, MIN(f.tool) AS tool,
          MAX(${SEVERITY_RANK}) AS severityRank, COUNT(*) AS count, COUNT(DISTINCT f.trace_id) AS runs,
-         (SELECT COUNT(*) FROM flags p WHERE p.signature = f.signature AND p.run_start_ns >= ? AND p.run_start_ns < ?) AS previousCount,
+         (SELECT COUNT(*) FROM flags p WHERE p.signature = f.signature AND p.run_start_ns >= ? AND p.run_start_ns < ? AND ${countedFlag('p')}) AS previousCount,
          (SELECT MIN(e.run_start_ns) FROM flags e WHERE e.signature = f.signature AND e.run_start_ns < ?) / 1000000 AS firstSeenMs,
          MAX(f.run_start_ns) / 1000000 AS lastSeenMs
-       FROM flags f WHERE f.run_start_ns >= ? AND f.run_start_ns < ?
+       FROM flags f WHERE f.run_start_ns >= ? AND f.run_start_ns < ? AND ${countedFlag('f')}
        GROUP BY f.signature ORDER BY count DESC, severityRank DESC, f.signature LIMIT ?`,
     )
     .all(previousFrom, from, to, from, to, limit) as (Omit<SignatureRow, 'severity' | 'exampleTraceId' | 'exampleSummary' | 'exampleEvidence'> & {
     severityRank: number;
   })[];
   const example = db.prepare(
-    `SELECT trace_id, summary, evidence FROM flags WHERE signature = ? AND run_start_ns >= ? AND run_start_ns < ?
+    `SELECT trace_id, summary, evidence FROM flags WHERE signature = ? AND run_start_ns >= ? AND run_start_ns < ? AND ${countedFlag()}
      ORDER BY run_start_ns DESC, id LIMIT 1`,
   );
   return rows.map(({ severityRank, ...row }) => {
@@ -145,8 +151,8 @@ export function queryWorstAgents(db: Db, period: Period, limit = 10): AgentRow[]
   return db
     .prepare(
       `SELECT r.agent, r.service, COUNT(*) AS runs, SUM(${FAILED_RUN}) AS failedRuns,
-         SUM((SELECT COUNT(*) FROM flags f WHERE f.trace_id = r.trace_id)) AS flags,
-         SUM((SELECT COUNT(*) FROM flags f WHERE f.trace_id = r.trace_id AND f.severity = 'critical')) AS criticalFlags,
+         SUM((SELECT COUNT(*) FROM flags f WHERE f.trace_id = r.trace_id AND ${countedFlag('f')})) AS flags,
+         SUM((SELECT COUNT(*) FROM flags f WHERE f.trace_id = r.trace_id AND f.severity = 'critical' AND ${countedFlag('f')})) AS criticalFlags,
          SUM(r.input_tokens + r.output_tokens) AS tokens
        FROM runs r WHERE r.start_ns >= ? AND r.start_ns < ?
        GROUP BY r.agent, r.service
@@ -179,7 +185,7 @@ export function queryWorstTools(db: Db, period: Period, limit = 10): ToolRow[] {
     .prepare(
       `SELECT COALESCE(json_extract(s.tool, '$.name'), s.name) AS tool, COUNT(DISTINCT f.id) AS flags
        FROM flags f, json_each(f.span_ids) j JOIN spans s ON s.trace_id = f.trace_id AND s.span_id = j.value
-       WHERE f.run_start_ns >= ? AND f.run_start_ns < ? AND s.kind = 'tool' GROUP BY 1`,
+       WHERE f.run_start_ns >= ? AND f.run_start_ns < ? AND s.kind = 'tool' AND ${countedFlag('f')} GROUP BY 1`,
     )
     .all(from, to) as { tool: string; flags: number }[];
   const flagsByTool = new Map(flagged.map((row) => [row.tool, row.flags]));
@@ -214,7 +220,7 @@ export function queryOperationLatency(db: Db, period: Period, operation: string)
     db.prepare('SELECT duration_ms FROM spans WHERE operation = ? AND start_ns >= ? AND start_ns < ?').pluck().all(operation, ...bounds(period)) as number[],
   ).sort();
   if (values.length === 0) return null;
-  const at = (p: number) => values[Math.max(1, Math.ceil(p * values.length)) - 1]!;
+  const at = (q: number) => percentileSorted(values, q);
   return { operation, count: values.length, p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99) };
 }
 
@@ -250,7 +256,7 @@ export function queryBurn(db: Db, period: Period): BurnRow[] {
       `SELECT f.id AS flagId, f.trace_id AS traceId, r.agent, r.service, f.detector, f.evidence,
          r.input_tokens + r.output_tokens AS runTokens, ${runDuration} AS runDurationMs
        FROM flags f JOIN runs r ON r.trace_id = f.trace_id
-       WHERE f.detector = 'tool_loop' AND f.run_start_ns >= ? AND f.run_start_ns < ?`,
+       WHERE f.detector = 'tool_loop' AND f.run_start_ns >= ? AND f.run_start_ns < ? AND ${countedFlag('f')}`,
     )
     .all(from, to) as BurnRow[];
   const silent = db
@@ -258,7 +264,7 @@ export function queryBurn(db: Db, period: Period): BurnRow[] {
       `SELECT NULL AS flagId, r.trace_id AS traceId, r.agent, r.service, 'silent_failure' AS detector, NULL AS evidence,
          r.input_tokens + r.output_tokens AS runTokens, ${runDuration} AS runDurationMs
        FROM runs r WHERE r.start_ns >= ? AND r.start_ns < ?
-         AND EXISTS (SELECT 1 FROM flags f WHERE f.trace_id = r.trace_id AND f.detector = 'silent_failure')`,
+         AND ${SILENT_FAILURE_RUN}`,
     )
     .all(from, to) as BurnRow[];
   return [...loops, ...silent];
@@ -285,7 +291,7 @@ export function querySeries(db: Db, period: Period, bucketMs: number): BucketRow
   const flags = db
     .prepare(
       `SELECT (run_start_ns - ?) / ? AS bucket, COUNT(*) AS flags FROM flags
-       WHERE run_start_ns >= ? AND run_start_ns < ? GROUP BY 1`,
+       WHERE run_start_ns >= ? AND run_start_ns < ? AND ${countedFlag()} GROUP BY 1`,
     )
     .all(from, bucketNs, from, to) as { bucket: number; flags: number }[];
   const byBucket = new Map<number, BucketRow>();

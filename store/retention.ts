@@ -45,13 +45,22 @@ const MS_PER_DAY = 86_400_000;
 const VACUUM_PAGES_PER_STEP = 1024;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export function createRetention(db: Db, options: RetentionOptions, hooks: { metrics?: Metrics } = {}): Retention {
+export interface RetentionHooks {
+  metrics?: Metrics;
+  /** Asked between delete units: true ends the pass early, as abort() does. */
+  shouldStop?: () => boolean;
+  /** Called after each delete unit. */
+  onDeleted?: (reason: 'age' | 'size', runs: number, spans: number) => void;
+}
+
+export function createRetention(db: Db, options: RetentionOptions, hooks: RetentionHooks = {}): Retention {
   const batchMaxSpans = options.batchMaxSpans ?? 2_000;
   const batchMaxRuns = Math.min(Math.max(1, options.batchMaxRuns), 500);
   const oldestBefore = db.prepare('SELECT trace_id AS traceId, span_count AS spanCount FROM runs WHERE start_ns < ? ORDER BY start_ns LIMIT ?');
   const oldest = db.prepare('SELECT trace_id AS traceId, span_count AS spanCount FROM runs ORDER BY start_ns LIMIT ?');
   const deleteRun = db.prepare('DELETE FROM runs WHERE trace_id = ?');
-  let aborted = false;
+  let abortedFlag = false;
+  const stopAsked = () => abortedFlag || (hooks.shouldStop?.() ?? false);
 
   /** Every table with per-trace rows, besides runs (read each pass: later migrations add tables). */
   const perTraceDeletes = () =>
@@ -97,10 +106,10 @@ export function createRetention(db: Db, options: RetentionOptions, hooks: { metr
 
   return {
     abort() {
-      aborted = true;
+      abortedFlag = true;
     },
     async runPass(nowMs = Date.now()) {
-      aborted = false;
+      abortedFlag = false;
       const result: RetentionPassResult = { deletedRuns: 0, deletedSpans: 0, deletedByAge: 0, deletedBySize: 0, dataBytes: 0, fileBytes: 0, reclaimedPages: 0, longestStepMs: 0 };
       const timed = <T>(step: () => T): T => {
         const started = performance.now();
@@ -119,23 +128,24 @@ export function createRetention(db: Db, options: RetentionOptions, hooks: { metr
         else result.deletedBySize += ids.length;
         hooks.metrics?.retentionDeletedRuns.inc({ reason }, ids.length);
         hooks.metrics?.retentionDeletedSpans.inc(spans);
+        hooks.onDeleted?.(reason, ids.length, spans);
       };
 
       if (options.maxAgeDays > 0) {
         const cutoffMs = nowMs - options.maxAgeDays * MS_PER_DAY;
         const cutoffNs = BigInt(Math.floor(cutoffMs)) * NS_PER_MS;
-        while (!aborted) {
+        while (!stopAsked()) {
           const ids = takeBatch(oldestBefore.all(cutoffNs, batchMaxRuns) as { traceId: string; spanCount: number }[]);
           if (ids.length === 0) break;
           deleteBatch(ids, 'age');
           await yieldToEventLoop();
         }
-        if (!aborted) deleteOldAggregates(db, cutoffMs);
+        if (!stopAsked()) deleteOldAggregates(db, cutoffMs);
       }
 
       if (options.maxDatabaseMb > 0) {
         const capBytes = options.maxDatabaseMb * 1024 * 1024;
-        while (!aborted && dataBytes().dataBytes > capBytes) {
+        while (!stopAsked() && dataBytes().dataBytes > capBytes) {
           const ids = takeBatch(oldest.all(batchMaxRuns) as { traceId: string; spanCount: number }[]);
           if (ids.length === 0) break;
           deleteBatch(ids, 'size');
@@ -147,7 +157,7 @@ export function createRetention(db: Db, options: RetentionOptions, hooks: { metr
       // system a step at a time; otherwise SQLite reuses them for new spans, so the file stops
       // growing at its high-water mark without a blocking VACUUM.
       if (result.deletedRuns > 0 && (db.pragma('auto_vacuum', { simple: true }) as number) === 2) {
-        while (!aborted) {
+        while (!stopAsked()) {
           const before = db.pragma('freelist_count', { simple: true }) as number;
           if (before === 0) break;
           timed(() => db.pragma(`incremental_vacuum(${VACUUM_PAGES_PER_STEP})`));

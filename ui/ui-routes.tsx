@@ -8,7 +8,8 @@ import { listFlagsForTrace } from '../store/flag-reader.js';
 import { readOverview } from '../store/overview-reader.js';
 import { listLatencySamples, listOperations, listSpikeSpanKeys } from '../store/latency-reader.js';
 import { listReviewQueue, REVIEW_STATES, type ReviewState } from '../store/ui-flag-reader.js';
-import { createSuppression, reviewFlag, SuppressionError } from '../store/flag-queries.js';
+import { clearReview, createSuppression, reviewFlag, SuppressionError } from '../store/flag-queries.js';
+import { findTraceIdsByPrefix } from '../store/run-prefix.js';
 import { SUPPRESSION_SCOPES, type SuppressionScope } from '../store/suppression-store.js';
 import { listReports } from '../store/report-store.js';
 import { parseTimeInput } from '../model/time.js';
@@ -19,22 +20,32 @@ import { FlagsPage, type FlagsQuery } from './pages/flags-page.js';
 import { LatencyPage, LATENCY_RANGES, type LatencyRange } from './pages/latency-page.js';
 import { ReportsPage, type ReportLink } from './pages/reports-page.js';
 import { MessagePage } from './pages/message-page.js';
+import { AmbiguousPrefixPage } from './pages/ambiguous-prefix-page.js';
 import { SpanDetail } from './components/span-detail.js';
 import { baselineBand } from './components/charts.js';
 import { pickNumber, type SpikeContext } from './components/flag-evidence.js';
 import { formatDuration, formatTime } from './format.js';
 import { runHref } from './links.js';
 import { registerStaticRoutes } from './static-routes.js';
+import { createPriceList, type PriceList } from '../model/pricing/price-list.js';
+import { listConversationSpans, MAX_CONVERSATION_SPANS } from '../store/conversation-reader.js';
+import { readChatTranscript } from '../model/conversation/chat-messages.js';
+import { buildCallBlocks, type CallBlock, type ModelCallInput, type ToolSpanInput } from './conversation-turns.js';
 
 export interface UiOptions {
   /** Where a stored report's rendering is served; the reports page links there. */
   reportLink?: ReportLink;
   /** Clock, for tests and screenshots. */
   nowMs?: () => number;
+  /** Model prices (the repo's table with config's entries); the repo's table alone by default. */
+  prices?: PriceList;
 }
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
+const TRACE_PREFIX = /^[0-9a-f]{6,31}$/;
+/** Runs listed when a trace id prefix is ambiguous. */
+const MAX_PREFIX_MATCHES = 20;
 const MAX_NOTE_CHARS = 2000;
 /** Newest calls drawn on the latency scatter (and summarised above it). */
 const MAX_SCATTER_POINTS = 2000;
@@ -48,6 +59,7 @@ const MAX_EVIDENCE_SPANS = 12;
  */
 export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): void {
   const now = options.nowMs ?? Date.now;
+  const prices = options.prices ?? createPriceList();
   // The reports feature serves a stored report's HTML at /reports/:id and every rendering under /api/reports/:id.
   const reportLink: ReportLink =
     options.reportLink ??
@@ -75,6 +87,10 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
       since: text(raw.since, 40),
       until: text(raw.until, 40),
       q: text(raw.q, 200),
+      session: text(raw.session, 500),
+      model: text(raw.model, 200),
+      version: text(raw.version, 200),
+      environment: text(raw.environment, 200),
       flagged: raw.flagged === 'true' ? 'true' : '',
       sort: text(raw.sort, 10),
       order: text(raw.order, 4),
@@ -102,12 +118,16 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
         sinceMs,
         untilMs,
         q: query.q || undefined,
+        session: query.session || undefined,
+        model: query.model || undefined,
+        version: query.version || undefined,
+        environment: query.environment || undefined,
         flagged: query.flagged === 'true',
         sort: (query.sort || undefined) as RunSort | undefined,
         order: (query.order || undefined) as 'asc' | 'desc' | undefined,
         limit: 50,
         cursor: query.cursor || undefined,
-      });
+      }, prices);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       return c.html(
@@ -120,8 +140,18 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
 
   app.get('/runs/:traceId', (c) => {
     const traceId = c.req.param('traceId').toLowerCase();
-    if (!TRACE_ID.test(traceId)) return notFound(c, 'A trace id is 32 hex digits.');
-    const run = getRun(db, traceId);
+    if (!TRACE_ID.test(traceId)) {
+      // The pages show 12-hex prefixes: a unique prefix opens its run (issue 17, defect 12).
+      if (!TRACE_PREFIX.test(traceId)) return notFound(c, 'A trace id is 32 hex digits (or a prefix of at least 6 of them).');
+      const matches = findTraceIdsByPrefix(db, traceId, MAX_PREFIX_MATCHES + 1);
+      if (matches.length === 0) return notFound(c, `No run has a trace id starting with ${traceId}.`);
+      if (matches.length === 1) {
+        const span = c.req.query('span')?.toLowerCase();
+        return c.redirect(span !== undefined && SPAN_ID.test(span) ? runHref(matches[0]!, span) : runHref(matches[0]!), 302);
+      }
+      return c.html(<AmbiguousPrefixPage prefix={traceId} traceIds={matches.slice(0, MAX_PREFIX_MATCHES)} more={matches.length > MAX_PREFIX_MATCHES} />, 300);
+    }
+    const run = getRun(db, traceId, prices);
     if (run === null) return notFound(c, `No run with trace id ${traceId}. It may not have arrived yet, or retention removed it.`);
     const spans = listWaterfallSpans(db, traceId);
     const flags = listFlagsForTrace(db, traceId);
@@ -144,7 +174,8 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
       const span = flagSpans.get(flag.spanIds[0] ?? '');
       if (span !== undefined) spikes.set(flag.id, spikeContext(db, traceId, span.spanId, span.operation, Date.parse(span.startTime), flag.evidence));
     }
-    return c.html(<RunPage run={run} spans={spans} flagSpans={flagSpans} selected={selected} flags={flags} spikes={spikes} />);
+    const conversation = readConversation(db, traceId);
+    return c.html(<RunPage run={run} spans={spans} flagSpans={flagSpans} selected={selected} flags={flags} spikes={spikes} conversation={conversation} />);
   });
 
   // The detail panel of one span, as an HTML fragment for app.js (the page itself renders it too).
@@ -166,17 +197,41 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
       severity: (SEVERITIES as readonly string[]).includes(raw.severity ?? '') ? raw.severity! : '',
       review: ((REVIEW_STATES as readonly string[]).includes(raw.review ?? '') ? raw.review : 'unreviewed') as ReviewState,
       service: text(raw.service, 200),
+      agent: text(raw.agent, 200),
+      since: text(raw.since, 40),
+      until: text(raw.until, 40),
       cursor: text(raw.cursor, 1000),
     };
-    const notice = raw.done === 'confirmed' ? 'Flag confirmed.' : raw.done === 'false_positive' ? 'Marked as a false positive.' : raw.done === 'suppressed' ? 'Suppression rule created.' : null;
+    const agents = facetsCache.get().agents;
+    const sinceMs = query.since === '' ? undefined : (parseTimeInput(query.since, now()) ?? undefined);
+    const untilMs = query.until === '' ? undefined : (parseTimeInput(query.until, now()) ?? undefined);
+    const timeProblems = [
+      query.since !== '' && sinceMs === undefined ? `since: "${query.since}" is not a time (try 24h or 2026-11-23T10:00:00Z)` : null,
+      query.until !== '' && untilMs === undefined ? `until: "${query.until}" is not a time` : null,
+    ].filter((problem): problem is string => problem !== null);
+    const queueFilter = (cursor: string) => ({
+      detector: query.detector || undefined,
+      severity: query.severity || undefined,
+      service: query.service || undefined,
+      agent: query.agent || undefined,
+      sinceMs,
+      untilMs,
+      cursor: cursor || undefined,
+      review: query.review,
+    });
+    const notice = DONE_NOTICES[raw.done ?? ''] ?? null;
     const canSuppress = true;
+    if (timeProblems.length > 0) {
+      const page = listReviewQueue(db, { ...queueFilter(''), sinceMs: undefined, untilMs: undefined });
+      return c.html(<FlagsPage query={{ ...query, cursor: '' }} page={page} error={timeProblems.join('; ')} notice={null} nowMs={now()} canSuppress={canSuppress} agents={agents} />, 400);
+    }
     try {
-      const page = listReviewQueue(db, { ...blankToUndefined(query), review: query.review });
-      return c.html(<FlagsPage query={query} page={page} error={null} notice={notice} nowMs={now()} canSuppress={canSuppress} />);
+      const page = listReviewQueue(db, queueFilter(query.cursor));
+      return c.html(<FlagsPage query={query} page={page} error={null} notice={notice} nowMs={now()} canSuppress={canSuppress} agents={agents} />);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
-      const page = listReviewQueue(db, { ...blankToUndefined({ ...query, cursor: '' }), review: query.review });
-      return c.html(<FlagsPage query={{ ...query, cursor: '' }} page={page} error="This page link has expired (bad cursor); showing the first page." notice={null} nowMs={now()} canSuppress={canSuppress} />, 400);
+      const page = listReviewQueue(db, queueFilter(''));
+      return c.html(<FlagsPage query={{ ...query, cursor: '' }} page={page} error="This page link has expired (bad cursor); showing the first page." notice={null} nowMs={now()} canSuppress={canSuppress} agents={agents} />, 400);
     }
   });
 
@@ -190,6 +245,16 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
     const id = c.req.param('id');
     if (reviewFlag(db, id, { verdict: verdict as Verdict, note }, now()) === null) return notFound(c, `No flag with id ${id}.`);
     return c.redirect(withDone(safeReturnTo(form.get('returnTo')), verdict!, id), 303);
+  });
+
+  // Takes a verdict back (issue 17, defect 15): the flag is unreviewed again.
+  app.post('/flags/:id/review/undo', async (c) => {
+    if (!sameOrigin(c)) return c.text('Cross-site form posts are refused.', 403);
+    const form = await readForm(c);
+    if (form === null) return c.text('Expected a form body.', 400);
+    const id = c.req.param('id');
+    if (clearReview(db, id) === null) return notFound(c, `No flag with id ${id}.`);
+    return c.redirect(withDone(safeReturnTo(form.get('returnTo')), 'undone', id), 303);
   });
 
   app.post('/flags/:id/suppress', async (c) => {
@@ -210,8 +275,16 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
 
   app.get('/latency', (c) => {
     const range = pickKey(c.req.query('range'), LATENCY_RANGES, '24h') as LatencyRange;
-    const untilMs = now();
-    const sinceMs = untilMs - LATENCY_RANGES[range];
+    // An explicit window (the report links here with its own period) wins over the range.
+    const sinceText = text(c.req.query('since'), 40);
+    const untilText = text(c.req.query('until'), 40);
+    const explicitSince = sinceText === '' ? null : parseTimeInput(sinceText, now());
+    const explicitUntil = untilText === '' ? null : parseTimeInput(untilText, now());
+    if ((sinceText !== '' && explicitSince === null) || (untilText !== '' && explicitUntil === null)) {
+      return c.html(<MessagePage title="Latency" section="latency" message="since and until must be times (try 24h or 2026-11-23T10:00:00Z)." />, 400);
+    }
+    const untilMs = explicitUntil ?? now();
+    const sinceMs = explicitSince ?? untilMs - LATENCY_RANGES[range];
     const operations = listOperations(db, sinceMs, untilMs);
     const requested = c.req.query('op');
     const operation = requested !== undefined && requested !== '' ? requested.slice(0, 300) : (operations.find((op) => op.spikes > 0) ?? operations[0])?.operation ?? null;
@@ -233,6 +306,14 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
 }
 
 const FACETS_TTL_MS = 10_000;
+
+/** The notice shown after a review form redirects back with `?done=`. */
+const DONE_NOTICES: Record<string, string> = {
+  confirmed: 'Flag confirmed.',
+  false_positive: 'Marked as a false positive.',
+  suppressed: 'Suppression rule created.',
+  undone: 'Review undone: the flag is back in the queue.',
+};
 
 /** `load()` at most once per `ttlMs`; the value in between. */
 function cached<T>(ttlMs: number, now: () => number, load: () => T): { get(): T } {
@@ -291,6 +372,28 @@ function spikeContext(db: Db, traceId: string, spanId: string, operation: string
       };
     }),
   };
+}
+
+/** The run's model calls as chat blocks, tool results paired from the run's tool spans. */
+function readConversation(db: Db, traceId: string): { blocks: CallBlock[]; truncated: boolean } {
+  const spans = listConversationSpans(db, traceId);
+  const calls: ModelCallInput[] = [];
+  const tools: ToolSpanInput[] = [];
+  for (const span of spans) {
+    if (span.kind === 'llm') {
+      calls.push({
+        spanId: span.spanId,
+        model: span.llm?.model ?? null,
+        startMs: span.startMs,
+        inputTokens: span.llm?.inputTokens ?? null,
+        outputTokens: span.llm?.outputTokens ?? null,
+        transcript: readChatTranscript(span.attributes),
+      });
+    } else if (span.tool !== null) {
+      tools.push({ spanId: span.spanId, name: span.tool.name, arguments: span.tool.arguments, result: span.tool.result, status: span.status, startMs: span.startMs });
+    }
+  }
+  return { blocks: buildCallBlocks(calls, tools), truncated: spans.length >= MAX_CONVERSATION_SPANS };
 }
 
 function notFound(c: Context, message: string) {

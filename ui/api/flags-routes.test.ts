@@ -59,7 +59,9 @@ describe('flags API (real server)', () => {
     const reviewed = (await (await post(`/api/flags/${flags[0]!.id}/review`, { verdict: 'false_positive', note: 'expected retries' })).json()) as Flag;
     expect(reviewed.review).toMatchObject({ verdict: 'false_positive', note: 'expected retries' });
     const run = (await (await api(`/api/runs/${traceId}`)).json()) as { run: { flags: unknown[] }; flags: Flag[] };
-    expect(run.run.flags).toEqual([{ detector: 'tool_loop', severity: 'warning' }]);
+    // A false positive stays listed with its verdict but no longer badges the run (issue 17, defect 3).
+    expect(run.run.flags).toEqual([]);
+    expect(run.flags.map((flag) => flag.review?.verdict)).toEqual(['false_positive']);
     const suppression = await post(`/api/flags/${flags[0]!.id}/suppress`, { scope: 'signature' });
     expect(suppression.status).toBe(201);
     const { suppressions } = (await (await api('/api/suppressions')).json()) as { suppressions: { id: string; scope: string }[] };

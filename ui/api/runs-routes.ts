@@ -4,6 +4,7 @@ import type { Db } from '../../store/database.js';
 import { getRun, getRunSpans, listRuns, RUN_SORTS } from '../../store/run-reader.js';
 import { listFlagsForTrace } from '../../store/flag-reader.js';
 import { describeQueryError, limitParam, timeParam } from './query-params.js';
+import { createPriceList, type PriceList } from '../../model/pricing/price-list.js';
 
 const runsQuery = z
   .object({
@@ -14,6 +15,10 @@ const runsQuery = z
     since: timeParam.optional(),
     until: timeParam.optional(),
     q: z.string().max(200).optional(),
+    session: z.string().min(1).max(500).optional(),
+    model: z.string().min(1).max(200).optional(),
+    version: z.string().min(1).max(200).optional(),
+    environment: z.string().min(1).max(200).optional(),
     flagged: z.enum(['true', 'false']).optional(),
     sort: z.enum(RUN_SORTS).optional(),
     order: z.enum(['asc', 'desc']).optional(),
@@ -24,8 +29,8 @@ const runsQuery = z
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 
-/** GET /api/runs and GET /api/runs/:traceId, with the shapes in SPEC.md. */
-export function registerRunRoutes(app: Hono, db: Db): void {
+/** GET /api/runs and GET /api/runs/:traceId, with the shapes in SPEC.md; costs at `prices`. */
+export function registerRunRoutes(app: Hono, db: Db, prices: PriceList = createPriceList()): void {
   app.get('/api/runs', (c) => {
     const parsed = runsQuery.safeParse(c.req.query());
     if (!parsed.success) return c.json({ error: describeQueryError(parsed.error) }, 400);
@@ -39,12 +44,16 @@ export function registerRunRoutes(app: Hono, db: Db): void {
         sinceMs: query.since,
         untilMs: query.until,
         q: query.q,
+        session: query.session,
+        model: query.model,
+        version: query.version,
+        environment: query.environment,
         flagged: query.flagged === 'true',
         sort: query.sort,
         order: query.order,
         limit: query.limit,
         cursor: query.cursor,
-      });
+      }, prices);
       return c.json(page);
     } catch (error) {
       if (error instanceof RangeError) return c.json({ error: `cursor: ${error.message}` }, 400);
@@ -55,7 +64,7 @@ export function registerRunRoutes(app: Hono, db: Db): void {
   app.get('/api/runs/:traceId', (c) => {
     const traceId = c.req.param('traceId').toLowerCase();
     if (!TRACE_ID.test(traceId)) return c.json({ error: 'traceId must be 32 hex digits' }, 400);
-    const run = getRun(db, traceId);
+    const run = getRun(db, traceId, prices);
     if (run === null) return c.json({ error: `no run with trace id ${traceId}` }, 404);
     return c.json({ run, spans: getRunSpans(db, traceId), flags: listFlagsForTrace(db, traceId) });
   });

@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../store/database.js';
-import { getRun } from '../../store/run-reader.js';
-import { hexId, makeSpan } from '../../test/support/normalized-spans.js';
+import { openDatabase } from '../../database.js';
+import { getRun } from '../../run-reader.js';
+import { hexId, makeSpan } from '../../../test/support/normalized-spans.js';
 import { createWorkerSpanWriter } from './worker-span-writer.js';
 
 describe('writer thread', () => {

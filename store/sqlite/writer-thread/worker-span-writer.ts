@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { NormalizedSpan } from '../../model/span.js';
-import { toSpanRows, type SpanRows, type WriteResult } from '../../store/span-writer.js';
+import type { NormalizedSpan } from '../../../model/span.js';
+import { toSpanRows, type SpanRows, type WriteResult } from '../../span-writer.js';
 
 export interface WriteWorkerData {
   path: string;

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../../store/database.js';
-import { createSpanRowWriter } from '../../store/span-writer.js';
+import { openDatabase } from '../../database.js';
+import { createSpanRowWriter } from '../../span-writer.js';
 import type { WriteRequest, WriteReply, WriteWorkerData } from './worker-span-writer.js';
 
 /**
