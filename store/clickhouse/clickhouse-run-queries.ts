@@ -1,6 +1,7 @@
 import type { ApiSpan, Run, RunFlagBadge } from '../../model/api.js';
 import type { Attributes } from '../../model/otlp.js';
 import { nanosToIso } from '../../model/time.js';
+import { createPriceList, totalCost, type PriceList } from '../../model/pricing/price-list.js';
 import { InvalidCursorError, pageLimit, type RunQueries, type RunSort, type WaterfallSpan } from '../api.js';
 import type { ClickHouseContext } from './context.js';
 import { decodeCursor, encodeCursor, msToNs } from './cursor.js';
@@ -22,7 +23,17 @@ export function liveRuns(context: ClickHouseContext): string {
   return `(SELECT ${RUN_COLUMNS} FROM ${context.tables.runs} FINAL)`;
 }
 
-export function toRun(row: RunRow): Run {
+export function toRun(row: RunRow, prices: PriceList = DEFAULT_PRICES): Run {
+  const usages = (JSON.parse(row.models || '[]') as [string, number, number, number, number][]).map(
+    ([model, calls, inputTokens, outputTokens, cachedInputTokens]) => ({ model, calls, inputTokens, outputTokens, cachedInputTokens }),
+  );
+  let model: string | null = null;
+  let best: (typeof usages)[number] | null = null;
+  for (const usage of usages) {
+    if (usage.model === '') continue;
+    if (best === null || usage.calls > best.calls || (usage.calls === best.calls && usage.inputTokens + usage.outputTokens > best.inputTokens + best.outputTokens)) best = usage;
+  }
+  model = best?.model ?? null;
   const startNs = BigInt(row.start_ns);
   const endNs = BigInt(row.end_ns);
   return {
@@ -42,8 +53,17 @@ export function toRun(row: RunRow): Run {
     flags: JSON.parse(row.flag_badges) as RunFlagBadge[],
     sessionId: row.session_id,
     analyzed: Number(row.analyzed) === 1,
+    model,
+    costUsd: totalCost(usages, prices),
+    serviceVersion: row.service_version,
+    environment: row.environment,
+    // The first input and final answer are not kept on ClickHouse yet.
+    input: null,
+    output: null,
   };
 }
+
+const DEFAULT_PRICES = createPriceList();
 
 interface SpanRow {
   span_id: string;
@@ -135,7 +155,7 @@ export function createClickHouseRunQueries(context: ClickHouseContext): RunQueri
       );
       const page = rows.slice(0, limit);
       const last = page.at(-1);
-      return { runs: page.map(toRun), nextCursor: rows.length > limit && last !== undefined ? encodeCursor([String(last.sort_key), last.trace_id]) : null };
+      return { runs: page.map((row) => toRun(row)), nextCursor: rows.length > limit && last !== undefined ? encodeCursor([String(last.sort_key), last.trace_id]) : null };
     },
     async getRun(traceId) {
       const rows = await connection.select<RunRow>(

@@ -28,6 +28,7 @@ export interface SpanInsertRow {
   resource: string;
   scope_name: string;
   tool_name: string;
+  model: string;
   input_tokens: number;
   output_tokens: number;
   received_at_ms: number;
@@ -60,6 +61,7 @@ export function toSpanInsertRow(span: NormalizedSpan, receivedAtMs: number, seq:
     resource: JSON.stringify(span.resource),
     scope_name: span.scopeName,
     tool_name: span.kind === 'tool' ? (span.tool?.name ?? '') : '',
+    model: span.kind === 'llm' ? (span.llm?.model ?? '') : '',
     input_tokens: span.kind === 'llm' ? Math.max(0, Math.floor(span.llm?.inputTokens ?? 0)) : 0,
     output_tokens: span.kind === 'llm' ? Math.max(0, Math.floor(span.llm?.outputTokens ?? 0)) : 0,
     received_at_ms: receivedAtMs,

@@ -21,6 +21,10 @@ export interface RunRow {
   output_tokens: number | string;
   last_received_ms: number | string;
   received_by: string;
+  /** JSON [[model, calls, inputTokens, outputTokens, cachedInputTokens]] of its model calls ('' = unnamed). */
+  models: string;
+  service_version: string | null;
+  environment: string | null;
   analyzed: number;
   analyzed_at_ms: number | string;
   flag_badges: string;
@@ -32,7 +36,7 @@ export interface RunRow {
 
 export const RUN_COLUMNS = `trace_id, service, agent, session_id, name, root_span_id, start_ns, end_ns, root_duration_ms,
   span_count, llm_call_count, tool_call_count, error_count, status, input_tokens, output_tokens, last_received_ms,
-  received_by, analyzed, analyzed_at_ms, flag_badges, flag_detectors, contribution, deleted, row_version`;
+  received_by, models, service_version, environment, analyzed, analyzed_at_ms, flag_badges, flag_detectors, contribution, deleted, row_version`;
 
 /** The current (deduplicated) run rows of these traces, tombstones left out. */
 export async function readRunRows(context: ClickHouseContext, traceIds: readonly string[]): Promise<Map<string, RunRow>> {
@@ -90,6 +94,8 @@ interface Totals {
   t_any_agent: string | null;
   t_session_id: string | null;
   t_last_received_ms: string;
+  t_root_resource: string;
+  t_any_resource: string;
 }
 
 /**
@@ -123,10 +129,22 @@ export async function recomputeRunRows(context: ClickHouseContext, traceIds: rea
       anyIf(agent, kind = 'agent' AND isNull(parent_span_id) AND isNotNull(agent)) AS t_root_agent,
       anyIf(agent, isNotNull(agent)) AS t_any_agent,
       anyIf(session_id, isNotNull(session_id)) AS t_session_id,
-      max(received_at_ms) AS t_last_received_ms
+      max(received_at_ms) AS t_last_received_ms,
+      anyIf(resource, isNull(parent_span_id)) AS t_root_resource,
+      any(resource) AS t_any_resource
     FROM ${tables.spans} FINAL
     WHERE trace_id IN ${sqlStringList(traceIds)}
     GROUP BY trace_id`);
+  const modelRows = await connection.select<{ trace_id: string; model: string; calls: string; input: string; output: string }>(`
+    SELECT trace_id, model, count() AS calls, sum(input_tokens) AS input, sum(output_tokens) AS output
+    FROM ${tables.spans} FINAL WHERE trace_id IN ${sqlStringList(traceIds)} AND kind = 'llm'
+    GROUP BY trace_id, model ORDER BY trace_id, model`);
+  const models = new Map<string, [string, number, number, number, number][]>();
+  for (const row of modelRows) {
+    const list = models.get(row.trace_id) ?? [];
+    list.push([row.model, Number(row.calls), Number(row.input), Number(row.output), 0]);
+    models.set(row.trace_id, list);
+  }
   const previous = await readRunRows(context, traceIds);
   const rows: RunRow[] = [];
   for (const t of totals) {
@@ -151,6 +169,8 @@ export async function recomputeRunRows(context: ClickHouseContext, traceIds: rea
       output_tokens: String(t.t_output_tokens),
       last_received_ms: String(t.t_last_received_ms),
       received_by: before?.received_by ?? context.processId,
+      models: JSON.stringify(models.get(t.t_trace_id) ?? []),
+      ...releaseOf(t.t_root_resource || t.t_any_resource),
       analyzed: before?.analyzed ?? 0,
       analyzed_at_ms: before?.analyzed_at_ms ?? '0',
       flag_badges: before?.flag_badges ?? '[]',
@@ -159,11 +179,26 @@ export async function recomputeRunRows(context: ClickHouseContext, traceIds: rea
       deleted: 0,
       row_version: 0,
     };
-    if (before !== undefined && before.span_count === next.span_count && String(before.last_received_ms) === next.last_received_ms) continue;
+    if (before !== undefined && before.span_count === next.span_count && before.models === next.models && String(before.last_received_ms) === next.last_received_ms) continue;
     // New spans: pending analysis again, by the process that received them.
     next.analyzed = 0;
     next.received_by = context.processId;
     rows.push(next);
   }
   await writeRunRows(context, rows);
+}
+
+/** service.version and deployment.environment(.name) of a resource's attributes (JSON text). */
+function releaseOf(resourceJson: string): { service_version: string | null; environment: string | null } {
+  let attributes: Record<string, unknown> = {};
+  try {
+    attributes = JSON.parse(resourceJson || '{}') as Record<string, unknown>;
+  } catch {
+    // a resource is always JSON we wrote; a damaged one names no release
+  }
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  return {
+    service_version: text(attributes['service.version']),
+    environment: text(attributes['deployment.environment.name']) ?? text(attributes['deployment.environment']),
+  };
 }
