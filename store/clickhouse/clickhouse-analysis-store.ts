@@ -3,8 +3,8 @@ import type { Flag } from '../../model/api.js';
 import type { NormalizedSpan } from '../../model/span.js';
 import type { AnalysisStore, BaselineContribution, BaselineStore, CommittedAnalysis, TraceForAnalysis } from '../api.js';
 import type { ClickHouseContext } from './context.js';
-import { DEDUP_READ, FLAG_COLUMNS, badgesOf, liveFlags, readReviews, toFlag, type FlagRow } from './flag-rows.js';
-import { RUN_COLUMNS, readRunRows, writeRunRows, type RunRow } from './run-rows.js';
+import { DEDUP_READ, FLAG_COLUMNS, liveFlags, readReviews, toFlag, type FlagRow } from './flag-rows.js';
+import { RUN_COLUMNS, readRunRows, refreshBadges, writeRunRows, type RunRow } from './run-rows.js';
 import { sqlInt, sqlString, sqlStringList } from './sql-literal.js';
 
 interface StoredContribution {
@@ -159,7 +159,6 @@ export function createClickHouseAnalysisStore(context: ClickHouseContext): Analy
       const reviews = await readReviews(context, existing.map((f) => f.id));
       const flagWrites: FlagRow[] = [];
       const out: CommittedAnalysis[] = [];
-      const badgesByTrace = new Map<string, ReturnType<typeof badgesOf>>();
       for (const result of work.results) {
         const before = new Map(existing.filter((f) => f.trace_id === result.traceId).map((f) => [f.id, f]));
         const produced = new Set<string>();
@@ -201,30 +200,29 @@ export function createClickHouseAnalysisStore(context: ClickHouseContext): Analy
           flagWrites.push({ ...old, deleted: 1, row_version: context.nextVersion() });
           removed++;
         }
-        badgesByTrace.set(result.traceId, badgesOf([...result.flags, ...keptReviewed]));
         out.push({ traceId: result.traceId, raised, kept, removed, current: true });
       }
       if (flagWrites.length > 0) await connection.insert(tables.flags, flagWrites, context.writeSettings);
 
       await context.withRunLock(async () => {
         const runs = await readRunRows(context, traceIds);
-        const rows: RunRow[] = [];
+        const currentByTrace = new Map<string, boolean>();
         for (const [i, result] of work.results.entries()) {
           const run = runs.get(result.traceId);
           if (run === undefined) continue;
-          const badges = badgesByTrace.get(result.traceId)!;
           const current = result.version === '' || String(run.span_count) === result.version;
           out[i]!.current = current;
-          rows.push({
-            ...run,
-            flag_badges: JSON.stringify(badges),
-            flag_detectors: badges.map((b) => b.detector),
-            contribution: result.contribution === null ? run.contribution : fromContribution(result.contribution),
-            analyzed: current ? 1 : run.analyzed,
-            analyzed_at_ms: String(work.nowMs),
-          });
+          currentByTrace.set(result.traceId, current);
         }
-        await writeRunRows(context, rows);
+        const contributions = new Map(work.results.map((r) => [r.traceId, r.contribution]));
+        await refreshBadges(context, [...currentByTrace.keys()], (run) => {
+          const contribution = contributions.get(run.trace_id);
+          return {
+            contribution: contribution === null || contribution === undefined ? run.contribution : fromContribution(contribution),
+            analyzed: currentByTrace.get(run.trace_id) ? 1 : run.analyzed,
+            analyzed_at_ms: String(work.nowMs),
+          };
+        });
       });
 
       const baselineRows = work.baselineDeltas.flatMap((delta) =>

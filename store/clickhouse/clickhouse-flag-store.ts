@@ -3,6 +3,7 @@ import type { ClickHouseContext } from './context.js';
 import { decodeCursor, encodeCursor, msToNs } from './cursor.js';
 import { DEDUP_READ, FLAG_COLUMNS, latestReviews, liveFlags, readReviews, severityRank, toEntry, toFlag, type FlagRow } from './flag-rows.js';
 import { sqlInt, sqlString, sqlStringList } from './sql-literal.js';
+import { refreshBadges } from './run-rows.js';
 
 /** WHERE terms (over live flags) for every field of the filter but review, limit and cursor. */
 function filterTerms(filter: FlagFilter): string[] {
@@ -45,7 +46,7 @@ export function createClickHouseFlagStore(context: ClickHouseContext): FlagStore
     async listFlags(filter = {}) {
       const where = filterTerms(filter);
       const state = filter.review ?? 'any';
-      if (state === 'unreviewed') where.push(`id NOT IN (SELECT flag_id FROM ${context.tables.reviews})`);
+      if (state === 'unreviewed') where.push(`id NOT IN (SELECT flag_id FROM ${latestReviews(context)} WHERE verdict != '')`);
       else if (state !== 'any') where.push(`id IN (SELECT flag_id FROM ${latestReviews(context)} WHERE verdict = ${sqlString(state)})`);
       if (filter.cursor) {
         const [start = '', id = ''] = decodeCursor(filter.cursor, 2);
@@ -67,7 +68,7 @@ export function createClickHouseFlagStore(context: ClickHouseContext): FlagStore
     async countFlagsByReview(filter = {}) {
       const where = filterTerms(filter);
       const rows = await connection.select<{ state: string; n: string }>(
-        `SELECT ifNull(r.verdict, 'unreviewed') AS state, count() AS n
+        `SELECT if(ifNull(r.verdict, '') = '', 'unreviewed', r.verdict) AS state, count() AS n
          FROM (SELECT id FROM ${liveFlags(context)} WHERE ${where.join(' AND ')}) AS f
          ANY LEFT JOIN (SELECT flag_id AS id, verdict FROM ${latestReviews(context)}) AS r USING id
          GROUP BY state`,
@@ -103,7 +104,22 @@ export function createClickHouseFlagStore(context: ClickHouseContext): FlagStore
         [{ flag_id: id, verdict: review.verdict, note: review.note ?? '', reviewed_at_ms: nowMs, row_version: context.nextVersion() }],
         context.writeSettings,
       );
+      await context.withRunLock(() => refreshBadges(context, [rows[0]!.trace_id]));
       return toFlag(rows[0]!, { flag_id: id, verdict: review.verdict, note: review.note ?? '', reviewed_at_ms: nowMs });
+    },
+    async clearReview(id) {
+      const rows = await byIds([id]);
+      if (rows.length === 0) return null;
+      const reviews = await readReviews(context, [id]);
+      if (!reviews.has(id)) return toFlag(rows[0]!, undefined);
+      // The latest review row with an empty verdict is "no verdict" (reviews are replaced, not deleted).
+      await connection.insert(
+        context.tables.reviews,
+        [{ flag_id: id, verdict: '', note: '', reviewed_at_ms: Date.now(), row_version: context.nextVersion() }],
+        context.writeSettings,
+      );
+      await context.withRunLock(() => refreshBadges(context, [rows[0]!.trace_id]));
+      return toFlag(rows[0]!, undefined);
     },
   };
 }

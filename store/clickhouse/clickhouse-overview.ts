@@ -2,7 +2,7 @@ import type { DetectorId, Severity } from '../../model/api.js';
 import type { Overview, OverviewTotals, OverviewWindow, TimeBucket, ToolScore } from '../api.js';
 import type { ClickHouseContext } from './context.js';
 import { msToNs } from './cursor.js';
-import { DEDUP_READ, latestReviews } from './flag-rows.js';
+import { DEDUP_READ, countedFlag, latestReviews } from './flag-rows.js';
 import { RUN_COLUMNS } from './run-rows.js';
 import { sqlInt, sqlStringList } from './sql-literal.js';
 
@@ -26,7 +26,7 @@ export async function readOverview(context: ClickHouseContext, window: OverviewW
   const bucketAt = (b: number | string) => buckets[Math.min(bucketCount - 1, Math.max(0, Math.floor(Number(b))))]!;
   const runsInWindow = `(SELECT ${RUN_COLUMNS} FROM ${tables.runs} FINAL) WHERE deleted = 0 AND start_ns >= ${sinceNs} AND start_ns < ${untilNs}`;
   const flagsInWindow = `(SELECT id, trace_id, detector, severity, summary, span_ids, service, agent, run_start_ns, deleted, row_version FROM ${tables.flags} FINAL)
-    WHERE deleted = 0 AND run_start_ns >= ${sinceNs} AND run_start_ns < ${untilNs}`;
+    WHERE deleted = 0 AND ${countedFlag(context)} AND run_start_ns >= ${sinceNs} AND run_start_ns < ${untilNs}`;
 
   const [runRows, flagRows, agentRows, latestRows, toolRows] = await Promise.all([
     connection.select<Record<string, string>>(
@@ -38,7 +38,7 @@ export async function readOverview(context: ClickHouseContext, window: OverviewW
     ),
     connection.select<Record<string, string>>(
       `SELECT intDiv(run_start_ns - ${sinceNs}, ${bucketNs}) AS bucket, detector, count() AS flags,
-         countIf(id NOT IN (SELECT flag_id FROM ${tables.reviews})) AS unreviewed
+         countIf(id NOT IN (SELECT flag_id FROM ${latestReviews(context)} WHERE verdict != '')) AS unreviewed
        FROM ${flagsInWindow} GROUP BY bucket, detector`,
       DEDUP_READ,
     ),
@@ -134,7 +134,7 @@ export async function readOverview(context: ClickHouseContext, window: OverviewW
       connection.select<{ flag_id: string; verdict: string }>(`SELECT flag_id, verdict FROM ${latestReviews(context)} WHERE flag_id IN ${idList}`),
     ]);
     for (const r of runNames) if (Number(r.deleted) === 0) names.set(r.trace_id, r.name);
-    for (const r of reviews) verdicts.set(r.flag_id, r.verdict);
+    for (const r of reviews) if (r.verdict) verdicts.set(r.flag_id, r.verdict);
   }
 
   return {

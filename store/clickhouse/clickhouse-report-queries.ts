@@ -2,7 +2,7 @@ import type { DetectorId, Severity } from '../../model/api.js';
 import type { AgentRow, BucketRow, BurnRow, FlagCount, Period, PeriodTotals, ReportQueries, SignatureRow, ToolRow } from '../api.js';
 import type { ClickHouseContext } from './context.js';
 import { msToNs } from './cursor.js';
-import { DEDUP_READ } from './flag-rows.js';
+import { DEDUP_READ, countedFlag } from './flag-rows.js';
 import { RUN_COLUMNS } from './run-rows.js';
 import { sqlInt, sqlString, sqlStringList } from './sql-literal.js';
 
@@ -17,9 +17,11 @@ const SEVERITY_RANK = `multiIf(severity = 'critical', 2, severity = 'warning', 1
 export function createClickHouseReportQueries(context: ClickHouseContext): ReportQueries {
   const { connection, tables } = context;
   const flagsTable = tables.flags;
+  // A flag reviewed as a false positive counts nowhere (store/counted-flags.ts).
+  const counted = countedFlag(context);
   const liveFlags = (where: string) =>
     `(SELECT id, trace_id, detector, severity, summary, evidence, span_ids, signature, service, agent, tool, run_start_ns, deleted, row_version
-      FROM ${flagsTable} FINAL) WHERE deleted = 0${where ? ` AND ${where}` : ''}`;
+      FROM ${flagsTable} FINAL) WHERE deleted = 0 AND ${counted}${where ? ` AND ${where}` : ''}`;
   const silentTraces = `(SELECT trace_id FROM ${liveFlags("detector = 'silent_failure'")})`;
   const flaggedTraces = `(SELECT trace_id FROM ${liveFlags('')})`;
   const failedRun = `(status = 'error' OR trace_id IN ${silentTraces})`;

@@ -164,6 +164,14 @@ export function createClickHouseRunQueries(context: ClickHouseContext): RunQueri
       );
       return rows.length === 0 ? null : toRun(rows[0]!);
     },
+    async findTraceIdsByPrefix(prefix, limit = 20) {
+      if (!/^[0-9a-f]{1,31}$/.test(prefix)) return [];
+      const rows = await connection.select<{ trace_id: string }>(
+        `SELECT DISTINCT trace_id FROM ${tables.runs} WHERE substring(trace_id, 1, ${prefix.length}) = ${sqlString(prefix)}
+         ORDER BY trace_id LIMIT ${sqlInt(Math.max(1, Math.min(500, Math.floor(limit))))}`,
+      );
+      return rows.map((r) => r.trace_id);
+    },
     async listRunSpans(traceId) {
       return (await spansOf(traceId)).map(toApiSpan);
     },

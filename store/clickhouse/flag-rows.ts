@@ -55,7 +55,7 @@ export async function readReviews(context: ClickHouseContext, flagIds: readonly 
   const rows = await context.connection.select<ReviewRow>(
     `SELECT flag_id, verdict, note, reviewed_at_ms FROM ${latestReviews(context)} WHERE flag_id IN ${sqlStringList(flagIds)}`,
   );
-  for (const row of rows) out.set(row.flag_id, row);
+  for (const row of rows) if (row.verdict) out.set(row.flag_id, row);
   return out;
 }
 
@@ -101,4 +101,26 @@ export function badgesOf(flags: readonly { detector: DetectorId; severity: Sever
 
 export function severityRank(severity: Severity): number {
   return SEVERITY_RANK[severity] ?? 3;
+}
+
+/** SQL condition on a flags row (column `id`): false unless a person reviewed it as a false positive (store/counted-flags.ts). */
+export function countedFlag(context: ClickHouseContext): string {
+  return `id NOT IN (SELECT flag_id FROM ${latestReviews(context)} WHERE verdict = 'false_positive')`;
+}
+
+/**
+ * The badges of these runs from their stored flags that count (not reviewed false positive),
+ * by trace id; a run without such flags gets [].
+ */
+export async function countedBadges(context: ClickHouseContext, traceIds: readonly string[]): Promise<Map<string, RunFlagBadge[]>> {
+  const out = new Map<string, RunFlagBadge[]>(traceIds.map((id) => [id, []]));
+  if (traceIds.length === 0) return out;
+  const rows = await context.connection.select<{ trace_id: string; detector: DetectorId; severity: Severity }>(
+    `SELECT trace_id, detector, severity FROM ${liveFlags(context)} WHERE deleted = 0 AND trace_id IN ${sqlStringList(traceIds)} AND ${countedFlag(context)}`,
+    DEDUP_READ,
+  );
+  const byTrace = new Map<string, { detector: DetectorId; severity: Severity }[]>();
+  for (const row of rows) byTrace.set(row.trace_id, [...(byTrace.get(row.trace_id) ?? []), row]);
+  for (const [traceId, flags] of byTrace) out.set(traceId, badgesOf(flags));
+  return out;
 }

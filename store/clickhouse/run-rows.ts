@@ -1,5 +1,6 @@
 import type { ClickHouseContext } from './context.js';
 import { sqlStringList } from './sql-literal.js';
+import { countedBadges } from './flag-rows.js';
 
 /** One row of `runs` as read (FINAL) and written. 64-bit integers travel as decimal strings. */
 export interface RunRow {
@@ -201,4 +202,15 @@ function releaseOf(resourceJson: string): { service_version: string | null; envi
     service_version: text(attributes['service.version']),
     environment: text(attributes['deployment.environment.name']) ?? text(attributes['deployment.environment']),
   };
+}
+
+/** Sets the badges of these runs from their counted flags (call under withRunLock). */
+export async function refreshBadges(context: ClickHouseContext, traceIds: readonly string[], change: (row: RunRow) => Partial<RunRow> = () => ({})): Promise<void> {
+  const [runs, badges] = await Promise.all([readRunRows(context, traceIds), countedBadges(context, traceIds)]);
+  const rows: RunRow[] = [];
+  for (const run of runs.values()) {
+    const list = badges.get(run.trace_id) ?? [];
+    rows.push({ ...run, flag_badges: JSON.stringify(list), flag_detectors: list.map((b) => b.detector), ...change(run) });
+  }
+  await writeRunRows(context, rows);
 }
