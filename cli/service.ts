@@ -22,6 +22,7 @@ import { registerFlagRoutes } from '../ui/api/flags-routes.js';
 import type { Flag } from '../model/api.js';
 import { startReports } from '../reports/start-reports.js';
 import { registerReportRoutes } from '../ui/api/report-routes.js';
+import { createPriceList } from '../model/pricing/price-list.js';
 
 /** A running tracehound: collector, analyser, web view and scheduler on one port. */
 export interface RunningService {
@@ -77,7 +78,8 @@ export async function startService(config: Config, options: StartServiceOptions 
   // [collector: routes]
   const redact = createRedactor(config.redaction, { onRedacted: (pattern) => metrics.valuesRedacted.inc({ pattern }) });
   const ingest = registerOtlpRoutes(app, { db, config, metrics, logger, redact });
-  registerRunRoutes(app, storage);
+  const prices = createPriceList(config.pricing.models);
+  registerRunRoutes(app, storage, prices);
   // [analyzer: routes and background]
   // Alerters listen here: the NEW flags of one run, after they are committed.
   const analyzerFlagListeners: ((flags: Flag[]) => void)[] = [];
@@ -98,7 +100,7 @@ export async function startService(config: Config, options: StartServiceOptions 
   // [security: background]
   background.push(startRetention(db, { ...config.retention, metrics, logger }));
   // [ui: routes]
-  registerUiRoutes(app, storage);
+  registerUiRoutes(app, storage, { prices });
   app.notFound((c) =>
     c.req.path.startsWith('/api/') ? c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404) : c.text('Not found', 404),
   );

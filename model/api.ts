@@ -40,6 +40,35 @@ export interface Run {
   sessionId: string | null;
   /** Added: whether the analyser has judged this run's current spans. */
   analyzed: boolean;
+  /** The model most used (most calls, then most tokens); null when no model call named one. */
+  model: string | null;
+  /** USD at the configured prices; null when a model the run used has no price. 0 without model calls. */
+  costUsd: number | null;
+  /** Resource `service.version` (the root span's when it has one). */
+  serviceVersion: string | null;
+  /** Resource `deployment.environment.name`. */
+  environment: string | null;
+  /** The run's first input as text (at most 4000 characters), or null. */
+  input: string | null;
+  /** The run's final answer as text (at most 4000 characters), or null. */
+  output: string | null;
+}
+
+/** A conversation: the runs that share a session id (SPEC.md). */
+export interface Session {
+  sessionId: string;
+  /** The service and agent of its first run. */
+  service: string;
+  agent: string | null;
+  runCount: number;
+  flaggedRunCount: number;
+  startTime: string;
+  /** When its last run ended. */
+  endTime: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** Null when a model one of its runs used has no price. */
+  costUsd: number | null;
 }
 
 export interface ApiSpanEvent {

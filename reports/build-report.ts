@@ -115,6 +115,13 @@ export interface LatencyItem {
   /** Current p95 / baseline p95; null without a baseline. */
   p95Ratio: number | null;
   regression: boolean;
+  /**
+   * Why a p95 past the regression ratio is NOT called a regression (too few spans in the period
+   * or the baseline, or too small an increase in ms), so a large unmarked ratio is explained;
+   * null otherwise.
+   */
+  notJudged: string | null;
+  /** The latency page over the same period (`since`/`until`), so it shows the same spans and p95. */
   link: string;
 }
 
@@ -267,7 +274,7 @@ function* reportSteps(db: Db, options: ReportOptions): Generator<void, Report> {
   const worstTools: ToolItem[] = toolRows.map((row) => ({
     ...row,
     errorRate: rate(row.errors, row.calls),
-    link: link(`/latency?operation=${encodeURIComponent(`tool:${row.tool}`)}`),
+    link: link(latencyPath(`tool:${row.tool}`, current)),
   }));
 
   const currentLatency: LatencyRow[] = [];
@@ -281,7 +288,7 @@ function* reportSteps(db: Db, options: ReportOptions): Generator<void, Report> {
     yield;
     if (before !== null) baselineLatency.push(before);
   }
-  const latency = compareLatency(currentLatency, baselineLatency, options, link);
+  const latency = compareLatency(currentLatency, baselineLatency, options, (operation) => link(latencyPath(operation, current)));
   const regressions = latency.filter((item) => item.regression).sort((a, b) => (b.p95Ratio ?? 0) - (a.p95Ratio ?? 0));
 
   const burnRows = queryBurn(db, current);
@@ -342,6 +349,11 @@ function* reportSteps(db: Db, options: ReportOptions): Generator<void, Report> {
   };
 }
 
+/** The web view's latency page for one operation over exactly this period (it reads `op`, `since`, `until`). */
+function latencyPath(operation: string, period: Period): string {
+  return `/latency?op=${encodeURIComponent(operation)}&since=${encodeURIComponent(iso(period.fromMs))}&until=${encodeURIComponent(iso(period.toMs))}`;
+}
+
 /** A report id: the period's end in compact UTC plus 4 random hex digits, e.g. 20261123T020000Z-3f9a. */
 export function makeReportId(untilMs: number, random: () => number = Math.random): string {
   const stamp = new Date(untilMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
@@ -371,7 +383,7 @@ function compareLatency(
   current: LatencyRow[],
   baseline: LatencyRow[],
   options: ReportOptions,
-  link: (path: string) => string,
+  latencyLink: (operation: string) => string,
 ): LatencyItem[] {
   const ratio = options.latencyRegressionRatio ?? 1.5;
   const minDeltaMs = options.latencyMinDeltaMs ?? 50;
@@ -382,12 +394,17 @@ function compareLatency(
     .map((row) => {
       const base = baselineByOperation.get(row.operation);
       const p95Ratio = base && base.p95Ms > 0 ? round(row.p95Ms / base.p95Ms, 2) : null;
-      const regression =
-        base !== undefined &&
-        row.count >= minSamples &&
-        base.count >= minBaselineSamples &&
-        row.p95Ms >= base.p95Ms * ratio &&
-        row.p95Ms - base.p95Ms >= minDeltaMs;
+      const slower = base !== undefined && row.p95Ms >= base.p95Ms * ratio;
+      const notJudged = !slower
+        ? null
+        : row.count < minSamples
+          ? `${row.count} span${row.count === 1 ? '' : 's'} in the period, fewer than the ${minSamples} needed to judge`
+          : base.count < minBaselineSamples
+            ? `${base.count} span${base.count === 1 ? '' : 's'} in the baseline, fewer than the ${minBaselineSamples} needed to judge`
+            : row.p95Ms - base.p95Ms < minDeltaMs
+              ? `only ${round(row.p95Ms - base.p95Ms, 1)} ms slower, under the ${minDeltaMs} ms floor`
+              : null;
+      const regression = slower && notJudged === null;
       return {
         operation: row.operation,
         count: row.count,
@@ -397,7 +414,8 @@ function compareLatency(
         baseline: base ? { count: base.count, p50Ms: round(base.p50Ms, 1), p95Ms: round(base.p95Ms, 1), p99Ms: round(base.p99Ms, 1) } : null,
         p95Ratio,
         regression,
-        link: link(`/latency?operation=${encodeURIComponent(row.operation)}`),
+        notJudged,
+        link: latencyLink(row.operation),
       };
     })
     .sort(

@@ -233,7 +233,7 @@ function latency(report: Report): string {
     .slice(0, MAX_ROWS)
     .map(
       (item) =>
-        `<tr${item.regression ? ' style="background:#fdf1f1"' : ''}><td style="${S.td}"><a href="${attr(item.link)}" style="${S.a}">${code(item.operation)}</a></td><td style="${S.tdNum}">${item.count}</td><td style="${S.tdNum}">${formatDurationMs(item.p50Ms)}</td><td style="${S.tdNum};font-weight:600">${formatDurationMs(item.p95Ms)}</td><td style="${S.tdNum}">${formatDurationMs(item.p99Ms)}</td><td style="${S.tdNum}">${item.baseline ? formatDurationMs(item.baseline.p95Ms) : '–'}</td><td style="${S.tdNum}${item.regression ? ';color:#c62828;font-weight:700' : ''}">${item.p95Ratio === null ? 'new' : `${item.p95Ratio.toFixed(2)}×`}</td></tr>`,
+        `<tr${item.regression ? ' style="background:#fdf1f1"' : ''}><td style="${S.td}"><a href="${attr(item.link)}" style="${S.a}">${code(item.operation)}</a></td><td style="${S.tdNum}">${item.count}</td><td style="${S.tdNum}">${formatDurationMs(item.p50Ms)}</td><td style="${S.tdNum};font-weight:600">${formatDurationMs(item.p95Ms)}</td><td style="${S.tdNum}">${formatDurationMs(item.p99Ms)}</td><td style="${S.tdNum}">${item.baseline ? formatDurationMs(item.baseline.p95Ms) : '–'}</td><td style="${S.tdNum}${item.regression ? ';color:#c62828;font-weight:700' : ''}">${item.p95Ratio === null ? 'new' : `${item.p95Ratio.toFixed(2)}×`}${item.notJudged === null ? '' : `<div style="font-size:11px;font-weight:400;${S.muted}">not judged: ${escapeHtml(item.notJudged)}</div>`}</td></tr>`,
     )
     .join('\n');
   return `<h2 style="${S.h2}">Latency by operation</h2>

@@ -103,7 +103,7 @@ export function renderMarkdown(report: Report): string {
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
     for (const item of report.latency.slice(0, MAX_ROWS)) {
-      const change = item.p95Ratio === null ? 'no baseline' : `${item.p95Ratio.toFixed(2)}×`;
+      const change = (item.p95Ratio === null ? 'no baseline' : `${item.p95Ratio.toFixed(2)}×`) + (item.notJudged === null ? '' : ` (not judged: ${escapeMarkdown(item.notJudged, 100)})`);
       lines.push(
         `| ${item.regression ? '⚠️ ' : ''}[${escapeMarkdown(item.operation, 80)}](${mdUrl(item.link)}) | ${item.count} | ${formatDurationMs(item.p50Ms)} | ${formatDurationMs(item.p95Ms)} | ${formatDurationMs(item.p99Ms)} | ${item.baseline ? formatDurationMs(item.baseline.p95Ms) : '–'} | ${item.regression ? `**${change}**` : change} |`,
       );

@@ -1,3 +1,4 @@
+import { percentileSorted } from '../model/percentile.js';
 import { countedFlag } from './counted-flags.js';
 import type { Db } from './database.js';
 import type { DetectorId, Severity } from '../model/api.js';
@@ -219,7 +220,7 @@ export function queryOperationLatency(db: Db, period: Period, operation: string)
     db.prepare('SELECT duration_ms FROM spans WHERE operation = ? AND start_ns >= ? AND start_ns < ?').pluck().all(operation, ...bounds(period)) as number[],
   ).sort();
   if (values.length === 0) return null;
-  const at = (p: number) => values[Math.max(1, Math.ceil(p * values.length)) - 1]!;
+  const at = (q: number) => percentileSorted(values, q);
   return { operation, count: values.length, p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99) };
 }
 

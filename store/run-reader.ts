@@ -5,34 +5,17 @@ import type { SpanKind, SpanStatus } from '../model/span.js';
 import type { Attributes } from '../model/otlp.js';
 import { nanosToIso } from '../model/time.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { createPriceList, totalCost, type ModelUsage, type PriceList } from '../model/pricing/price-list.js';
+import { toFtsQuery } from './full-text-query.js';
+import type { RunFacets, RunFilter, RunPage, RunSort } from './api.js';
 
-export const RUN_SORTS = ['start', 'duration', 'tokens', 'spans', 'errors'] as const;
-export type RunSort = (typeof RUN_SORTS)[number];
+export { RUN_SORTS, type RunFacets, type RunFilter, type RunPage, type RunSort } from './api.js';
 
-export interface RunFilter {
-  detector?: string;
-  service?: string;
-  agent?: string;
-  status?: SpanStatus;
-  /** Runs starting at or after this instant (epoch ms). */
-  sinceMs?: number;
-  /** Runs starting before this instant (epoch ms). */
-  untilMs?: number;
-  /** Free text: matched against run name, agent, service, session id and trace id prefix. */
-  q?: string;
-  /** Only runs with at least one flag (any detector). */
-  flagged?: boolean;
-  sort?: RunSort;
-  /** Default 'desc' (newest, slowest, … first). */
-  order?: 'asc' | 'desc';
-  limit?: number;
-  cursor?: string;
-}
+/** Prices of the repo's table alone, for callers that have no configured list. */
+const DEFAULT_PRICE_LIST = createPriceList();
 
-export interface RunPage {
-  runs: Run[];
-  nextCursor: string | null;
-}
+
+
 
 /** The expression each sort orders by; every sort breaks ties on trace_id. */
 const SORT_EXPRESSIONS: Record<RunSort, string> = {
@@ -45,7 +28,11 @@ const SORT_EXPRESSIONS: Record<RunSort, string> = {
 
 const RUN_COLUMNS = `r.trace_id, r.service, r.agent, r.session_id, r.name, r.start_ns, r.end_ns,
   r.root_duration_ms, r.span_count, r.llm_call_count, r.tool_call_count, r.error_count, r.status,
-  r.input_tokens, r.output_tokens, r.analyzed, r.flag_badges`;
+  r.input_tokens, r.output_tokens, r.analyzed, r.flag_badges, r.service_version, r.environment,
+  (SELECT input_text FROM run_texts t WHERE t.trace_id = r.trace_id) AS input_text,
+  (SELECT output_text FROM run_texts t WHERE t.trace_id = r.trace_id) AS output_text,
+  (SELECT json_group_array(json_array(m.model, m.calls, m.input_tokens, m.output_tokens, m.cached_input_tokens))
+     FROM run_models m WHERE m.trace_id = r.trace_id) AS models`;
 
 interface RunRow {
   trace_id: string;
@@ -65,6 +52,11 @@ interface RunRow {
   output_tokens: number;
   analyzed: number;
   flag_badges: string;
+  service_version: string | null;
+  environment: string | null;
+  input_text: string | null;
+  output_text: string | null;
+  models: string | null;
   sort_key?: number | string;
 }
 
@@ -76,7 +68,7 @@ export const DEFAULT_PAGE_LIMIT = 50;
  * stable under concurrent inserts, and only valid with the same filter and sort.
  * Throws `RangeError` for a cursor it did not make.
  */
-export function listRuns(db: Db, filter: RunFilter = {}): RunPage {
+export function listRuns(db: Db, filter: RunFilter = {}, prices: PriceList = DEFAULT_PRICE_LIST): RunPage {
   const sort = filter.sort ?? 'start';
   const descending = (filter.order ?? 'desc') === 'desc';
   const limit = Math.min(Math.max(filter.limit ?? DEFAULT_PAGE_LIMIT, 1), MAX_PAGE_LIMIT);
@@ -109,12 +101,32 @@ export function listRuns(db: Db, filter: RunFilter = {}): RunPage {
     where.push('r.start_ns < ?');
     params.push(BigInt(Math.floor(filter.untilMs)) * 1_000_000n);
   }
+  if (filter.session) {
+    where.push('r.session_id = ?');
+    params.push(filter.session);
+  }
+  if (filter.model) {
+    where.push('EXISTS (SELECT 1 FROM run_models m WHERE m.trace_id = r.trace_id AND m.model = ?)');
+    params.push(filter.model);
+  }
+  if (filter.version) {
+    where.push('r.service_version = ?');
+    params.push(filter.version);
+  }
+  if (filter.environment) {
+    where.push('r.environment = ?');
+    params.push(filter.environment);
+  }
   if (filter.q) {
     const like = `%${escapeLike(filter.q)}%`;
+    const fts = toFtsQuery(filter.q);
     where.push(
-      "(r.name LIKE ? ESCAPE '\\' OR r.agent LIKE ? ESCAPE '\\' OR r.service LIKE ? ESCAPE '\\' OR r.session_id LIKE ? ESCAPE '\\' OR r.trace_id LIKE ? ESCAPE '\\')",
+      `(r.name LIKE ? ESCAPE '\\' OR r.agent LIKE ? ESCAPE '\\' OR r.service LIKE ? ESCAPE '\\' OR r.session_id LIKE ? ESCAPE '\\' OR r.trace_id LIKE ? ESCAPE '\\'${
+        fts === null ? '' : ' OR r.trace_id IN (SELECT s.trace_id FROM spans s WHERE s.id IN (SELECT rowid FROM span_search WHERE span_search MATCH ?))'
+      })`,
     );
     params.push(like, like, like, like, `${escapeLike(filter.q.toLowerCase())}%`);
+    if (fts !== null) params.push(fts);
   }
   if (filter.cursor) {
     const [sortValue = '', traceId = ''] = decodeCursor(filter.cursor);
@@ -138,12 +150,22 @@ export function listRuns(db: Db, filter: RunFilter = {}): RunPage {
   const last = page[page.length - 1];
   const nextCursor =
     rows.length > limit && last !== undefined ? encodeCursor([String(last.sort_key), last.trace_id]) : null;
-  return { runs: page.map(toRun), nextCursor };
+  return { runs: page.map((row) => toRun(row, prices)), nextCursor };
 }
 
-export function getRun(db: Db, traceId: string): Run | null {
+export function getRun(db: Db, traceId: string, prices: PriceList = DEFAULT_PRICE_LIST): Run | null {
   const row = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.trace_id = ?`).get(traceId) as RunRow | undefined;
-  return row === undefined ? null : toRun(row);
+  return row === undefined ? null : toRun(row, prices);
+}
+
+/** Runs by trace id, in the order asked (unknown ids left out). */
+export function getRunsByIds(db: Db, traceIds: readonly string[], prices: PriceList = DEFAULT_PRICE_LIST): Run[] {
+  if (traceIds.length === 0) return [];
+  const statement = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.trace_id = ?`);
+  return traceIds.flatMap((traceId) => {
+    const row = statement.get(traceId) as RunRow | undefined;
+    return row === undefined ? [] : [toRun(row, prices)];
+  });
 }
 
 interface SpanRow {
@@ -220,9 +242,32 @@ function toApiSpan(row: SpanRow): ApiSpan {
   return span;
 }
 
-function toRun(row: RunRow): Run {
+/** A run row's model usage, from its `models` JSON column ([[model, calls, in, out, cached], …]). */
+export function readModelUsage(json: string | null): (ModelUsage & { calls: number })[] {
+  if (json === null) return [];
+  return (JSON.parse(json) as [string, number, number, number, number][]).map(([model, calls, inputTokens, outputTokens, cachedInputTokens]) => ({
+    model,
+    calls,
+    inputTokens,
+    outputTokens,
+    cachedInputTokens,
+  }));
+}
+
+/** The model with most calls (then most tokens); null when no call named one. */
+function mostUsedModel(usages: readonly (ModelUsage & { calls: number })[]): string | null {
+  let best: (ModelUsage & { calls: number }) | null = null;
+  for (const usage of usages) {
+    if (usage.model === '') continue;
+    if (best === null || usage.calls > best.calls || (usage.calls === best.calls && usage.inputTokens + usage.outputTokens > best.inputTokens + best.outputTokens)) best = usage;
+  }
+  return best?.model ?? null;
+}
+
+function toRun(row: RunRow, prices: PriceList): Run {
   const startNs = Number(row.start_ns);
   const endNs = Number(row.end_ns);
+  const usages = readModelUsage(row.models);
   return {
     traceId: row.trace_id,
     service: row.service,
@@ -240,6 +285,12 @@ function toRun(row: RunRow): Run {
     flags: JSON.parse(row.flag_badges) as RunFlagBadge[],
     sessionId: row.session_id,
     analyzed: row.analyzed === 1,
+    model: mostUsedModel(usages),
+    costUsd: totalCost(usages, prices),
+    serviceVersion: row.service_version,
+    environment: row.environment,
+    input: row.input_text,
+    output: row.output_text,
   };
 }
 
@@ -247,13 +298,21 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-/** Distinct services and agents, for filter drop-downs. */
-export function listRunFacets(db: Db): { services: string[]; agents: string[] } {
+
+/** Distinct services, agents, models, versions and environments, for filter drop-downs. */
+export function listRunFacets(db: Db): RunFacets {
   const services = (db.prepare('SELECT DISTINCT service FROM runs ORDER BY service LIMIT 500').all() as { service: string }[]).map(
     (row) => row.service,
   );
   const agents = (
     db.prepare('SELECT DISTINCT agent FROM runs WHERE agent IS NOT NULL ORDER BY agent LIMIT 500').all() as { agent: string }[]
   ).map((row) => row.agent);
-  return { services, agents };
+  const column = (sql: string) => (db.prepare(sql).raw(true).all() as [string][]).map(([value]) => value);
+  return {
+    services,
+    agents,
+    models: column("SELECT DISTINCT model FROM run_models WHERE model <> '' ORDER BY model LIMIT 500"),
+    versions: column('SELECT DISTINCT service_version FROM runs WHERE service_version IS NOT NULL ORDER BY service_version DESC LIMIT 500'),
+    environments: column('SELECT DISTINCT environment FROM runs WHERE environment IS NOT NULL ORDER BY environment LIMIT 500'),
+  };
 }

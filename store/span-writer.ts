@@ -1,6 +1,10 @@
 import type { Db } from './database.js';
 import type { NormalizedSpan } from '../model/span.js';
 import { fnv1a64 } from '../model/hash.js';
+import type { Attributes } from '../model/otlp.js';
+import { readSpanTexts } from '../model/conversation/span-texts.js';
+import { readCachedInputTokens } from '../model/pricing/cached-tokens.js';
+import { createRunDetailsWriter, type SpanDetails } from './run-details-writer.js';
 
 export interface WriteResult {
   /** Spans stored by this call. */
@@ -30,12 +34,14 @@ interface RunDelta {
   errorCount: number;
   inputTokens: number;
   outputTokens: number;
+  serviceVersion: string | null;
+  environment: string | null;
 }
 
 /**
  * One span as the values of its `spans` row, in INSERT column order (indexes 0–21), followed by
  * what the run totals need that the row does not hold: the LLM call's input and output tokens
- * (22, 23). Plain strings, numbers and bigints only: cheap to structured-clone to a writer
+ * (22, 23), and the run details of store/run-details-writer.ts (24–30). Plain strings, numbers and bigints only: cheap to structured-clone to a writer
  * thread (about 2 µs per span, against 7 µs for the normalised span object).
  */
 export type SpanRow = [
@@ -63,6 +69,7 @@ export type SpanRow = [
   receivedAtMs: number,
   inputTokens: number,
   outputTokens: number,
+  ...details: SpanDetails,
 ];
 
 /** A batch ready to insert: its span rows and the resources they reference (hash, JSON). */
@@ -77,6 +84,7 @@ export interface SpanRows {
  */
 export function toSpanRows(spans: readonly NormalizedSpan[], receivedAtMs: number): SpanRows {
   const resourceHashes = new Map<object, string>();
+  const releases = new Map<object, [string | null, string | null]>();
   const resources: [string, string][] = [];
   const rows: SpanRow[] = new Array(spans.length);
   for (let i = 0; i < spans.length; i++) {
@@ -89,6 +97,12 @@ export function toSpanRows(spans: readonly NormalizedSpan[], receivedAtMs: numbe
       resourceHashes.set(span.resource, resourceHash);
     }
     const llm = span.llm;
+    let release = releases.get(span.resource);
+    if (release === undefined) {
+      release = readRelease(span.resource);
+      releases.set(span.resource, release);
+    }
+    const texts = readSpanTexts(span);
     rows[i] = [
       span.traceId,
       span.spanId,
@@ -114,6 +128,13 @@ export function toSpanRows(spans: readonly NormalizedSpan[], receivedAtMs: numbe
       receivedAtMs,
       llm?.inputTokens ?? 0,
       llm?.outputTokens ?? 0,
+      llm === null ? null : (llm.model ?? ''),
+      llm === null ? 0 : readCachedInputTokens(span.attributes),
+      release[0],
+      release[1],
+      texts.input,
+      texts.output,
+      texts.searchable,
     ];
   }
   return { rows, resources };
@@ -143,18 +164,22 @@ export function createSpanRowWriter(db: Db): (batch: SpanRows, receivedAtMs: num
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (trace_id, span_id) DO NOTHING`);
   const upsertRun = db.prepare(UPSERT_RUN);
+  const details = createRunDetailsWriter(db);
 
   return db.transaction((batch: SpanRows, receivedAtMs: number): WriteResult => {
     for (const [hash, json] of batch.resources) insertResource.run(hash, json);
     const deltas = new Map<string, RunDelta>();
+    details.reset();
     let inserted = 0;
     for (const r of batch.rows) {
       const info = insertSpan.run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15], r[16], r[17], r[18], r[19], r[20], r[21]);
       if (info.changes === 0) continue;
       inserted++;
       addToDelta(deltas, r);
+      details.add(r, info.lastInsertRowid);
     }
     for (const delta of deltas.values()) upsertRun.run({ ...delta, receivedAtMs });
+    details.flush();
     return { inserted, duplicates: batch.rows.length - inserted, traceIds: [...deltas.keys()] };
   }) as (batch: SpanRows, receivedAtMs: number) => WriteResult;
 }
@@ -162,10 +187,10 @@ export function createSpanRowWriter(db: Db): (batch: SpanRows, receivedAtMs: num
 const UPSERT_RUN = `
     INSERT INTO runs (trace_id, service, agent, session_id, name, root_span_id, start_ns, end_ns,
       root_duration_ms, span_count, llm_call_count, tool_call_count, error_count, status,
-      input_tokens, output_tokens, last_received_ms, analyzed)
+      input_tokens, output_tokens, last_received_ms, analyzed, service_version, environment)
     VALUES (@traceId, @service, @agent, @sessionId, @name, @rootSpanId, @startNs, @endNs,
       @rootDurationMs, @spanCount, @llmCallCount, @toolCallCount, @errorCount, @rootStatus,
-      @inputTokens, @outputTokens, @receivedAtMs, 0)
+      @inputTokens, @outputTokens, @receivedAtMs, 0, @serviceVersion, @environment)
     ON CONFLICT (trace_id) DO UPDATE SET
       service = CASE WHEN excluded.root_span_id IS NOT NULL THEN excluded.service ELSE runs.service END,
       name = CASE
@@ -174,6 +199,10 @@ const UPSERT_RUN = `
         ELSE runs.name END,
       agent = COALESCE(runs.agent, excluded.agent),
       session_id = COALESCE(runs.session_id, excluded.session_id),
+      service_version = CASE WHEN excluded.root_span_id IS NOT NULL AND excluded.service_version IS NOT NULL
+        THEN excluded.service_version ELSE COALESCE(runs.service_version, excluded.service_version) END,
+      environment = CASE WHEN excluded.root_span_id IS NOT NULL AND excluded.environment IS NOT NULL
+        THEN excluded.environment ELSE COALESCE(runs.environment, excluded.environment) END,
       root_span_id = COALESCE(excluded.root_span_id, runs.root_span_id),
       root_duration_ms = COALESCE(excluded.root_duration_ms, runs.root_duration_ms),
       status = CASE WHEN excluded.root_span_id IS NOT NULL THEN excluded.status ELSE runs.status END,
@@ -221,6 +250,8 @@ function addToDelta(deltas: Map<string, RunDelta>, r: SpanRow): void {
       errorCount: 0,
       inputTokens: 0,
       outputTokens: 0,
+      serviceVersion: null,
+      environment: null,
     };
     deltas.set(traceId, delta);
   }
@@ -239,7 +270,11 @@ function addToDelta(deltas: Map<string, RunDelta>, r: SpanRow): void {
     delta.agent = agent;
   }
   delta.sessionId ??= sessionId;
+  delta.serviceVersion ??= r[26];
+  delta.environment ??= r[27];
   if (parentSpanId === null) {
+    if (r[26] !== null) delta.serviceVersion = r[26];
+    if (r[27] !== null) delta.environment = r[27];
     delta.rootSpanId = spanId;
     delta.rootDurationMs = durationMs;
     delta.rootStatus = status;
@@ -249,4 +284,10 @@ function addToDelta(deltas: Map<string, RunDelta>, r: SpanRow): void {
     delta.earliestStartNs = startNs;
     delta.name = name;
   }
+}
+
+/** `service.version` and `deployment.environment.name` (or the older `deployment.environment`) of a resource. */
+function readRelease(resource: Attributes): [string | null, string | null] {
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value.slice(0, 200) : null);
+  return [text(resource['service.version']), text(resource['deployment.environment.name']) ?? text(resource['deployment.environment'])];
 }

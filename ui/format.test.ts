@@ -21,8 +21,9 @@ describe('format', () => {
     expect(niceTicks(0)).toEqual([0, 1]);
   });
 
-  it('interpolates quantiles of sorted values', () => {
-    expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5);
+  it('takes nearest-rank quantiles of sorted values, as the report does', () => {
+    expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2);
+    expect(quantileSorted([1, 2, 3, 4], 0.95)).toBe(4);
     expect(Number.isNaN(quantileSorted([], 0.5))).toBe(true);
   });
 });

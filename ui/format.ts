@@ -1,3 +1,4 @@
+import { percentileSorted } from '../model/percentile.js';
 /**
  * Formatting for the web view: durations, times, counts. Pure; times are shown in UTC so a
  * shared link reads the same for everyone.
@@ -42,6 +43,18 @@ export function formatCount(n: number): string {
   if (Math.abs(n) >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
   if (Math.abs(n) >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
   return String(Math.round(n));
+}
+
+/**
+ * US dollars: "$0", "$0.0042", "$0.013", "$1.27", "$1,234"; "–" when unknown (null: a model
+ * without a price). Small amounts keep two significant digits, so a cheap run never reads $0.00.
+ */
+export function formatUsd(usd: number | null): string {
+  if (usd === null || !Number.isFinite(usd)) return '–';
+  if (usd === 0) return '$0';
+  if (Math.abs(usd) < 0.01) return `$${usd.toPrecision(2)}`;
+  if (Math.abs(usd) < 1000) return `$${usd.toFixed(2)}`;
+  return `$${Math.round(usd).toLocaleString('en')}`;
 }
 
 /** Detector id → words. */
@@ -96,13 +109,7 @@ export function niceTicks(max: number, count = 4): number[] {
   return ticks;
 }
 
-/** Quantile q (0..1) of sorted numbers, linear interpolation; NaN when empty. */
+/** A percentile of ascending values: model/percentile.ts's nearest rank, as everywhere else. */
 export function quantileSorted(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const position = (sorted.length - 1) * q;
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  const low = sorted[lower]!;
-  const high = sorted[upper]!;
-  return low + (high - low) * (position - lower);
+  return percentileSorted(sorted, q);
 }

@@ -18,12 +18,15 @@ import { pickNumber, type SpikeContext } from './components/flag-evidence.js';
 import { formatDuration, formatTime } from './format.js';
 import { runHref } from './links.js';
 import { registerStaticRoutes } from './static-routes.js';
+import { createPriceList, type PriceList } from '../model/pricing/price-list.js';
 
 export interface UiOptions {
   /** Where a stored report's rendering is served; the reports page links there. */
   reportLink?: ReportLink;
   /** Clock, for tests and screenshots. */
   nowMs?: () => number;
+  /** Model prices (the repo's table with config's entries); the repo's table alone by default. */
+  prices?: PriceList;
 }
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
@@ -42,6 +45,7 @@ const MAX_EVIDENCE_SPANS = 12;
 export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'flags' | 'suppressions' | 'reports'>, options: UiOptions = {}): void {
   const { runs, flags: flagStore, reports } = storage;
   const now = options.nowMs ?? Date.now;
+  const prices = options.prices ?? createPriceList();
   // The reports feature serves a stored report's HTML at /reports/:id and every rendering under /api/reports/:id.
   const reportLink: ReportLink =
     options.reportLink ??
@@ -69,6 +73,10 @@ export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fla
       since: text(raw.since, 40),
       until: text(raw.until, 40),
       q: text(raw.q, 200),
+      session: text(raw.session, 500),
+      model: text(raw.model, 200),
+      version: text(raw.version, 200),
+      environment: text(raw.environment, 200),
       flagged: raw.flagged === 'true' ? 'true' : '',
       sort: text(raw.sort, 10),
       order: text(raw.order, 4),
@@ -96,12 +104,16 @@ export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fla
         sinceMs,
         untilMs,
         q: query.q || undefined,
+        session: query.session || undefined,
+        model: query.model || undefined,
+        version: query.version || undefined,
+        environment: query.environment || undefined,
         flagged: query.flagged === 'true',
         sort: (query.sort || undefined) as RunSort | undefined,
         order: (query.order || undefined) as 'asc' | 'desc' | undefined,
         limit: 50,
         cursor: query.cursor || undefined,
-      });
+      }, prices);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       return c.html(
@@ -115,7 +127,7 @@ export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fla
   app.get('/runs/:traceId', async (c) => {
     const traceId = c.req.param('traceId').toLowerCase();
     if (!TRACE_ID.test(traceId)) return notFound(c, 'A trace id is 32 hex digits.');
-    const run = await runs.getRun(traceId);
+    const run = await runs.getRun(traceId, prices);
     if (run === null) return notFound(c, `No run with trace id ${traceId}. It may not have arrived yet, or retention removed it.`);
     const [spans, flags] = await Promise.all([runs.listWaterfallSpans(traceId), flagStore.listFlagsOfTrace(traceId)]);
     // Full spans only where they are shown: the flags' evidence (bounded) and the selected span.
@@ -203,8 +215,16 @@ export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fla
 
   app.get('/latency', async (c) => {
     const range = pickKey(c.req.query('range'), LATENCY_RANGES, '24h') as LatencyRange;
-    const untilMs = now();
-    const sinceMs = untilMs - LATENCY_RANGES[range];
+    // An explicit window (the report links here with its own period) wins over the range.
+    const sinceText = text(c.req.query('since'), 40);
+    const untilText = text(c.req.query('until'), 40);
+    const explicitSince = sinceText === '' ? null : parseTimeInput(sinceText, now());
+    const explicitUntil = untilText === '' ? null : parseTimeInput(untilText, now());
+    if ((sinceText !== '' && explicitSince === null) || (untilText !== '' && explicitUntil === null)) {
+      return c.html(<MessagePage title="Latency" section="latency" message="since and until must be times (try 24h or 2026-11-23T10:00:00Z)." />, 400);
+    }
+    const untilMs = explicitUntil ?? now();
+    const sinceMs = explicitSince ?? untilMs - LATENCY_RANGES[range];
     const operations = await runs.listOperations(sinceMs, untilMs);
     const requested = c.req.query('op');
     const operation = requested !== undefined && requested !== '' ? requested.slice(0, 300) : (operations.find((op) => op.spikes > 0) ?? operations[0])?.operation ?? null;

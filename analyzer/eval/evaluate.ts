@@ -1,5 +1,6 @@
 import { configSchema } from '../../config/schema.js';
-import { DETECTOR_IDS, type DetectorId } from '../../model/api.js';
+import { DETECTOR_IDS, type DetectorId, type Flag } from '../../model/api.js';
+import type { OtlpTraceRequest } from '../../model/otlp.js';
 import { normalizeRequest } from '../../model/normalize/normalize-span.js';
 import { openDatabase } from '../../store/database.js';
 import { createSpanWriter } from '../../store/span-writer.js';
@@ -41,12 +42,32 @@ export interface Evaluation {
  * request per run), analyses every trace, and scores each detector per run: a run counts as
  * flagged by a detector when it has at least one flag of it.
  */
-export async function evaluate(generated: readonly GeneratedRun[], options?: AnalyzerOptions): Promise<Evaluation> {
+/** Precision, recall and F1 from counts (1 when there is nothing to find or nothing was flagged). */
+export function scoreOf(detector: DetectorId, tp: number, fp: number, fn: number): DetectorScore {
+  const precision = tp + fp === 0 ? 1 : tp / (tp + fp);
+  const recall = tp + fn === 0 ? 1 : tp / (tp + fn);
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return { detector, truePositives: tp, falsePositives: fp, falseNegatives: fn, precision, recall, f1 };
+}
+
+export interface AnalysedRequests {
+  spans: number;
+  analyzeMs: number;
+  /** The stored flags of a trace, as the service lists them. */
+  flagsOf(traceId: string): Flag[];
+}
+
+/**
+ * Ingests OTLP requests the way the collector does (normalizeRequest → span writer, one request
+ * at a time) into an in-memory database, analyses every trace as the service's analysis loop
+ * does, and hands `work` the result. The database lives until `work` returns.
+ */
+export async function analyseRequests<T>(requests: Iterable<OtlpTraceRequest>, options: AnalyzerOptions | undefined, work: (result: AnalysedRequests) => T): Promise<T> {
   const db = openDatabase(':memory:');
   try {
     const write = createSpanWriter(db);
     let spans = 0;
-    for (const { request } of generated) {
+    for (const request of requests) {
       const normalized = normalizeRequest(request);
       spans += normalized.length;
       write(normalized, Date.now());
@@ -55,10 +76,18 @@ export async function evaluate(generated: readonly GeneratedRun[], options?: Ana
     const started = performance.now();
     await analyzer.analyzePending({ force: true });
     const analyzeMs = performance.now() - started;
+    return work({ spans, analyzeMs, flagsOf: (traceId) => listFlagsForTrace(db, traceId) });
+  } finally {
+    db.close();
+  }
+}
+
+export async function evaluate(generated: readonly GeneratedRun[], options?: AnalyzerOptions): Promise<Evaluation> {
+  return analyseRequests(generated.map((item) => item.request), options, ({ spans, analyzeMs, flagsOf }) => {
     const misses: Miss[] = [];
     const counts = new Map<DetectorId, { tp: number; fp: number; fn: number }>(DETECTOR_IDS.map((id) => [id, { tp: 0, fp: 0, fn: 0 }]));
     for (const { run } of generated) {
-      const flags = listFlagsForTrace(db, run.traceId);
+      const flags = flagsOf(run.traceId);
       for (const detector of DETECTOR_IDS) {
         const raised = flags.filter((flag) => flag.detector === detector);
         const expected = run.expected.includes(detector);
@@ -75,13 +104,8 @@ export async function evaluate(generated: readonly GeneratedRun[], options?: Ana
     }
     const scores = DETECTOR_IDS.map((detector): DetectorScore => {
       const { tp, fp, fn } = counts.get(detector)!;
-      const precision = tp + fp === 0 ? 1 : tp / (tp + fp);
-      const recall = tp + fn === 0 ? 1 : tp / (tp + fn);
-      const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-      return { detector, truePositives: tp, falsePositives: fp, falseNegatives: fn, precision, recall, f1 };
+      return scoreOf(detector, tp, fp, fn);
     });
     return { runs: generated.length, spans, scores, misses, analyzeMs };
-  } finally {
-    db.close();
-  }
+  });
 }

@@ -1,14 +1,28 @@
 /**
  * `npm run eval [-- --runs N --seed S --days D]`: generates labelled runs in all four dialects,
  * analyses them, and prints precision, recall and F1 per detector and the worst misses.
+ * `npm run eval -- --real [--misses N]`: the same for the real agent runs of ../shared/corpora
+ * (analyzer/eval/real/), per split (dev, holdout).
  */
 import { parseArgs } from 'node:util';
 import { generateRuns } from './generate-runs.js';
 import { evaluate } from './evaluate.js';
+import { evaluateReal } from './real/evaluate-real.js';
+import { printRealEvaluation } from './real/print-real-evaluation.js';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '1600' }, seed: { type: 'string', default: '7' }, days: { type: 'string', default: '4' }, misses: { type: 'string', default: '15' } },
+  options: {
+    runs: { type: 'string', default: '1600' },
+    seed: { type: 'string', default: '7' },
+    days: { type: 'string', default: '4' },
+    misses: { type: 'string', default: '15' },
+    real: { type: 'boolean', default: false },
+  },
 });
+if (values.real) {
+  printRealEvaluation(await evaluateReal(), Number(values.misses === '15' ? '8' : values.misses));
+  process.exit(0);
+}
 const generated = generateRuns({ runs: Number(values.runs), seed: Number(values.seed), days: Number(values.days) });
 const result = await evaluate(generated);
 

@@ -1,6 +1,6 @@
 import type { Db } from '../database.js';
 import type { RunQueries } from '../api.js';
-import { getRun, getRunSpan, getRunSpans, listRunFacets, listRuns } from '../run-reader.js';
+import { getRun, getRunsByIds, getRunSpan, getRunSpans, listRunFacets, listRuns } from '../run-reader.js';
 import { listWaterfallSpans } from '../waterfall-reader.js';
 import { readOverview } from '../overview-reader.js';
 import { listLatencySamples, listOperations, listSpikeSpanKeys } from '../latency-reader.js';
@@ -8,8 +8,9 @@ import { listLatencySamples, listOperations, listSpikeSpanKeys } from '../latenc
 /** RunQueries over SQLite: each read one synchronous query on the main connection (WAL snapshot). */
 export function createSqliteRunQueries(db: Db): RunQueries {
   return {
-    listRuns: async (filter) => listRuns(db, filter),
-    getRun: async (traceId) => getRun(db, traceId),
+    listRuns: async (filter, prices) => listRuns(db, filter, prices),
+    getRun: async (traceId, prices) => getRun(db, traceId, prices),
+    getRuns: async (traceIds, prices) => getRunsByIds(db, traceIds, prices),
     listRunSpans: async (traceId) => getRunSpans(db, traceId),
     getRunSpan: async (traceId, spanId) => getRunSpan(db, traceId, spanId),
     listWaterfallSpans: async (traceId) => listWaterfallSpans(db, traceId),

@@ -14,6 +14,12 @@ export type StepSpec =
       /** The assistant's text; '' for an empty answer. */
       text?: string;
       finishReason?: string;
+      /** `gen_ai.input.messages` (GenAI parts form) and `gen_ai.system_instructions`, when given. */
+      inputMessages?: unknown[];
+      systemInstructions?: string;
+      /** Tool calls the model asked for, in its output message. */
+      toolCalls?: { id: string; name: string; arguments: unknown }[];
+      cachedInputTokens?: number;
     }
   | {
       kind: 'tool';
@@ -32,6 +38,8 @@ export interface RunSpec {
   /** Extra attributes on the root (agent) span. */
   rootAttributes?: Record<string, string>;
   service?: string;
+  /** Extra resource attributes (service.version, deployment.environment.name, …). */
+  resource?: Record<string, string>;
 }
 
 /**
@@ -42,13 +50,13 @@ export interface RunSpec {
 export async function sendRuns(tracesUrl: string, runs: RunSpec[]): Promise<string[]> {
   const byService = new Map<string, RunSpec[]>();
   for (const run of runs) {
-    const service = run.service ?? 'e2e-agents';
-    byService.set(service, [...(byService.get(service) ?? []), run]);
+    const key = JSON.stringify({ 'service.name': run.service ?? 'e2e-agents', ...run.resource });
+    byService.set(key, [...(byService.get(key) ?? []), run]);
   }
   const traceIds = new Map<RunSpec, string>();
-  for (const [service, serviceRuns] of byService) {
+  for (const [resourceKey, serviceRuns] of byService) {
     const provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ 'service.name': service }),
+      resource: resourceFromAttributes(JSON.parse(resourceKey) as Record<string, string>),
       spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl }), { maxExportBatchSize: 512, scheduledDelayMillis: 50 })],
     });
     const tracer = provider.getTracer('tracehound-e2e');
@@ -78,8 +86,18 @@ export async function sendRuns(tracesUrl: string, runs: RunSpec[]): Promise<stri
                 'gen_ai.usage.output_tokens': step.outputTokens ?? 120,
                 'gen_ai.response.finish_reasons': [step.finishReason ?? 'stop'],
                 'gen_ai.output.messages': JSON.stringify([
-                  { role: 'assistant', parts: [{ type: 'text', content: step.text ?? 'Here is what I found.' }], finish_reason: step.finishReason ?? 'stop' },
+                  {
+                    role: 'assistant',
+                    parts: [
+                      { type: 'text', content: step.text ?? 'Here is what I found.' },
+                      ...(step.toolCalls ?? []).map((call) => ({ type: 'tool_call', ...call })),
+                    ],
+                    finish_reason: step.finishReason ?? 'stop',
+                  },
                 ]),
+                ...(step.inputMessages !== undefined ? { 'gen_ai.input.messages': JSON.stringify(step.inputMessages) } : {}),
+                ...(step.systemInstructions !== undefined ? { 'gen_ai.system_instructions': step.systemInstructions } : {}),
+                ...(step.cachedInputTokens !== undefined ? { 'gen_ai.usage.cache_read.input_tokens': step.cachedInputTokens } : {}),
               },
             },
             parent,

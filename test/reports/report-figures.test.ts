@@ -124,7 +124,8 @@ describe('report figures against the API', () => {
   it('links every item into the web view of the service', () => {
     for (const item of report.signatures) expect(item.link).toMatch(new RegExp(`^${service.url}/runs/[0-9a-f]{32}$`));
     for (const item of report.flagsBySeverity) expect(item.link).toContain(`${service.url}/flags?detector=${item.detector}`);
-    for (const item of report.latency) expect(item.link).toBe(`${service.url}/latency?operation=${encodeURIComponent(item.operation)}`);
+    // The latency page reads `op` (issue 17, defect 1) and the report's own period.
+    for (const item of report.latency) expect(item.link).toBe(`${service.url}/latency?op=${encodeURIComponent(item.operation)}&since=${encodeURIComponent(report.period.since)}&until=${encodeURIComponent(report.period.until)}`);
   });
 
   it('reports the fetch_url slowdown of the last day as a latency regression and nothing else that is steady', () => {

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { RUN_SORTS, type Storage } from '../../store/api.js';
 import { describeQueryError, limitParam, timeParam } from './query-params.js';
+import { createPriceList, type PriceList } from '../../model/pricing/price-list.js';
 
 const runsQuery = z
   .object({
@@ -12,6 +13,10 @@ const runsQuery = z
     since: timeParam.optional(),
     until: timeParam.optional(),
     q: z.string().max(200).optional(),
+    session: z.string().min(1).max(500).optional(),
+    model: z.string().min(1).max(200).optional(),
+    version: z.string().min(1).max(200).optional(),
+    environment: z.string().min(1).max(200).optional(),
     flagged: z.enum(['true', 'false']).optional(),
     sort: z.enum(RUN_SORTS).optional(),
     order: z.enum(['asc', 'desc']).optional(),
@@ -22,8 +27,8 @@ const runsQuery = z
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 
-/** GET /api/runs and GET /api/runs/:traceId, with the shapes in SPEC.md. */
-export function registerRunRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'flags'>): void {
+/** GET /api/runs and GET /api/runs/:traceId, with the shapes in SPEC.md; costs at `prices`. */
+export function registerRunRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'flags'>, prices: PriceList = createPriceList()): void {
   app.get('/api/runs', async (c) => {
     const parsed = runsQuery.safeParse(c.req.query());
     if (!parsed.success) return c.json({ error: describeQueryError(parsed.error) }, 400);
@@ -37,12 +42,16 @@ export function registerRunRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fl
         sinceMs: query.since,
         untilMs: query.until,
         q: query.q,
+        session: query.session,
+        model: query.model,
+        version: query.version,
+        environment: query.environment,
         flagged: query.flagged === 'true',
         sort: query.sort,
         order: query.order,
         limit: query.limit,
         cursor: query.cursor,
-      });
+      }, prices);
       return c.json(page);
     } catch (error) {
       if (error instanceof RangeError) return c.json({ error: `cursor: ${error.message}` }, 400);
@@ -53,7 +62,7 @@ export function registerRunRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fl
   app.get('/api/runs/:traceId', async (c) => {
     const traceId = c.req.param('traceId').toLowerCase();
     if (!TRACE_ID.test(traceId)) return c.json({ error: 'traceId must be 32 hex digits' }, 400);
-    const run = await storage.runs.getRun(traceId);
+    const run = await storage.runs.getRun(traceId, prices);
     if (run === null) return c.json({ error: `no run with trace id ${traceId}` }, 404);
     const [spans, flags] = await Promise.all([storage.runs.listRunSpans(traceId), storage.flags.listFlagsOfTrace(traceId)]);
     return c.json({ run, spans, flags });

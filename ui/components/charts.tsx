@@ -1,3 +1,4 @@
+import { percentileSorted } from '../../model/percentile.js';
 import { formatClock, formatCount, formatDuration, niceTicks } from '../format.js';
 
 /**
@@ -277,8 +278,5 @@ export function baselineBand(samples: { startMs: number; durationMs: number }[],
 }
 
 function quantile(sorted: number[], q: number): number {
-  const position = (sorted.length - 1) * q;
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (position - lower);
+  return percentileSorted(sorted, q);
 }

@@ -3,7 +3,8 @@ import { DETECTOR_IDS } from '../../model/api.js';
 import { Layout } from '../components/layout.js';
 import { FilterSelect } from '../components/filter-select.js';
 import { FlagBadges, StatusTag } from '../components/badges.js';
-import { detectorLabel, formatAgo, formatCount, formatDuration, formatTime } from '../format.js';
+import { detectorLabel, formatAgo, formatCount, formatDuration, formatTime, formatUsd } from '../format.js';
+import type { RunFacets } from '../../store/run-reader.js';
 import { runHref, runsHref } from '../links.js';
 
 /** The runs list's filters exactly as they appear in the URL (strings; '' = not set). */
@@ -15,6 +16,10 @@ export interface RunsQuery {
   since: string;
   until: string;
   q: string;
+  session: string;
+  model: string;
+  version: string;
+  environment: string;
   flagged: string;
   sort: string;
   order: string;
@@ -36,7 +41,7 @@ export function RunsPage(props: {
   query: RunsQuery;
   runs: Run[];
   nextCursor: string | null;
-  facets: { services: string[]; agents: string[] };
+  facets: RunFacets;
   error: string | null;
   nowMs: number;
 }) {
@@ -44,7 +49,7 @@ export function RunsPage(props: {
   const base: Record<string, string> = { ...query, cursor: '' };
   const sort = query.sort || 'start';
   const order = query.order || 'desc';
-  const filtered = ['detector', 'service', 'agent', 'status', 'since', 'until', 'q', 'flagged'].some((key) => query[key as keyof RunsQuery] !== '');
+  const filtered = ['detector', 'service', 'agent', 'status', 'since', 'until', 'q', 'session', 'model', 'version', 'environment', 'flagged'].some((key) => query[key as keyof RunsQuery] !== '');
   return (
     <Layout title="Runs" section="runs">
       <div class="page-head">
@@ -60,6 +65,9 @@ export function RunsPage(props: {
         <FilterSelect label="Service" name="service" options={withCurrent(props.facets.services, query.service)} selected={query.service} />
         <FilterSelect label="Agent" name="agent" options={withCurrent(props.facets.agents, query.agent)} selected={query.agent} />
         <FilterSelect label="Status" name="status" options={['ok', 'error', 'unset']} selected={query.status} />
+        <FilterSelect label="Model" name="model" options={withCurrent(props.facets.models, query.model)} selected={query.model} />
+        <FilterSelect label="Version" name="version" options={withCurrent(props.facets.versions, query.version)} selected={query.version} />
+        <FilterSelect label="Environment" name="environment" options={withCurrent(props.facets.environments, query.environment)} selected={query.environment} />
         <label>
           <span>Since</span>
           <input name="since" value={query.since} placeholder="24h or ISO time" list="time-presets" size={10} />
@@ -75,8 +83,9 @@ export function RunsPage(props: {
         </datalist>
         <label class="grow">
           <span>Search</span>
-          <input type="search" name="q" value={query.q} placeholder="name, agent, service, session, trace id" />
+          <input type="search" name="q" value={query.q} placeholder="words in prompts, answers, tool calls; name, trace id" />
         </label>
+        {query.session !== '' ? <input type="hidden" name="session" value={query.session} /> : null}
         <label class="check">
           <input type="checkbox" name="flagged" value="true" checked={query.flagged === 'true'} />
           <span>flagged only</span>
@@ -108,13 +117,14 @@ export function RunsPage(props: {
               {SORTABLE.slice(2).map((column) => (
                 <SortHeader column={column} base={base} sort={sort} order={order} />
               ))}
+              <th class="num">Cost</th>
               <th>Flags</th>
             </tr>
           </thead>
           <tbody>
             {props.runs.length === 0 ? (
               <tr>
-                <td colspan={10} class="empty">
+                <td colspan={11} class="empty">
                   {filtered ? 'No run matches these filters.' : 'No runs yet. Point an OpenTelemetry exporter at /v1/traces.'}
                 </td>
               </tr>
@@ -124,10 +134,14 @@ export function RunsPage(props: {
                   <td class="run-name">
                     <a href={runHref(run.traceId)}>{run.name}</a>
                     <div class="muted small mono">
-                      {`${run.traceId.slice(0, 12)} · ${run.service}`} {run.status !== 'unset' ? <StatusTag status={run.status} /> : null}
+                      {[run.traceId.slice(0, 12), run.service, run.serviceVersion, run.environment].filter((part) => part !== null).join(' · ')}{' '}
+                      {run.status !== 'unset' ? <StatusTag status={run.status} /> : null}
                     </div>
                   </td>
-                  <td>{run.agent ?? <span class="muted">–</span>}</td>
+                  <td>
+                    {run.agent ?? <span class="muted">–</span>}
+                    {run.model !== null ? <div class="muted small run-model">{run.model}</div> : null}
+                  </td>
                   <td class="nowrap" title={formatTime(run.startTime)}>
                     {formatTime(run.startTime).slice(5)}
                     <div class="muted small">{formatAgo(Date.parse(run.startTime), props.nowMs)}</div>
@@ -140,6 +154,9 @@ export function RunsPage(props: {
                     {formatCount(run.inputTokens + run.outputTokens)}
                   </td>
                   <td class="num">{run.errorCount > 0 ? <span class="err-count">{run.errorCount}</span> : <span class="muted">0</span>}</td>
+                  <td class="num run-cost" title={run.costUsd === null ? 'a model this run used has no price (add it under pricing.models)' : undefined}>
+                    {formatUsd(run.costUsd)}
+                  </td>
                   <td>
                     {run.flags.length > 0 ? <FlagBadges flags={run.flags} /> : run.analyzed ? <span class="muted small">clean</span> : <span class="muted small">pending</span>}
                   </td>
