@@ -1,5 +1,6 @@
 import type { ApiSpan, DetectorId, Flag, Run, Severity, Verdict } from '../model/api.js';
-import type { NormalizedSpan, SpanKind, SpanStatus } from '../model/span.js';
+import type { LlmCall, NormalizedSpan, SpanKind, SpanStatus, ToolCall } from '../model/span.js';
+import type { Attributes } from '../model/otlp.js';
 import { fnv1a64 } from '../model/hash.js';
 import type { PriceList } from '../model/pricing/price-list.js';
 
@@ -164,6 +165,23 @@ export interface WaterfallSpan {
   tokens: number | null;
 }
 
+/** A model call or tool call of a run, with what the conversation view reads from it. */
+export interface ConversationSpan {
+  spanId: string;
+  kind: 'llm' | 'tool';
+  name: string;
+  /** Epoch ms (double). */
+  startMs: number;
+  status: string;
+  llm: LlmCall | null;
+  tool: ToolCall | null;
+  /** Raw attributes: only for model calls (their messages); {} for tool calls. */
+  attributes: Attributes;
+}
+
+/** Most calls read for one run's conversation; the rest is in the waterfall and the API. */
+export const MAX_CONVERSATION_SPANS = 300;
+
 export interface OverviewWindow {
   /** Window start, epoch ms (inclusive). */
   sinceMs: number;
@@ -270,7 +288,14 @@ export interface RunQueries {
   getRunSpan(traceId: string, spanId: string): Promise<ApiSpan | null>;
   /** Every span of a trace as waterfall rows, same order as listRunSpans. */
   listWaterfallSpans(traceId: string): Promise<WaterfallSpan[]>;
-  /** Distinct services and agents for filter drop-downs. */
+  /**
+   * A run's model and tool calls in start order, at most MAX_CONVERSATION_SPANS; attributes only
+   * for model calls.
+   */
+  listConversationSpans(traceId: string): Promise<ConversationSpan[]>;
+  /** Trace ids starting with `prefix` (lowercase hex, 1–31 digits), in id order, at most `limit` (default 20); [] for anything else. */
+  findTraceIdsByPrefix(prefix: string, limit?: number): Promise<string[]>;
+  /** Distinct values for filter drop-downs. */
   listRunFacets(): Promise<RunFacets>;
   /**
    * The overview page: totals and per-bucket counts of runs (by run start) and flags (by their
@@ -358,6 +383,11 @@ export interface FlagStore {
    * Durable when it resolves; re-analysis keeps it (see AnalysisStore.commitAnalyses).
    */
   reviewFlag(id: string, review: { verdict: Verdict; note?: string }, nowMs?: number): Promise<Flag | null>;
+  /**
+   * Takes a verdict back: the flag is unreviewed again (and counts again in badges); null when no
+   * such flag; an unreviewed flag resolves unchanged. Suppression rules are not touched.
+   */
+  clearReview(id: string): Promise<Flag | null>;
 }
 
 // ─── AnalysisStore and BaselineStore ──────────────────────────────────────────────────────────

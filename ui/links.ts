@@ -19,3 +19,7 @@ export function withQuery(path: string, params: Record<string, string | undefine
 export function latencyHref(operation: string): string {
   return `/latency?op=${encodeURIComponent(operation)}`;
 }
+
+export function sessionHref(sessionId: string): string {
+  return `/sessions/${encodeURIComponent(sessionId)}`;
+}

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import type { ApiSpan, Run } from '../model/api.js';
 import { DETECTOR_IDS, SEVERITIES, VERDICTS, type Verdict } from '../model/api.js';
-import { REVIEW_STATES, RUN_SORTS, SUPPRESSION_SCOPES, type FlagFilter, type ReviewState, type RunQueries, type RunSort, type Storage, type SuppressionScope } from '../store/api.js';
+import { REVIEW_STATES, RUN_SORTS, SUPPRESSION_SCOPES, type FlagFilter, type ReviewState, type RunQueries, type RunSort, type Storage, type SuppressionScope, MAX_CONVERSATION_SPANS } from '../store/api.js';
 import { suppressFlag, SuppressionError } from './suppress-flag.js';
 import type { QueuePage } from './pages/flags-page.js';
 import { parseTimeInput } from '../model/time.js';
@@ -12,6 +12,7 @@ import { FlagsPage, type FlagsQuery } from './pages/flags-page.js';
 import { LatencyPage, LATENCY_RANGES, type LatencyRange } from './pages/latency-page.js';
 import { ReportsPage, type ReportLink } from './pages/reports-page.js';
 import { MessagePage } from './pages/message-page.js';
+import { AmbiguousPrefixPage } from './pages/ambiguous-prefix-page.js';
 import { SpanDetail } from './components/span-detail.js';
 import { baselineBand } from './components/charts.js';
 import { pickNumber, type SpikeContext } from './components/flag-evidence.js';
@@ -19,6 +20,8 @@ import { formatDuration, formatTime } from './format.js';
 import { runHref } from './links.js';
 import { registerStaticRoutes } from './static-routes.js';
 import { createPriceList, type PriceList } from '../model/pricing/price-list.js';
+import { readChatTranscript } from '../model/conversation/chat-messages.js';
+import { buildCallBlocks, type CallBlock, type ModelCallInput, type ToolSpanInput } from './conversation-turns.js';
 
 export interface UiOptions {
   /** Where a stored report's rendering is served; the reports page links there. */
@@ -31,6 +34,9 @@ export interface UiOptions {
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
+const TRACE_PREFIX = /^[0-9a-f]{6,31}$/;
+/** Runs listed when a trace id prefix is ambiguous. */
+const MAX_PREFIX_MATCHES = 20;
 const MAX_NOTE_CHARS = 2000;
 /** Newest calls drawn on the latency scatter (and summarised above it). */
 const MAX_SCATTER_POINTS = 2000;
@@ -126,7 +132,17 @@ export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fla
 
   app.get('/runs/:traceId', async (c) => {
     const traceId = c.req.param('traceId').toLowerCase();
-    if (!TRACE_ID.test(traceId)) return notFound(c, 'A trace id is 32 hex digits.');
+    if (!TRACE_ID.test(traceId)) {
+      // The pages show 12-hex prefixes: a unique prefix opens its run (issue 17, defect 12).
+      if (!TRACE_PREFIX.test(traceId)) return notFound(c, 'A trace id is 32 hex digits (or a prefix of at least 6 of them).');
+      const matches = await runs.findTraceIdsByPrefix(traceId, MAX_PREFIX_MATCHES + 1);
+      if (matches.length === 0) return notFound(c, `No run has a trace id starting with ${traceId}.`);
+      if (matches.length === 1) {
+        const span = c.req.query('span')?.toLowerCase();
+        return c.redirect(span !== undefined && SPAN_ID.test(span) ? runHref(matches[0]!, span) : runHref(matches[0]!), 302);
+      }
+      return c.html(<AmbiguousPrefixPage prefix={traceId} traceIds={matches.slice(0, MAX_PREFIX_MATCHES)} more={matches.length > MAX_PREFIX_MATCHES} />, 300);
+    }
     const run = await runs.getRun(traceId, prices);
     if (run === null) return notFound(c, `No run with trace id ${traceId}. It may not have arrived yet, or retention removed it.`);
     const [spans, flags] = await Promise.all([runs.listWaterfallSpans(traceId), flagStore.listFlagsOfTrace(traceId)]);
@@ -149,7 +165,8 @@ export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fla
       const span = flagSpans.get(flag.spanIds[0] ?? '');
       if (span !== undefined) spikes.set(flag.id, await spikeContext(runs, traceId, span.spanId, span.operation, Date.parse(span.startTime), flag.evidence));
     }
-    return c.html(<RunPage run={run} spans={spans} flagSpans={flagSpans} selected={selected} flags={flags} spikes={spikes} />);
+    const conversation = await readConversation(runs, traceId);
+    return c.html(<RunPage run={run} spans={spans} flagSpans={flagSpans} selected={selected} flags={flags} spikes={spikes} conversation={conversation} />);
   });
 
   // The detail panel of one span, as an HTML fragment for app.js (the page itself renders it too).
@@ -171,17 +188,41 @@ export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fla
       severity: (SEVERITIES as readonly string[]).includes(raw.severity ?? '') ? raw.severity! : '',
       review: ((REVIEW_STATES as readonly string[]).includes(raw.review ?? '') ? raw.review : 'unreviewed') as ReviewState,
       service: text(raw.service, 200),
+      agent: text(raw.agent, 200),
+      since: text(raw.since, 40),
+      until: text(raw.until, 40),
       cursor: text(raw.cursor, 1000),
     };
-    const notice = raw.done === 'confirmed' ? 'Flag confirmed.' : raw.done === 'false_positive' ? 'Marked as a false positive.' : raw.done === 'suppressed' ? 'Suppression rule created.' : null;
+    const agents = (await facetsCache.get()).agents;
+    const sinceMs = query.since === '' ? undefined : (parseTimeInput(query.since, now()) ?? undefined);
+    const untilMs = query.until === '' ? undefined : (parseTimeInput(query.until, now()) ?? undefined);
+    const timeProblems = [
+      query.since !== '' && sinceMs === undefined ? `since: "${query.since}" is not a time (try 24h or 2026-11-23T10:00:00Z)` : null,
+      query.until !== '' && untilMs === undefined ? `until: "${query.until}" is not a time` : null,
+    ].filter((problem): problem is string => problem !== null);
+    const queueFilter = (cursor: string) => ({
+      detector: query.detector || undefined,
+      severity: query.severity || undefined,
+      service: query.service || undefined,
+      agent: query.agent || undefined,
+      sinceMs,
+      untilMs,
+      cursor: cursor || undefined,
+      review: query.review,
+    });
+    const notice = DONE_NOTICES[raw.done ?? ''] ?? null;
     const canSuppress = true;
+    if (timeProblems.length > 0) {
+      const page = await readReviewQueue(flagStore, { ...queueFilter(''), sinceMs: undefined, untilMs: undefined });
+      return c.html(<FlagsPage query={{ ...query, cursor: '' }} page={page} error={timeProblems.join('; ')} notice={null} nowMs={now()} canSuppress={canSuppress} agents={agents} />, 400);
+    }
     try {
-      const page = await readReviewQueue(flagStore, { ...blankToUndefined(query), review: query.review });
-      return c.html(<FlagsPage query={query} page={page} error={null} notice={notice} nowMs={now()} canSuppress={canSuppress} />);
+      const page = await readReviewQueue(flagStore, queueFilter(query.cursor));
+      return c.html(<FlagsPage query={query} page={page} error={null} notice={notice} nowMs={now()} canSuppress={canSuppress} agents={agents} />);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
-      const page = await readReviewQueue(flagStore, { ...blankToUndefined({ ...query, cursor: '' }), review: query.review });
-      return c.html(<FlagsPage query={{ ...query, cursor: '' }} page={page} error="This page link has expired (bad cursor); showing the first page." notice={null} nowMs={now()} canSuppress={canSuppress} />, 400);
+      const page = await readReviewQueue(flagStore, queueFilter(''));
+      return c.html(<FlagsPage query={{ ...query, cursor: '' }} page={page} error="This page link has expired (bad cursor); showing the first page." notice={null} nowMs={now()} canSuppress={canSuppress} agents={agents} />, 400);
     }
   });
 
@@ -195,6 +236,16 @@ export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fla
     const id = c.req.param('id');
     if ((await flagStore.reviewFlag(id, { verdict: verdict as Verdict, note }, now())) === null) return notFound(c, `No flag with id ${id}.`);
     return c.redirect(withDone(safeReturnTo(form.get('returnTo')), verdict!, id), 303);
+  });
+
+  // Takes a verdict back (issue 17, defect 15): the flag is unreviewed again.
+  app.post('/flags/:id/review/undo', async (c) => {
+    if (!sameOrigin(c)) return c.text('Cross-site form posts are refused.', 403);
+    const form = await readForm(c);
+    if (form === null) return c.text('Expected a form body.', 400);
+    const id = c.req.param('id');
+    if ((await flagStore.clearReview(id)) === null) return notFound(c, `No flag with id ${id}.`);
+    return c.redirect(withDone(safeReturnTo(form.get('returnTo')), 'undone', id), 303);
   });
 
   app.post('/flags/:id/suppress', async (c) => {
@@ -253,6 +304,14 @@ async function readReviewQueue(flags: Storage['flags'], filter: FlagFilter & { r
   return { items: page.entries, nextCursor: page.nextCursor, counts };
 }
 
+/** The notice shown after a review form redirects back with `?done=`. */
+const DONE_NOTICES: Record<string, string> = {
+  confirmed: 'Flag confirmed.',
+  false_positive: 'Marked as a false positive.',
+  suppressed: 'Suppression rule created.',
+  undone: 'Review undone: the flag is back in the queue.',
+};
+
 /** `load()` at most once per `ttlMs`; the value in between. */
 function cached<T>(ttlMs: number, now: () => number, load: () => T): { get(): T } {
   let value: T | undefined;
@@ -310,6 +369,28 @@ async function spikeContext(runs: RunQueries, traceId: string, spanId: string, o
       };
     }),
   };
+}
+
+/** The run's model calls as chat blocks, tool results paired from the run's tool spans. */
+async function readConversation(runs: RunQueries, traceId: string): Promise<{ blocks: CallBlock[]; truncated: boolean }> {
+  const spans = await runs.listConversationSpans(traceId);
+  const calls: ModelCallInput[] = [];
+  const tools: ToolSpanInput[] = [];
+  for (const span of spans) {
+    if (span.kind === 'llm') {
+      calls.push({
+        spanId: span.spanId,
+        model: span.llm?.model ?? null,
+        startMs: span.startMs,
+        inputTokens: span.llm?.inputTokens ?? null,
+        outputTokens: span.llm?.outputTokens ?? null,
+        transcript: readChatTranscript(span.attributes),
+      });
+    } else if (span.tool !== null) {
+      tools.push({ spanId: span.spanId, name: span.tool.name, arguments: span.tool.arguments, result: span.tool.result, status: span.status, startMs: span.startMs });
+    }
+  }
+  return { blocks: buildCallBlocks(calls, tools), truncated: spans.length >= MAX_CONVERSATION_SPANS };
 }
 
 function notFound(c: Context, message: string) {

@@ -3,6 +3,8 @@ import type { RunQueries } from '../api.js';
 import { getRun, getRunsByIds, getRunSpan, getRunSpans, listRunFacets, listRuns } from '../run-reader.js';
 import { listWaterfallSpans } from '../waterfall-reader.js';
 import { readOverview } from '../overview-reader.js';
+import { listConversationSpans } from '../conversation-reader.js';
+import { findTraceIdsByPrefix } from '../run-prefix.js';
 import { listLatencySamples, listOperations, listSpikeSpanKeys } from '../latency-reader.js';
 
 /** RunQueries over SQLite: each read one synchronous query on the main connection (WAL snapshot). */
@@ -14,6 +16,8 @@ export function createSqliteRunQueries(db: Db): RunQueries {
     listRunSpans: async (traceId) => getRunSpans(db, traceId),
     getRunSpan: async (traceId, spanId) => getRunSpan(db, traceId, spanId),
     listWaterfallSpans: async (traceId) => listWaterfallSpans(db, traceId),
+    listConversationSpans: async (traceId) => listConversationSpans(db, traceId),
+    findTraceIdsByPrefix: async (prefix, limit) => findTraceIdsByPrefix(db, prefix, limit),
     listRunFacets: async () => listRunFacets(db),
     readOverview: async (window, options) => readOverview(db, window, options),
     listOperations: async (sinceMs, untilMs, limit) => listOperations(db, sinceMs, untilMs, limit),

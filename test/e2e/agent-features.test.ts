@@ -166,3 +166,38 @@ describe('runs page', () => {
     await page.close();
   });
 });
+
+describe('conversation view', () => {
+  it('shows the input and final answer first, then each model call as chat turns with tool results', async () => {
+    const page = await openPage();
+    await page.goto(`${service.url}/runs/${lisbonId}`);
+    await expect(page.locator('.io-input').textContent()).resolves.toContain('Book me a flight to Lisbon');
+    await expect(page.locator('.io-output').textContent()).resolves.toContain('Booked TP100 to Lisbon.');
+    const calls = page.locator('#conversation .call-block');
+    await expect(calls.count()).resolves.toBe(2);
+    // The system prompt is folded; the first call shows the user's turn and the tool call with its result.
+    const system = calls.nth(0).locator('details.turn-system');
+    await expect(system.getAttribute('open')).resolves.toBeNull();
+    await expect(system.locator('pre').isVisible()).resolves.toBe(false);
+    await expect(calls.nth(0).locator('.turn-user').textContent()).resolves.toContain('Book me a flight to Lisbon');
+    const toolCall = calls.nth(0).locator('.tool-call');
+    await expect(toolCall.textContent()).resolves.toContain('search_flights');
+    await expect(toolCall.locator('.tool-result').textContent()).resolves.toContain('TP100');
+    await expect(calls.nth(1).locator('p.repeated').textContent()).resolves.toContain('2 earlier messages');
+    await expect(calls.nth(1).locator('.turn-answer').textContent()).resolves.toContain('Booked TP100 to Lisbon.');
+    // The raw attributes are one click away: the call's span panel.
+    await calls.nth(1).getByText('span and raw attributes').click();
+    await expect(page.locator('#span-panel').textContent()).resolves.toContain('gen_ai.input.messages');
+    await expect(page.locator('.stat-cost .stat-value').textContent()).resolves.toMatch(/^\$0\.0\d+$/);
+    await page.close();
+  });
+
+  it('renders message content as text, never as markup', async () => {
+    const page = await openPage();
+    await page.goto(`${service.url}/runs/${xssId}`);
+    await expect(page.locator('.io-input').textContent()).resolves.toContain(XSS);
+    await expect(page.locator('#conversation img').count()).resolves.toBe(0);
+    await expect(page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
+    await page.close();
+  });
+});

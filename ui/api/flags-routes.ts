@@ -30,7 +30,7 @@ export interface FlagRoutesOptions {
 }
 
 /**
- * GET /api/flags, POST /api/flags/:id/review, POST /api/flags/:id/suppress,
+ * GET /api/flags, POST /api/flags/:id/review, DELETE /api/flags/:id/review (undo), POST /api/flags/:id/suppress,
  * GET /api/suppressions, DELETE /api/suppressions/:id and POST /api/analyze.
  */
 export function registerFlagRoutes(app: Hono, storage: Pick<Storage, 'flags' | 'suppressions'>, options: FlagRoutesOptions = {}): void {
@@ -54,6 +54,15 @@ export function registerFlagRoutes(app: Hono, storage: Pick<Storage, 'flags' | '
     const parsed = await parseJsonBody(c.req.raw, reviewBody);
     if ('error' in parsed) return c.json({ error: parsed.error }, 400);
     const flag = await storage.flags.reviewFlag(id, parsed.data);
+    if (flag === null) return c.json({ error: `no flag with id ${id}` }, 404);
+    return c.json(flag);
+  });
+
+  // Undoes a review (issue 17, defect 15): the flag is unreviewed again; returns the updated Flag.
+  app.delete('/api/flags/:id/review', async (c) => {
+    const id = c.req.param('id').toLowerCase();
+    if (!FLAG_ID.test(id)) return c.json({ error: 'flag id must be 16 hex digits' }, 400);
+    const flag = await storage.flags.clearReview(id);
     if (flag === null) return c.json({ error: `no flag with id ${id}` }, 404);
     return c.json(flag);
   });
