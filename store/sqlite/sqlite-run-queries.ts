@@ -2,9 +2,9 @@ import type { Db } from '../database.js';
 import type { RunQueries } from '../api.js';
 import { getRun, getRunsByIds, getRunSpan, getRunSpans, listRunFacets, listRuns } from '../run-reader.js';
 import { listWaterfallSpans } from '../waterfall-reader.js';
+import { findTraceIdsByPrefix } from '../run-prefix.js';
 import { readOverview } from '../overview-reader.js';
 import { listConversationSpans } from '../conversation-reader.js';
-import { findTraceIdsByPrefix } from '../run-prefix.js';
 import { listLatencySamples, listOperations, listSpikeSpanKeys } from '../latency-reader.js';
 
 /** RunQueries over SQLite: each read one synchronous query on the main connection (WAL snapshot). */
