@@ -2,12 +2,13 @@ import type { ApiSpan, Run, RunFlagBadge } from '../../model/api.js';
 import type { Attributes } from '../../model/otlp.js';
 import { nanosToIso } from '../../model/time.js';
 import { createPriceList, totalCost, type PriceList } from '../../model/pricing/price-list.js';
-import { InvalidCursorError, pageLimit, type RunQueries, type RunSort, type WaterfallSpan } from '../api.js';
+import { InvalidCursorError, MAX_CONVERSATION_SPANS, pageLimit, type ConversationSpan, type RunQueries, type RunSort, type WaterfallSpan } from '../api.js';
 import type { ClickHouseContext } from './context.js';
 import { decodeCursor, encodeCursor, msToNs } from './cursor.js';
 import { DEDUP_READ } from './flag-rows.js';
 import { RUN_COLUMNS, type RunRow } from './run-rows.js';
-import { sqlFloat, sqlInt, sqlString } from './sql-literal.js';
+import { sqlFloat, sqlInt, sqlString, sqlStringList } from './sql-literal.js';
+import type { LlmCall, ToolCall } from '../../model/span.js';
 import { readOverview } from './clickhouse-overview.js';
 
 const SORT_EXPRESSIONS: Record<RunSort, string> = {
@@ -23,7 +24,7 @@ export function liveRuns(context: ClickHouseContext): string {
   return `(SELECT ${RUN_COLUMNS} FROM ${context.tables.runs} FINAL)`;
 }
 
-export function toRun(row: RunRow, prices: PriceList = DEFAULT_PRICES): Run {
+export function toRun(row: RunRow, prices: PriceList | undefined = DEFAULT_PRICES): Run {
   const usages = (JSON.parse(row.models || '[]') as [string, number, number, number, number][]).map(
     ([model, calls, inputTokens, outputTokens, cachedInputTokens]) => ({ model, calls, inputTokens, outputTokens, cachedInputTokens }),
   );
@@ -121,7 +122,7 @@ export function createClickHouseRunQueries(context: ClickHouseContext): RunQueri
   }
 
   return {
-    async listRuns(filter = {}) {
+    async listRuns(filter = {}, prices) {
       const sort = filter.sort ?? 'start';
       const descending = (filter.order ?? 'desc') === 'desc';
       const limit = pageLimit(filter.limit);
@@ -132,6 +133,11 @@ export function createClickHouseRunQueries(context: ClickHouseContext): RunQueri
       if (filter.service) where.push(`service = ${sqlString(filter.service)}`);
       if (filter.agent) where.push(`agent = ${sqlString(filter.agent)}`);
       if (filter.status) where.push(`status = ${sqlString(filter.status)}`);
+      if (filter.session) where.push(`session_id = ${sqlString(filter.session)}`);
+      // models is JSON [["model", calls, …], …]: the quoted name appears only as a model.
+      if (filter.model) where.push(`position(models, ${sqlString(JSON.stringify(filter.model))}) > 0`);
+      if (filter.version) where.push(`service_version = ${sqlString(filter.version)}`);
+      if (filter.environment) where.push(`environment = ${sqlString(filter.environment)}`);
       if (filter.sinceMs !== undefined) where.push(`start_ns >= ${sqlInt(msToNs(filter.sinceMs))}`);
       if (filter.untilMs !== undefined) where.push(`start_ns < ${sqlInt(msToNs(filter.untilMs))}`);
       if (filter.q) {
@@ -155,14 +161,40 @@ export function createClickHouseRunQueries(context: ClickHouseContext): RunQueri
       );
       const page = rows.slice(0, limit);
       const last = page.at(-1);
-      return { runs: page.map((row) => toRun(row)), nextCursor: rows.length > limit && last !== undefined ? encodeCursor([String(last.sort_key), last.trace_id]) : null };
+      return { runs: page.map((row) => toRun(row, prices)), nextCursor: rows.length > limit && last !== undefined ? encodeCursor([String(last.sort_key), last.trace_id]) : null };
     },
-    async getRun(traceId) {
+    async getRun(traceId, prices) {
+      const [run] = await this.getRuns([traceId], prices);
+      return run ?? null;
+    },
+    async getRuns(traceIds, prices) {
+      if (traceIds.length === 0) return [];
       const rows = await connection.select<RunRow>(
-        `SELECT ${RUN_COLUMNS} FROM ${liveRuns(context)} WHERE deleted = 0 AND trace_id = ${sqlString(traceId)}`,
+        `SELECT ${RUN_COLUMNS} FROM ${liveRuns(context)} WHERE deleted = 0 AND trace_id IN ${sqlStringList(traceIds)}`,
         DEDUP_READ,
       );
-      return rows.length === 0 ? null : toRun(rows[0]!);
+      const byId = new Map(rows.map((row) => [row.trace_id, row]));
+      return traceIds.flatMap((id) => {
+        const row = byId.get(id);
+        return row === undefined ? [] : [toRun(row, prices)];
+      });
+    },
+    async listConversationSpans(traceId) {
+      const rows = await connection.select<{ span_id: string; kind: 'llm' | 'tool'; name: string; start_ns: string; status: string; llm: string | null; tool: string | null; attributes: string }>(
+        `SELECT span_id, kind, name, start_ns, status, llm, tool, if(kind = 'llm', attributes, '{}') AS attributes
+         FROM ${tables.spans} FINAL WHERE trace_id = ${sqlString(traceId)} AND kind IN ('llm', 'tool')
+         ORDER BY start_ns, received_at_ms, seq LIMIT ${sqlInt(MAX_CONVERSATION_SPANS)}`,
+      );
+      return rows.map((row): ConversationSpan => ({
+        spanId: row.span_id,
+        kind: row.kind,
+        name: row.name,
+        startMs: Number(BigInt(row.start_ns) / 1000n) / 1000,
+        status: row.status,
+        llm: row.llm === null ? null : (JSON.parse(row.llm) as LlmCall),
+        tool: row.tool === null ? null : (JSON.parse(row.tool) as ToolCall),
+        attributes: JSON.parse(row.attributes) as Attributes,
+      }));
     },
     async findTraceIdsByPrefix(prefix, limit = 20) {
       if (!/^[0-9a-f]{1,31}$/.test(prefix)) return [];
@@ -215,14 +247,23 @@ export function createClickHouseRunQueries(context: ClickHouseContext): RunQueri
       });
     },
     async listRunFacets() {
-      const [services, agents] = await Promise.all([
-        connection.select<{ v: string }>(`SELECT DISTINCT service AS v FROM ${liveRuns(context)} WHERE deleted = 0 ORDER BY v LIMIT 500`, DEDUP_READ),
-        connection.select<{ v: string }>(
-          `SELECT DISTINCT assumeNotNull(agent) AS v FROM ${liveRuns(context)} WHERE deleted = 0 AND isNotNull(agent) ORDER BY v LIMIT 500`,
-          DEDUP_READ,
-        ),
+      const distinct = async (expression: string, where: string, order = 'v') =>
+        (
+          await connection.select<{ v: string }>(
+            `SELECT DISTINCT ${expression} AS v FROM ${liveRuns(context)} WHERE deleted = 0 AND ${where} ORDER BY ${order} LIMIT 500`,
+            DEDUP_READ,
+          )
+        ).map((r) => r.v);
+      const [services, agents, versions, environments, modelLists] = await Promise.all([
+        distinct('service', '1'),
+        distinct('assumeNotNull(agent)', 'isNotNull(agent)'),
+        distinct('assumeNotNull(service_version)', 'isNotNull(service_version)', 'v DESC'),
+        distinct('assumeNotNull(environment)', 'isNotNull(environment)'),
+        distinct('models', "models != '[]'"),
       ]);
-      return { services: services.map((r) => r.v), agents: agents.map((r) => r.v) };
+      const models = new Set<string>();
+      for (const list of modelLists) for (const [model] of JSON.parse(list) as [string][]) if (model !== '') models.add(model);
+      return { services, agents, models: [...models].sort().slice(0, 500), versions, environments };
     },
     readOverview: (window, options) => readOverview(context, window, options),
     async listOperations(sinceMs, untilMs, limit = 200) {
