@@ -1,4 +1,4 @@
-import type { ApiSpan, DetectorId, Flag, Run, Severity, Verdict } from '../model/api.js';
+import type { ApiSpan, DetectorId, Flag, Run, Session, Severity, Verdict } from '../model/api.js';
 import type { NormalizedSpan, SpanKind, SpanStatus } from '../model/span.js';
 import { fnv1a64 } from '../model/hash.js';
 
@@ -104,9 +104,18 @@ export interface RunFilter {
   untilMs?: number;
   /**
    * Free text, case-insensitive for ASCII: a substring of the run's name, agent, service or
-   * session id, or a prefix of its trace id.
+   * session id, or a prefix of its trace id; or full text: every word (the last also as a
+   * prefix) in the prompts, answers, tool arguments or results of one of its spans.
    */
   q?: string;
+  /** Runs of this session id. */
+  session?: string;
+  /** Runs that called this model at least once. */
+  model?: string;
+  /** Resource service.version. */
+  version?: string;
+  /** Resource deployment.environment.name. */
+  environment?: string;
   /** Only runs with at least one flag (any detector). */
   flagged?: boolean;
   /** Default 'start'. */
@@ -127,6 +136,27 @@ export interface RunFacets {
   services: string[];
   /** Distinct agents (null left out), sorted, at most 500. */
   agents: string[];
+  /** Distinct models called, sorted, at most 500. */
+  models: string[];
+  /** Distinct service.version values, newest-looking first (descending text), at most 500. */
+  versions: string[];
+  /** Distinct deployment.environment.name values, sorted, at most 500. */
+  environments: string[];
+}
+
+export interface SessionFilter {
+  service?: string;
+  agent?: string;
+  /** Only runs starting at or after this instant (epoch ms) are walked. */
+  sinceMs?: number;
+  untilMs?: number;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface SessionPage {
+  sessions: Session[];
+  nextCursor: string | null;
 }
 
 /** The web view's waterfall row: what a row shows, no attributes, events or payloads. */
@@ -253,6 +283,14 @@ export interface RunQueries {
   listWaterfallSpans(traceId: string): Promise<WaterfallSpan[]>;
   /** Distinct services and agents for filter drop-downs. */
   listRunFacets(): Promise<RunFacets>;
+  /**
+   * Sessions (runs sharing a session id), most recently active first: by their latest run's
+   * start (among the runs the filter lets through), then session id descending. Totals cover all
+   * of a session's runs; costUsd at the backend's prices, null when a model has no price.
+   */
+  listSessions(filter?: SessionFilter): Promise<SessionPage>;
+  /** A session and its runs in start order (its first 500); null when no run has this id. */
+  getSession(sessionId: string): Promise<{ session: Session; runs: Run[] } | null>;
   /**
    * The overview page: totals and per-bucket counts of runs (by run start) and flags (by their
    * run's start) in the window; the `top` worst agents (flagged + error runs) and tools (flags +

@@ -28,6 +28,7 @@ import { registerStaticRoutes } from './static-routes.js';
 import { createPriceList, type PriceList } from '../model/pricing/price-list.js';
 import { listConversationSpans, MAX_CONVERSATION_SPANS } from '../store/conversation-reader.js';
 import { readChatTranscript } from '../model/conversation/chat-messages.js';
+import { registerSessionPages } from './session-pages.js';
 import { buildCallBlocks, type CallBlock, type ModelCallInput, type ToolSpanInput } from './conversation-turns.js';
 
 export interface UiOptions {
@@ -62,6 +63,7 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
   registerStaticRoutes(app);
   // The filter drop-downs' values take two scans of the runs table; a few seconds stale is fine.
   const facetsCache = cached(FACETS_TTL_MS, now, () => listRunFacets(db));
+  registerSessionPages(app, db, { prices, nowMs: now, facets: () => facetsCache.get() });
 
   app.get('/', (c) => {
     const range = pickKey(c.req.query('range'), OVERVIEW_RANGES, '24h') as OverviewRange;

@@ -4,12 +4,19 @@ import { getRun, getRunSpan, getRunSpans, listRunFacets, listRuns } from '../run
 import { listWaterfallSpans } from '../waterfall-reader.js';
 import { readOverview } from '../overview-reader.js';
 import { listLatencySamples, listOperations, listSpikeSpanKeys } from '../latency-reader.js';
+import { getSession, listSessions } from '../session-reader.js';
+import { createPriceList, type PriceList } from '../../model/pricing/price-list.js';
 
-/** RunQueries over SQLite: each read one synchronous query on the main connection (WAL snapshot). */
-export function createSqliteRunQueries(db: Db): RunQueries {
+/**
+ * RunQueries over SQLite: each read one synchronous query on the main connection (WAL snapshot).
+ * Costs at `prices` (the repo's price table by default).
+ */
+export function createSqliteRunQueries(db: Db, prices: PriceList = createPriceList()): RunQueries {
   return {
-    listRuns: async (filter) => listRuns(db, filter),
-    getRun: async (traceId) => getRun(db, traceId),
+    listRuns: async (filter) => listRuns(db, filter, prices),
+    getRun: async (traceId) => getRun(db, traceId, prices),
+    listSessions: async (filter) => listSessions(db, filter ?? {}, prices),
+    getSession: async (sessionId) => getSession(db, sessionId, prices),
     listRunSpans: async (traceId) => getRunSpans(db, traceId),
     getRunSpan: async (traceId, spanId) => getRunSpan(db, traceId, spanId),
     listWaterfallSpans: async (traceId) => listWaterfallSpans(db, traceId),
