@@ -11,6 +11,9 @@ import { registerRunRoutes } from '../ui/api/runs-routes.js';
 import { registerUiRoutes } from '../ui/ui-routes.js';
 import { securityHeaders } from '../ui/security-headers.js';
 import { registerOtlpRoutes } from '../collector/otlp-route.js';
+import { startOtlpGrpcServer, type OtlpGrpcServer } from '../collector/grpc/otlp-grpc-server.js';
+import { grpcListenPort } from '../collector/collector-config.js';
+import { createKeyMatcher } from '../security/key-matcher.js';
 import { registerAuth } from '../security/auth-middleware.js';
 import { startRetention } from '../store/retention.js';
 import { createRedactor } from '../security/redactor.js';
@@ -28,6 +31,8 @@ export interface RunningService {
   /** Base URL, e.g. http://127.0.0.1:4318 (with the real port when 0 was asked for). */
   url: string;
   port: number;
+  /** The OTLP/gRPC port (the real one when 0 was asked for); null when collector.grpc.enabled is false. */
+  grpcPort: number | null;
   db: Db;
   metrics: Metrics;
   logger: Logger;
@@ -108,15 +113,34 @@ export async function startService(config: Config, options: StartServiceOptions 
 
   // The writer thread compiles and opens the database (~0.5 s): take no request before it can commit.
   await ingest.whenReady();
+  let grpc: OtlpGrpcServer | null = null;
+  if (config.collector.grpc.enabled) {
+    try {
+      grpc = await startOtlpGrpcServer({
+        core: ingest.core,
+        host: config.server.host,
+        port: grpcListenPort(config),
+        maxBodyBytes: config.collector.maxBodyBytes,
+        isIngestKey: config.auth.ingestKeys.length === 0 ? null : createKeyMatcher(config.auth.ingestKeys),
+        metrics,
+        logger,
+      });
+    } catch (error) {
+      await ingest.drain();
+      db.close();
+      throw new Error(`OTLP/gRPC cannot listen on ${config.server.host}:${grpcListenPort(config)} (collector.grpc.port): ${(error as Error).message}`);
+    }
+  }
   const server = await listen(app, config.server.host, config.server.port);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${formatHost(config.server.host)}:${port}`;
-  logger.info({ url, db: config.storage.path }, 'tracehound listening');
+  logger.info({ url, grpcPort: grpc?.port ?? null, db: config.storage.path }, 'tracehound listening');
 
   let closing: Promise<void> | undefined;
   return {
     url,
     port,
+    grpcPort: grpc?.port ?? null,
     db,
     metrics,
     logger,
@@ -127,7 +151,7 @@ export async function startService(config: Config, options: StartServiceOptions 
         // whenever they are between requests (in-flight requests finish; new ones get 503).
         const sweep = setInterval(() => (server as HttpServer).closeIdleConnections(), 50);
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-        await Promise.all([serverClosed, ingest.drain()]).finally(() => clearInterval(sweep));
+        await Promise.all([serverClosed, grpc?.close(), ingest.drain()]).finally(() => clearInterval(sweep));
         // In start order: the analyser commits its last slice before the alerter it feeds stops.
         for (const task of background) await task.stop();
         db.close();

@@ -275,6 +275,12 @@ export interface RunQueries {
    */
   listRuns(filter?: RunFilter): Promise<RunPage>;
   getRun(traceId: string): Promise<Run | null>;
+  /**
+   * Trace ids of stored runs starting with `prefix` (lowercase hex, 1-31 digits), ascending, at
+   * most `limit` (default 20); [] for anything else. The pages show 12-hex prefixes and
+   * /runs/<prefix> resolves them.
+   */
+  findTraceIdsByPrefix(prefix: string, limit?: number): Promise<string[]>;
   /** Every span of a trace in API shape, by start time (ties: arrival order); [] when unknown. */
   listRunSpans(traceId: string): Promise<ApiSpan[]>;
   /** One span in API shape; null when unknown. */
@@ -377,6 +383,12 @@ export interface FlagStore {
    * Durable when it resolves; re-analysis keeps it (see AnalysisStore.commitAnalyses).
    */
   reviewFlag(id: string, review: { verdict: Verdict; note?: string }, nowMs?: number): Promise<Flag | null>;
+  /**
+   * Takes a verdict back: the flag is unreviewed again and counts again (its run's badges
+   * refreshed); null when no such flag, the flag unchanged when it had no verdict. Suppression
+   * rules made from it are not touched.
+   */
+  clearReview(id: string): Promise<Flag | null>;
 }
 
 // ─── AnalysisStore and BaselineStore ──────────────────────────────────────────────────────────
@@ -505,7 +517,8 @@ export interface AnalysisStore {
    * Commits analyses as ONE unit (all or nothing) and durable when it resolves. Per trace: the
    * stored flags become `flags` — new ids inserted, existing ids updated in place (created time
    * and review kept), unreviewed ids no longer produced deleted, reviewed ones kept as the
-   * reviewer's record —; the run's flag badges are set (from flags and kept reviewed ones); the
+   * reviewer's record —; the run's flag badges are set (from the stored flags that count: all but
+   * those reviewed false_positive, store/counted-flags.ts); the
    * contribution is stored; the run is marked analysed unless its version moved. Then the
    * baseline deltas are merged and expired buckets deleted. Idempotent for the same input
    * except for the baseline deltas (which are added each time).

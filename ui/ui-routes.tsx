@@ -8,7 +8,8 @@ import { listFlagsForTrace } from '../store/flag-reader.js';
 import { readOverview } from '../store/overview-reader.js';
 import { listLatencySamples, listOperations, listSpikeSpanKeys } from '../store/latency-reader.js';
 import { listReviewQueue, REVIEW_STATES, type ReviewState } from '../store/ui-flag-reader.js';
-import { createSuppression, reviewFlag, SuppressionError } from '../store/flag-queries.js';
+import { clearReview, createSuppression, reviewFlag, SuppressionError } from '../store/flag-queries.js';
+import { findTraceIdsByPrefix } from '../store/run-prefix.js';
 import { SUPPRESSION_SCOPES, type SuppressionScope } from '../store/suppression-store.js';
 import { listReports } from '../store/report-store.js';
 import { parseTimeInput } from '../model/time.js';
@@ -19,6 +20,7 @@ import { FlagsPage, type FlagsQuery } from './pages/flags-page.js';
 import { LatencyPage, LATENCY_RANGES, type LatencyRange } from './pages/latency-page.js';
 import { ReportsPage, type ReportLink } from './pages/reports-page.js';
 import { MessagePage } from './pages/message-page.js';
+import { AmbiguousPrefixPage } from './pages/ambiguous-prefix-page.js';
 import { SpanDetail } from './components/span-detail.js';
 import { baselineBand } from './components/charts.js';
 import { pickNumber, type SpikeContext } from './components/flag-evidence.js';
@@ -42,6 +44,9 @@ export interface UiOptions {
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
+const TRACE_PREFIX = /^[0-9a-f]{6,31}$/;
+/** Runs listed when a trace id prefix is ambiguous. */
+const MAX_PREFIX_MATCHES = 20;
 const MAX_NOTE_CHARS = 2000;
 /** Newest calls drawn on the latency scatter (and summarised above it). */
 const MAX_SCATTER_POINTS = 2000;
@@ -137,7 +142,17 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
 
   app.get('/runs/:traceId', (c) => {
     const traceId = c.req.param('traceId').toLowerCase();
-    if (!TRACE_ID.test(traceId)) return notFound(c, 'A trace id is 32 hex digits.');
+    if (!TRACE_ID.test(traceId)) {
+      // The pages show 12-hex prefixes: a unique prefix opens its run (issue 17, defect 12).
+      if (!TRACE_PREFIX.test(traceId)) return notFound(c, 'A trace id is 32 hex digits (or a prefix of at least 6 of them).');
+      const matches = findTraceIdsByPrefix(db, traceId, MAX_PREFIX_MATCHES + 1);
+      if (matches.length === 0) return notFound(c, `No run has a trace id starting with ${traceId}.`);
+      if (matches.length === 1) {
+        const span = c.req.query('span')?.toLowerCase();
+        return c.redirect(span !== undefined && SPAN_ID.test(span) ? runHref(matches[0]!, span) : runHref(matches[0]!), 302);
+      }
+      return c.html(<AmbiguousPrefixPage prefix={traceId} traceIds={matches.slice(0, MAX_PREFIX_MATCHES)} more={matches.length > MAX_PREFIX_MATCHES} />, 300);
+    }
     const run = getRun(db, traceId, prices);
     if (run === null) return notFound(c, `No run with trace id ${traceId}. It may not have arrived yet, or retention removed it.`);
     const spans = listWaterfallSpans(db, traceId);
@@ -184,17 +199,41 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
       severity: (SEVERITIES as readonly string[]).includes(raw.severity ?? '') ? raw.severity! : '',
       review: ((REVIEW_STATES as readonly string[]).includes(raw.review ?? '') ? raw.review : 'unreviewed') as ReviewState,
       service: text(raw.service, 200),
+      agent: text(raw.agent, 200),
+      since: text(raw.since, 40),
+      until: text(raw.until, 40),
       cursor: text(raw.cursor, 1000),
     };
-    const notice = raw.done === 'confirmed' ? 'Flag confirmed.' : raw.done === 'false_positive' ? 'Marked as a false positive.' : raw.done === 'suppressed' ? 'Suppression rule created.' : null;
+    const agents = facetsCache.get().agents;
+    const sinceMs = query.since === '' ? undefined : (parseTimeInput(query.since, now()) ?? undefined);
+    const untilMs = query.until === '' ? undefined : (parseTimeInput(query.until, now()) ?? undefined);
+    const timeProblems = [
+      query.since !== '' && sinceMs === undefined ? `since: "${query.since}" is not a time (try 24h or 2026-11-23T10:00:00Z)` : null,
+      query.until !== '' && untilMs === undefined ? `until: "${query.until}" is not a time` : null,
+    ].filter((problem): problem is string => problem !== null);
+    const queueFilter = (cursor: string) => ({
+      detector: query.detector || undefined,
+      severity: query.severity || undefined,
+      service: query.service || undefined,
+      agent: query.agent || undefined,
+      sinceMs,
+      untilMs,
+      cursor: cursor || undefined,
+      review: query.review,
+    });
+    const notice = DONE_NOTICES[raw.done ?? ''] ?? null;
     const canSuppress = true;
+    if (timeProblems.length > 0) {
+      const page = listReviewQueue(db, { ...queueFilter(''), sinceMs: undefined, untilMs: undefined });
+      return c.html(<FlagsPage query={{ ...query, cursor: '' }} page={page} error={timeProblems.join('; ')} notice={null} nowMs={now()} canSuppress={canSuppress} agents={agents} />, 400);
+    }
     try {
-      const page = listReviewQueue(db, { ...blankToUndefined(query), review: query.review });
-      return c.html(<FlagsPage query={query} page={page} error={null} notice={notice} nowMs={now()} canSuppress={canSuppress} />);
+      const page = listReviewQueue(db, queueFilter(query.cursor));
+      return c.html(<FlagsPage query={query} page={page} error={null} notice={notice} nowMs={now()} canSuppress={canSuppress} agents={agents} />);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
-      const page = listReviewQueue(db, { ...blankToUndefined({ ...query, cursor: '' }), review: query.review });
-      return c.html(<FlagsPage query={{ ...query, cursor: '' }} page={page} error="This page link has expired (bad cursor); showing the first page." notice={null} nowMs={now()} canSuppress={canSuppress} />, 400);
+      const page = listReviewQueue(db, queueFilter(''));
+      return c.html(<FlagsPage query={{ ...query, cursor: '' }} page={page} error="This page link has expired (bad cursor); showing the first page." notice={null} nowMs={now()} canSuppress={canSuppress} agents={agents} />, 400);
     }
   });
 
@@ -208,6 +247,16 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
     const id = c.req.param('id');
     if (reviewFlag(db, id, { verdict: verdict as Verdict, note }, now()) === null) return notFound(c, `No flag with id ${id}.`);
     return c.redirect(withDone(safeReturnTo(form.get('returnTo')), verdict!, id), 303);
+  });
+
+  // Takes a verdict back (issue 17, defect 15): the flag is unreviewed again.
+  app.post('/flags/:id/review/undo', async (c) => {
+    if (!sameOrigin(c)) return c.text('Cross-site form posts are refused.', 403);
+    const form = await readForm(c);
+    if (form === null) return c.text('Expected a form body.', 400);
+    const id = c.req.param('id');
+    if (clearReview(db, id) === null) return notFound(c, `No flag with id ${id}.`);
+    return c.redirect(withDone(safeReturnTo(form.get('returnTo')), 'undone', id), 303);
   });
 
   app.post('/flags/:id/suppress', async (c) => {
@@ -259,6 +308,14 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
 }
 
 const FACETS_TTL_MS = 10_000;
+
+/** The notice shown after a review form redirects back with `?done=`. */
+const DONE_NOTICES: Record<string, string> = {
+  confirmed: 'Flag confirmed.',
+  false_positive: 'Marked as a false positive.',
+  suppressed: 'Suppression rule created.',
+  undone: 'Review undone: the flag is back in the queue.',
+};
 
 /** `load()` at most once per `ttlMs`; the value in between. */
 function cached<T>(ttlMs: number, now: () => number, load: () => T): { get(): T } {

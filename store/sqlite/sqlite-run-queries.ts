@@ -2,6 +2,7 @@ import type { Db } from '../database.js';
 import type { RunQueries } from '../api.js';
 import { getRun, getRunSpan, getRunSpans, listRunFacets, listRuns } from '../run-reader.js';
 import { listWaterfallSpans } from '../waterfall-reader.js';
+import { findTraceIdsByPrefix } from '../run-prefix.js';
 import { readOverview } from '../overview-reader.js';
 import { listLatencySamples, listOperations, listSpikeSpanKeys } from '../latency-reader.js';
 import { getSession, listSessions } from '../session-reader.js';
@@ -17,6 +18,7 @@ export function createSqliteRunQueries(db: Db, prices: PriceList = createPriceLi
     getRun: async (traceId) => getRun(db, traceId, prices),
     listSessions: async (filter) => listSessions(db, filter ?? {}, prices),
     getSession: async (sessionId) => getSession(db, sessionId, prices),
+    findTraceIdsByPrefix: async (prefix, limit) => findTraceIdsByPrefix(db, prefix, limit),
     listRunSpans: async (traceId) => getRunSpans(db, traceId),
     getRunSpan: async (traceId, spanId) => getRunSpan(db, traceId, spanId),
     listWaterfallSpans: async (traceId) => listWaterfallSpans(db, traceId),

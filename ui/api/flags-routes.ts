@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../../store/database.js';
 import { DETECTOR_IDS, SEVERITIES, VERDICTS } from '../../model/api.js';
-import { createSuppression, listFlags, reviewFlag, SuppressionError } from '../../store/flag-queries.js';
+import { clearReview, createSuppression, listFlags, reviewFlag, SuppressionError } from '../../store/flag-queries.js';
 import { deleteSuppression, listSuppressions, SUPPRESSION_SCOPES } from '../../store/suppression-store.js';
 import { describeQueryError, limitParam, parseJsonBody, timeParam } from './query-params.js';
 
@@ -31,7 +31,7 @@ export interface FlagRoutesOptions {
 }
 
 /**
- * GET /api/flags, POST /api/flags/:id/review, POST /api/flags/:id/suppress,
+ * GET /api/flags, POST /api/flags/:id/review, DELETE /api/flags/:id/review (undo), POST /api/flags/:id/suppress,
  * GET /api/suppressions, DELETE /api/suppressions/:id and POST /api/analyze.
  */
 export function registerFlagRoutes(app: Hono, db: Db, options: FlagRoutesOptions = {}): void {
@@ -53,6 +53,15 @@ export function registerFlagRoutes(app: Hono, db: Db, options: FlagRoutesOptions
     const parsed = await parseJsonBody(c.req.raw, reviewBody);
     if ('error' in parsed) return c.json({ error: parsed.error }, 400);
     const flag = reviewFlag(db, id, parsed.data);
+    if (flag === null) return c.json({ error: `no flag with id ${id}` }, 404);
+    return c.json(flag);
+  });
+
+  // Undoes a review (issue 17, defect 15): the flag is unreviewed again; returns the updated Flag.
+  app.delete('/api/flags/:id/review', (c) => {
+    const id = c.req.param('id').toLowerCase();
+    if (!FLAG_ID.test(id)) return c.json({ error: 'flag id must be 16 hex digits' }, 400);
+    const flag = clearReview(db, id);
     if (flag === null) return c.json({ error: `no flag with id ${id}` }, 404);
     return c.json(flag);
   });
