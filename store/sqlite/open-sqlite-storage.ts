@@ -7,7 +7,6 @@ import { createSqliteAnalysisStore, createSqliteBaselineStore } from './sqlite-a
 import { createSqliteSuppressionStore } from './sqlite-suppression-store.js';
 import { createSqliteReportQueries, createSqliteReportStore } from './sqlite-report-store.js';
 import { createSqliteMaintenance } from './sqlite-maintenance.js';
-import type { PriceList } from '../../model/pricing/price-list.js';
 
 export interface SqliteStorageOptions {
   /** Database file, or ':memory:'. */
@@ -20,8 +19,6 @@ export interface SqliteStorageOptions {
   writerThread?: boolean;
   /** Open read-only (a second process reading); no migrations, writes reject. */
   readonly?: boolean;
-  /** Model prices runs and sessions are costed at; the repo's table by default. */
-  prices?: PriceList;
 }
 
 /** The SQLite backend bound to an open connection (which `close()` closes). */
@@ -36,7 +33,7 @@ export function createSqliteStorage(db: Db, options: SqliteStorageOptions): Stor
   return {
     backend: 'sqlite',
     traces,
-    runs: createSqliteRunQueries(db, options.prices),
+    runs: createSqliteRunQueries(db),
     flags: createSqliteFlagStore(db),
     analysis: createSqliteAnalysisStore(db),
     baselines: createSqliteBaselineStore(db),

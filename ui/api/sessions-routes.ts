@@ -1,7 +1,6 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { Db } from '../../store/database.js';
-import { getSession, listSessions } from '../../store/session-reader.js';
+import type { RunQueries } from '../../store/api.js';
 import type { PriceList } from '../../model/pricing/price-list.js';
 import { describeQueryError, limitParam, timeParam } from './query-params.js';
 
@@ -20,14 +19,14 @@ const sessionsQuery = z
 const MAX_SESSION_ID_CHARS = 500;
 
 /** GET /api/sessions and GET /api/sessions/:id, with the shapes in SPEC.md. */
-export function registerSessionRoutes(app: Hono, db: Db, prices: PriceList): void {
-  app.get('/api/sessions', (c) => {
+export function registerSessionRoutes(app: Hono, runs: Pick<RunQueries, 'listSessions' | 'getSession'>, prices: PriceList): void {
+  app.get('/api/sessions', async (c) => {
     const parsed = sessionsQuery.safeParse(c.req.query());
     if (!parsed.success) return c.json({ error: describeQueryError(parsed.error) }, 400);
     const query = parsed.data;
     try {
       return c.json(
-        listSessions(db, { service: query.service, agent: query.agent, sinceMs: query.since, untilMs: query.until, limit: query.limit, cursor: query.cursor }, prices),
+        await runs.listSessions({ service: query.service, agent: query.agent, sinceMs: query.since, untilMs: query.until, limit: query.limit, cursor: query.cursor }, prices),
       );
     } catch (error) {
       if (error instanceof RangeError) return c.json({ error: `cursor: ${error.message}` }, 400);
@@ -35,10 +34,10 @@ export function registerSessionRoutes(app: Hono, db: Db, prices: PriceList): voi
     }
   });
 
-  app.get('/api/sessions/:id', (c) => {
+  app.get('/api/sessions/:id', async (c) => {
     const sessionId = c.req.param('id');
     if (sessionId.length > MAX_SESSION_ID_CHARS) return c.json({ error: `session id longer than ${MAX_SESSION_ID_CHARS} characters` }, 400);
-    const found = getSession(db, sessionId, prices);
+    const found = await runs.getSession(sessionId, prices);
     if (found === null) return c.json({ error: `no session with id ${sessionId}` }, 404);
     return c.json(found);
   });
