@@ -26,6 +26,7 @@ import type { Flag } from '../model/api.js';
 import { startReports } from '../reports/start-reports.js';
 import { registerReportRoutes } from '../ui/api/report-routes.js';
 import { createPriceList } from '../model/pricing/price-list.js';
+import { registerSessionRoutes } from '../ui/api/sessions-routes.js';
 
 /** A running tracehound: collector, analyser, web view and scheduler on one port. */
 export interface RunningService {
@@ -85,10 +86,11 @@ export async function startService(config: Config, options: StartServiceOptions 
   const ingest = registerOtlpRoutes(app, { db, config, metrics, logger, redact });
   const prices = createPriceList(config.pricing.models);
   registerRunRoutes(app, storage, prices);
+  registerSessionRoutes(app, storage.runs, prices);
   // [analyzer: routes and background]
   // Alerters listen here: the NEW flags of one run, after they are committed.
   const analyzerFlagListeners: ((flags: Flag[]) => void)[] = [];
-  const analyzer = createAnalyzer(db, config.analyzer, {
+  const analyzer = createAnalyzer(storage, config.analyzer, {
     metrics,
     logger,
     onFlagsRaised: (flags) => analyzerFlagListeners.forEach((listener) => listener(flags)),

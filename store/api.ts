@@ -1,4 +1,4 @@
-import type { ApiSpan, DetectorId, Flag, Run, Severity, Verdict } from '../model/api.js';
+import type { ApiSpan, DetectorId, Flag, Run, Session, Severity, Verdict } from '../model/api.js';
 import type { LlmCall, NormalizedSpan, SpanKind, SpanStatus, ToolCall } from '../model/span.js';
 import type { Attributes } from '../model/otlp.js';
 import { fnv1a64 } from '../model/hash.js';
@@ -144,6 +144,21 @@ export interface RunFacets {
   versions: string[];
   /** Sorted. */
   environments: string[];
+}
+
+export interface SessionFilter {
+  service?: string;
+  agent?: string;
+  /** Only runs starting at or after this instant (epoch ms) are walked. */
+  sinceMs?: number;
+  untilMs?: number;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface SessionPage {
+  sessions: Session[];
+  nextCursor: string | null;
 }
 
 /** The web view's waterfall row: what a row shows, no attributes, events or payloads. */
@@ -297,6 +312,14 @@ export interface RunQueries {
   findTraceIdsByPrefix(prefix: string, limit?: number): Promise<string[]>;
   /** Distinct values for filter drop-downs. */
   listRunFacets(): Promise<RunFacets>;
+  /**
+   * Sessions (runs sharing a session id), most recently active first: by their latest run's
+   * start (among the runs the filter lets through), then session id descending; paged. Totals
+   * cover all of a session's runs; costUsd at `prices`, null when a model has no price.
+   */
+  listSessions(filter?: SessionFilter, prices?: PriceList): Promise<SessionPage>;
+  /** A session and its runs in start order (its first 500); null when no run has this id. */
+  getSession(sessionId: string, prices?: PriceList): Promise<{ session: Session; runs: Run[] } | null>;
   /**
    * The overview page: totals and per-bucket counts of runs (by run start) and flags (by their
    * run's start) in the window; the `top` worst agents (flagged + error runs) and tools (flags +

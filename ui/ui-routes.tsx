@@ -21,6 +21,7 @@ import { runHref } from './links.js';
 import { registerStaticRoutes } from './static-routes.js';
 import { createPriceList, type PriceList } from '../model/pricing/price-list.js';
 import { readChatTranscript } from '../model/conversation/chat-messages.js';
+import { registerSessionPages } from './session-pages.js';
 import { buildCallBlocks, type CallBlock, type ModelCallInput, type ToolSpanInput } from './conversation-turns.js';
 
 export interface UiOptions {
@@ -59,6 +60,7 @@ export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fla
   registerStaticRoutes(app);
   // The filter drop-downs' values take two scans of the runs table; a few seconds stale is fine.
   const facetsCache = cached(FACETS_TTL_MS, now, () => runs.listRunFacets());
+  registerSessionPages(app, runs, { prices, nowMs: now, facets: () => facetsCache.get() });
 
   app.get('/', async (c) => {
     const range = pickKey(c.req.query('range'), OVERVIEW_RANGES, '24h') as OverviewRange;

@@ -6,6 +6,10 @@ import { findTraceIdsByPrefix } from '../run-prefix.js';
 import { readOverview } from '../overview-reader.js';
 import { listConversationSpans } from '../conversation-reader.js';
 import { listLatencySamples, listOperations, listSpikeSpanKeys } from '../latency-reader.js';
+import { getSession, listSessions } from '../session-reader.js';
+import { createPriceList } from '../../model/pricing/price-list.js';
+
+const DEFAULT_PRICES = createPriceList();
 
 /** RunQueries over SQLite: each read one synchronous query on the main connection (WAL snapshot). */
 export function createSqliteRunQueries(db: Db): RunQueries {
@@ -19,6 +23,8 @@ export function createSqliteRunQueries(db: Db): RunQueries {
     listConversationSpans: async (traceId) => listConversationSpans(db, traceId),
     findTraceIdsByPrefix: async (prefix, limit) => findTraceIdsByPrefix(db, prefix, limit),
     listRunFacets: async () => listRunFacets(db),
+    listSessions: async (filter, prices) => listSessions(db, filter ?? {}, prices ?? DEFAULT_PRICES),
+    getSession: async (sessionId, prices) => getSession(db, sessionId, prices ?? DEFAULT_PRICES),
     readOverview: async (window, options) => readOverview(db, window, options),
     listOperations: async (sinceMs, untilMs, limit) => listOperations(db, sinceMs, untilMs, limit),
     listLatencySamples: async (operation, sinceMs, untilMs, limit) => listLatencySamples(db, operation, sinceMs, untilMs, limit),
