@@ -10,6 +10,7 @@ import { RUN_COLUMNS, type RunRow } from './run-rows.js';
 import { sqlFloat, sqlInt, sqlString, sqlStringList } from './sql-literal.js';
 import type { LlmCall, ToolCall } from '../../model/span.js';
 import { readOverview } from './clickhouse-overview.js';
+import { createClickHouseSessions } from './clickhouse-sessions.js';
 
 const SORT_EXPRESSIONS: Record<RunSort, string> = {
   start: 'start_ns',
@@ -121,7 +122,10 @@ export function createClickHouseRunQueries(context: ClickHouseContext): RunQueri
     );
   }
 
+  const sessions = createClickHouseSessions(context, toRun);
   return {
+    listSessions: (filter, prices) => sessions.listSessions(filter, prices),
+    getSession: (sessionId, prices) => sessions.getSession(sessionId, prices),
     async listRuns(filter = {}, prices) {
       const sort = filter.sort ?? 'start';
       const descending = (filter.order ?? 'desc') === 'desc';
