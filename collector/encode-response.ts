@@ -1,5 +1,5 @@
 /**
- * OTLP/HTTP response bodies (OTLP.md §1.2), in the request's encoding.
+ * OTLP response bodies (OTLP.md §1.2), in the request's encoding (gRPC uses the protobuf form).
  *
  * - success: an empty ExportTraceServiceResponse — 0 bytes in protobuf, `{}` in JSON.
  * - partial success: `partial_success { rejected_spans = 1 (int64), error_message = 2 }`;
@@ -18,11 +18,24 @@ export const CONTENT_TYPES: Record<OtlpEncoding, string> = {
 /** Longest partial-success message we send; the spec asks to keep responses small. */
 const MAX_ERROR_MESSAGE_CHARS = 4096;
 
-export function encodeExportResponse(encoding: OtlpEncoding, rejectedSpans = 0, errorMessage = ''): Uint8Array<ArrayBuffer> | string {
+/** JSON name of the partial success's rejected count (field 1 in both messages). */
+const REJECTED_KEYS = { traces: 'rejectedSpans', logs: 'rejectedLogRecords' } as const;
+
+/**
+ * An Export{Trace,Logs}ServiceResponse. Both messages have the same wire layout
+ * (`partial_success = 1 { rejected_* = 1 (int64), error_message = 2 }`); only the JSON name of
+ * the count differs (`rejectedSpans` / `rejectedLogRecords`).
+ */
+export function encodeExportResponse(
+  encoding: OtlpEncoding,
+  rejectedSpans = 0,
+  errorMessage = '',
+  signal: 'traces' | 'logs' = 'traces',
+): Uint8Array<ArrayBuffer> | string {
   const message = errorMessage.length > MAX_ERROR_MESSAGE_CHARS ? `${errorMessage.slice(0, MAX_ERROR_MESSAGE_CHARS - 1)}…` : errorMessage;
   if (encoding === 'json') {
     if (rejectedSpans === 0 && message === '') return '{}';
-    return JSON.stringify({ partialSuccess: { rejectedSpans: String(rejectedSpans), errorMessage: message } });
+    return JSON.stringify({ partialSuccess: { [REJECTED_KEYS[signal]]: String(rejectedSpans), errorMessage: message } });
   }
   if (rejectedSpans === 0 && message === '') return new Uint8Array(0);
   const inner: number[] = [];
@@ -30,15 +43,6 @@ export function encodeExportResponse(encoding: OtlpEncoding, rejectedSpans = 0, 
   if (message !== '') inner.push(0x12, ...lengthDelimited(message));
   return Uint8Array.from([0x0a, ...varint(inner.length), ...inner]);
 }
-
-/** gRPC codes used in Status bodies, mapped as the Collector does (OTLP.md §1.2). */
-export const GRPC_CODES = {
-  invalidArgument: 3,
-  resourceExhausted: 8,
-  unimplemented: 12,
-  internal: 13,
-  unavailable: 14,
-} as const;
 
 export function encodeStatus(encoding: OtlpEncoding, code: number, message: string): Uint8Array<ArrayBuffer> | string {
   if (encoding === 'json') return JSON.stringify({ code, message });

@@ -17,6 +17,7 @@ export const DEFAULT_CONFIG_PATH = './otel-config.yaml';
 export const ENVIRONMENT_KEYS: Record<string, string> = {
   TRACEHOUND_HOST: 'server.host',
   TRACEHOUND_PORT: 'server.port',
+  TRACEHOUND_GRPC_PORT: 'collector.grpc.port',
   TRACEHOUND_PUBLIC_URL: 'server.publicUrl',
   TRACEHOUND_DB: 'storage.path',
   TRACEHOUND_LOG_LEVEL: 'logging.level',

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { Cron } from 'croner';
-import { parseDurationMs } from '../model/time.js';
+import { duration } from './duration.js';
+import { collectorSchema } from '../collector/collector-config.js';
+
+export { collectorSchema, duration };
 
 /**
  * The one schema of tracehound's configuration (otel-config.yaml). Every key has a default and
@@ -10,17 +13,6 @@ import { parseDurationMs } from '../model/time.js';
  * Durations are written as strings with a unit (`500ms`, `5s`, `30m`, `24h`, `7d`) and parsed
  * to milliseconds.
  */
-
-/** A duration string such as `5s` or `24h`, parsed to milliseconds. */
-export const duration = () =>
-  z.string().transform((text, ctx) => {
-    const ms = parseDurationMs(text);
-    if (ms === null) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as 500ms, 5s, 30m, 24h or 7d, got "${text}"` });
-      return z.NEVER;
-    }
-    return ms;
-  });
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = () => z.coerce.number().int().positive();
@@ -33,48 +25,6 @@ export const serverSchema = z
       .string()
       .default('')
       .describe('Base URL people reach the web view at, for links in reports and alerts. Default: http://HOST:PORT.'),
-  })
-  .strict();
-
-export const collectorSchema = z
-  .object({
-    path: z.string().startsWith('/').default('/v1/traces').describe('OTLP/HTTP traces path. Default /v1/traces.'),
-    maxBodyBytes: positiveInt()
-      .default(64 * 1024 * 1024)
-      .describe('Largest request body, in bytes, both as sent and after decompression. Default 67108864 (64 MiB).'),
-    maxQueuedSpans: positiveInt()
-      .default(50_000)
-      .describe('Spans decoded but not yet committed; past this, requests get 503 with Retry-After. Default 50000.'),
-    retryAfterSeconds: positiveInt()
-      .default(2)
-      .describe('Shortest Retry-After sent with 429/503, in seconds; each refusal picks at random up to twice this, so refused senders spread out. Default 2.'),
-    queueWaitMs: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .default(1000)
-      .describe('Milliseconds a request may wait for room in a full ingest queue before it is refused with 503; 0 refuses at once. Default 1000.'),
-    maxInflightBytes: positiveInt()
-      .default(128 * 1024 * 1024)
-      .describe(
-        'Request bytes (as received plus decompressed) held at once by all requests being read and decoded; past this, 503 with Retry-After (a lone request up to maxBodyBytes is always taken). Default 134217728 (128 MiB).',
-      ),
-    maxInflightBytesPerClient: positiveInt()
-      .default(64 * 1024 * 1024)
-      .describe(
-        'Request bytes (as received plus decompressed) one client address may hold at once across its requests; past this, 429 with Retry-After (a client\'s lone request is always taken). Default 67108864 (64 MiB).',
-      ),
-    maxConcurrentInflations: positiveInt()
-      .default(2)
-      .describe('Compressed request bodies inflated at once; the others wait their turn. Default 2.'),
-    bodyReadTimeout: duration()
-      .prefault('30s')
-      .describe('Time a request body may take to arrive in full; past it, 408 and the connection is closed. Default 30s.'),
-    maxAttributeCount: positiveInt().default(1024).describe('Attributes kept per span; a span with more is rejected. Default 1024.'),
-    maxAttributeValueBytes: positiveInt()
-      .default(1024 * 1024)
-      .describe('Longest string attribute value, in bytes; a span with a longer one is rejected. Default 1048576.'),
-    maxNestingDepth: positiveInt().default(32).describe('Deepest nesting of array/kvlist attribute values. Default 32.'),
   })
   .strict();
 

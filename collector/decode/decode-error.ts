@@ -19,8 +19,11 @@ export interface DecodeLimits {
   maxNestingDepth: number;
 }
 
-/** Why one span of a decoded request must be rejected, found while decoding. */
-export interface SpanIssue {
+/** Why one item (span or log record) of a decoded request must be rejected, found while decoding. */
+export interface SignalIssue {
   reason: 'nesting_too_deep';
   message: string;
 }
+
+/** A span's decoding issue (the name the trace decoders and their callers use). */
+export type SpanIssue = SignalIssue;

@@ -1,5 +1,4 @@
 import type {
-  AttributeValue,
   Attributes,
   OtlpEvent,
   OtlpLink,
@@ -10,8 +9,8 @@ import type {
   OtlpStatusCode,
   OtlpTraceRequest,
 } from '../../model/otlp.js';
-import { OtlpDecodeError, type DecodeLimits, type SpanIssue } from './decode-error.js';
-import { setAttribute } from './set-attribute.js';
+import type { DecodeLimits, SpanIssue } from './decode-error.js';
+import { OtlpProtobufReader } from './protobuf-reader.js';
 
 /** A decoded request plus the per-span problems the decoder noticed. */
 export interface DecodedTraceRequest {
@@ -28,13 +27,8 @@ export interface DecodedTraceRequest {
  * Contracts:
  * - times (fixed64) are exact bigints; ids are lowercase hex of whatever length was sent
  *   (validation judges the length); an empty parent span id becomes null.
- * - AnyValue: string, bool, int64 (number when safe, else exact decimal string), double, array,
- *   kvlist (object), bytes (base64), unset (null). `string_value_strindex` (8) and
- *   `key_strindex` (3) are Profiles-only and treated as absent.
- * - unknown fields are skipped, including groups (wire types 3/4, nested up to 32 deep).
- * - a known field with the wrong wire type, a truncated or overrunning length, a bad varint or
- *   an invalid wire type throws OtlpDecodeError (the whole request is undecodable, as in the
- *   Collector's pdata unmarshaller).
+ * - values, resource, scope, unknown fields and malformed input as in OtlpProtobufReader
+ *   (./protobuf-reader.ts), shared with the logs decoder.
  * - recursion is bounded by `limits.maxNestingDepth`; nothing the sender controls can exhaust
  *   the stack.
  */
@@ -42,23 +36,11 @@ export function decodeProtobufTraceRequest(body: Uint8Array, limits: DecodeLimit
   const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const decoder = new ProtobufTraceDecoder(buf, limits.maxNestingDepth);
   const request = decoder.decodeRequest();
-  return { request, spanCount: decoder.spanCount, spanIssues: decoder.spanIssues };
+  return { request, spanCount: decoder.spanCount, spanIssues: decoder.issues };
 }
 
-const WIRE_NAMES = ['varint', '64-bit', 'length-delimited', 'start-group', 'end-group', '32-bit'];
-const MAX_GROUP_DEPTH = 32;
-
-class ProtobufTraceDecoder {
-  pos = 0;
+class ProtobufTraceDecoder extends OtlpProtobufReader<OtlpSpan> {
   spanCount = 0;
-  readonly spanIssues = new Map<OtlpSpan, SpanIssue>();
-  /** The span whose attributes are being decoded, for attributing nesting problems. */
-  private currentSpan: OtlpSpan | null = null;
-
-  constructor(
-    private readonly buf: Buffer,
-    private readonly maxDepth: number,
-  ) {}
 
   decodeRequest(): OtlpTraceRequest {
     const resourceSpans: OtlpResourceSpans[] = [];
@@ -84,16 +66,6 @@ class ProtobufTraceDecoder {
     return { resource, scopeSpans };
   }
 
-  private resource(end: number): Attributes {
-    const attributes: Attributes = {};
-    while (this.pos < end) {
-      const tag = this.varint32(end);
-      if (tag === 0x0a) this.keyValue(this.lengthEnd(end), attributes, 0);
-      else this.skipField(tag, end, 'Resource', 1, 2, 2, 0, 3, 2);
-    }
-    return attributes;
-  }
-
   private scopeSpans(end: number): OtlpScopeSpans {
     let scope: OtlpScope = { name: '', version: '' };
     const spans: OtlpSpan[] = [];
@@ -104,18 +76,6 @@ class ProtobufTraceDecoder {
       else this.skipField(tag, end, 'ScopeSpans', 1, 2, 2, 2, 3, 2);
     }
     return { scope, spans };
-  }
-
-  private scope(end: number): OtlpScope {
-    const scope: OtlpScope = { name: '', version: '' };
-    while (this.pos < end) {
-      const tag = this.varint32(end);
-      if (tag === 0x0a) scope.name = this.string(end);
-      else if (tag === 0x12) scope.version = this.string(end);
-      // attributes (3) are not part of the model: skipped unread, like unknown fields.
-      else this.skipField(tag, end, 'InstrumentationScope', 1, 2, 2, 2, 3, 2, 4, 0);
-    }
-    return scope;
   }
 
   private span(end: number): OtlpSpan {
@@ -136,7 +96,7 @@ class ProtobufTraceDecoder {
       statusCode: 0,
       statusMessage: '',
     };
-    this.currentSpan = span;
+    this.currentItem = span;
     while (this.pos < end) {
       const tag = this.varint32(end);
       switch (tag) {
@@ -189,7 +149,7 @@ class ProtobufTraceDecoder {
           this.skipField(tag, end, 'Span', 1, 2, 2, 2, 3, 2, 4, 2, 5, 2, 6, 0, 7, 1, 8, 1, 9, 2, 10, 0, 11, 2, 12, 0, 13, 2, 14, 0, 15, 2, 16, 5);
       }
     }
-    this.currentSpan = null;
+    this.currentItem = null;
     return span;
   }
 
@@ -225,239 +185,6 @@ class ProtobufTraceDecoder {
         const code = this.varint32(end);
         span.statusCode = (code <= 2 ? code : 0) as OtlpStatusCode;
       } else this.skipField(tag, end, 'Status', 2, 2, 3, 0);
-    }
-  }
-
-  /** Decodes one KeyValue into `target` (last duplicate key wins). */
-  private keyValue(end: number, target: Attributes, depth: number): void {
-    let key = '';
-    let value: AttributeValue = null;
-    while (this.pos < end) {
-      const tag = this.varint32(end);
-      if (tag === 0x0a) key = this.string(end);
-      else if (tag === 0x12) value = this.anyValue(this.lengthEnd(end), depth);
-      else this.skipField(tag, end, 'KeyValue', 1, 2, 2, 2, 3, 0);
-    }
-    setAttribute(target, key, value);
-  }
-
-  /** `depth` is the nesting depth of the value being decoded (0 for an attribute's value). */
-  private anyValue(end: number, depth: number): AttributeValue {
-    let value: AttributeValue = null;
-    while (this.pos < end) {
-      const tag = this.varint32(end);
-      switch (tag) {
-        case 0x0a: // 1 string_value
-          value = this.string(end);
-          break;
-        case 0x10: // 2 bool_value
-          value = this.varintBool(end);
-          break;
-        case 0x18: // 3 int_value
-          value = this.int64(end);
-          break;
-        case 0x21: // 4 double_value
-          this.need(8, end);
-          value = this.buf.readDoubleLE(this.pos);
-          this.pos += 8;
-          break;
-        case 0x2a: // 5 array_value
-          value = this.nested(this.lengthEnd(end), depth + 1, false);
-          break;
-        case 0x32: // 6 kvlist_value
-          value = this.nested(this.lengthEnd(end), depth + 1, true);
-          break;
-        case 0x3a: {
-          // 7 bytes_value
-          const bytesEnd = this.lengthEnd(end);
-          value = this.buf.toString('base64', this.pos, bytesEnd);
-          this.pos = bytesEnd;
-          break;
-        }
-        default:
-          // 8 string_value_strindex: Profiles only, treated as absent.
-          this.skipField(tag, end, 'AnyValue', 1, 2, 2, 0, 3, 0, 4, 1, 5, 2, 6, 2, 7, 2, 8, 0);
-      }
-    }
-    return value;
-  }
-
-  /** An ArrayValue or KeyValueList at nesting depth `depth`. */
-  private nested(end: number, depth: number, isKvList: boolean): AttributeValue {
-    if (depth > this.maxDepth) {
-      this.pos = end;
-      const message = `an attribute value is nested more than ${this.maxDepth} levels deep (collector.maxNestingDepth)`;
-      if (this.currentSpan === null) throw new OtlpDecodeError(`resource or scope ${message}`);
-      this.spanIssues.set(this.currentSpan, { reason: 'nesting_too_deep', message });
-      return null;
-    }
-    if (isKvList) {
-      const object: Attributes = {};
-      while (this.pos < end) {
-        const tag = this.varint32(end);
-        if (tag === 0x0a) this.keyValue(this.lengthEnd(end), object, depth);
-        else this.skipField(tag, end, 'KeyValueList', 1, 2);
-      }
-      return object;
-    }
-    const array: AttributeValue[] = [];
-    while (this.pos < end) {
-      const tag = this.varint32(end);
-      if (tag === 0x0a) array.push(this.anyValue(this.lengthEnd(end), depth));
-      else this.skipField(tag, end, 'ArrayValue', 1, 2);
-    }
-    return array;
-  }
-
-  // --- primitives -------------------------------------------------------------------------
-
-  private fail(message: string): never {
-    throw new OtlpDecodeError(`invalid protobuf at byte ${this.pos}: ${message}`);
-  }
-
-  private need(bytes: number, end: number): void {
-    if (this.pos + bytes > end) this.fail('truncated message (a field runs past the end of its message)');
-  }
-
-  /** A varint that must fit in 32 bits unsigned (tags, lengths, enums, counts). */
-  private varint32(end: number): number {
-    const buf = this.buf;
-    let pos = this.pos;
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      if (pos >= end) this.fail('truncated varint');
-      const byte = buf[pos++]!;
-      if (shift < 28) result |= (byte & 0x7f) << shift;
-      else if (shift === 28) result += (byte & 0x0f) * 268435456;
-      if (byte < 0x80) break;
-      shift += 7;
-      if (shift >= 70) this.fail('varint longer than 10 bytes');
-    }
-    this.pos = pos;
-    return result;
-  }
-
-  private varintBool(end: number): boolean {
-    let any = false;
-    let count = 0;
-    for (;;) {
-      if (this.pos >= end) this.fail('truncated varint');
-      const byte = this.buf[this.pos++]!;
-      if ((byte & 0x7f) !== 0) any = true;
-      if (byte < 0x80) return any;
-      if (++count >= 10) this.fail('varint longer than 10 bytes');
-    }
-  }
-
-  /** int64 varint → number when a safe integer, else the exact signed decimal string. */
-  private int64(end: number): number | string {
-    const buf = this.buf;
-    const start = this.pos;
-    let pos = start;
-    let value = 0;
-    let multiplier = 1;
-    for (;;) {
-      if (pos >= end) this.fail('truncated varint');
-      const byte = buf[pos++]!;
-      value += (byte & 0x7f) * multiplier;
-      if (byte < 0x80) break;
-      multiplier *= 128;
-      if (pos - start >= 10) this.fail('varint longer than 10 bytes');
-    }
-    this.pos = pos;
-    if (pos - start <= 7) return value; // < 2^49: exact and non-negative
-    let big = 0n;
-    for (let i = pos - 1; i >= start; i--) big = (big << 7n) | BigInt(buf[i]! & 0x7f);
-    const signed = BigInt.asIntN(64, big);
-    return signed >= BigInt(Number.MIN_SAFE_INTEGER) && signed <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(signed) : signed.toString();
-  }
-
-  private fixed64(end: number): bigint {
-    this.need(8, end);
-    const value = this.buf.readBigUInt64LE(this.pos);
-    this.pos += 8;
-    return value;
-  }
-
-  /** Reads a length prefix and returns the end offset of the length-delimited payload. */
-  private lengthEnd(end: number): number {
-    const length = this.varint32(end);
-    const payloadEnd = this.pos + length;
-    if (payloadEnd > end) this.fail(`length ${length} runs past the end of its message`);
-    return payloadEnd;
-  }
-
-  private string(end: number): string {
-    const stringEnd = this.lengthEnd(end);
-    const text = this.buf.toString('utf8', this.pos, stringEnd);
-    this.pos = stringEnd;
-    return text;
-  }
-
-  private hex(end: number): string {
-    const bytesEnd = this.lengthEnd(end);
-    const text = this.buf.toString('hex', this.pos, bytesEnd);
-    this.pos = bytesEnd;
-    return text;
-  }
-
-  /**
-   * Skips a field that this decoder does not keep. `expected` lists (field number, wire type)
-   * pairs of the message's known fields: a known field with another wire type is an error.
-   */
-  private skipField(tag: number, end: number, message: string, ...expected: number[]): void {
-    const field = tag >>> 3;
-    const wireType = tag & 7;
-    if (field === 0) this.fail(`field number 0 in ${message}`);
-    for (let i = 0; i < expected.length; i += 2) {
-      if (expected[i] === field && expected[i + 1] !== wireType) {
-        this.fail(
-          `${message} field ${field} has wire type ${wireType} (${WIRE_NAMES[wireType] ?? 'invalid'}), expected ${expected[i + 1]} (${WIRE_NAMES[expected[i + 1]!]})`,
-        );
-      }
-    }
-    this.skipValue(wireType, field, end, 0);
-  }
-
-  private skipValue(wireType: number, field: number, end: number, groupDepth: number): void {
-    switch (wireType) {
-      case 0:
-        for (let count = 0; ; count++) {
-          if (this.pos >= end) this.fail('truncated varint');
-          if (count >= 10) this.fail('varint longer than 10 bytes');
-          if (this.buf[this.pos++]! < 0x80) return;
-        }
-      case 1:
-        this.need(8, end);
-        this.pos += 8;
-        return;
-      case 2:
-        this.pos = this.lengthEnd(end);
-        return;
-      case 5:
-        this.need(4, end);
-        this.pos += 4;
-        return;
-      case 3: {
-        if (groupDepth >= MAX_GROUP_DEPTH) this.fail(`groups nested more than ${MAX_GROUP_DEPTH} deep`);
-        for (;;) {
-          if (this.pos >= end) this.fail(`unterminated group (field ${field})`);
-          const tag = this.varint32(end);
-          const innerField = tag >>> 3;
-          const innerType = tag & 7;
-          if (innerType === 4) {
-            if (innerField !== field) this.fail(`end-group for field ${innerField} closes group ${field}`);
-            return;
-          }
-          if (innerField === 0) this.fail('field number 0 in a group');
-          this.skipValue(innerType, innerField, end, groupDepth + 1);
-        }
-      }
-      case 4:
-        return this.fail(`unexpected end-group (field ${field})`);
-      default:
-        return this.fail(`invalid wire type ${wireType} (field ${field})`);
     }
   }
 }
