@@ -4,6 +4,8 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/schema.js';
 import { openDatabase, type Db } from '../store/database.js';
+import type { Storage } from '../store/api.js';
+import { createSqliteStorage } from '../store/sqlite/open-sqlite-storage.js';
 import { createMetrics, type Metrics } from '../ops/metrics.js';
 import { createLogger, type Logger } from '../ops/logger.js';
 import { registerOpsRoutes } from '../ui/api/ops-routes.js';
@@ -11,6 +13,9 @@ import { registerRunRoutes } from '../ui/api/runs-routes.js';
 import { registerUiRoutes } from '../ui/ui-routes.js';
 import { securityHeaders } from '../ui/security-headers.js';
 import { registerOtlpRoutes } from '../collector/otlp-route.js';
+import { startOtlpGrpcServer, type OtlpGrpcServer } from '../collector/grpc/otlp-grpc-server.js';
+import { grpcListenPort } from '../collector/collector-config.js';
+import { createKeyMatcher } from '../security/key-matcher.js';
 import { registerAuth } from '../security/auth-middleware.js';
 import { startRetention } from '../store/retention.js';
 import { createRedactor } from '../security/redactor.js';
@@ -21,12 +26,15 @@ import type { Flag } from '../model/api.js';
 import { startReports } from '../reports/start-reports.js';
 import { registerReportRoutes } from '../ui/api/report-routes.js';
 import { createPriceList } from '../model/pricing/price-list.js';
+import { registerSessionRoutes } from '../ui/api/sessions-routes.js';
 
 /** A running tracehound: collector, analyser, web view and scheduler on one port. */
 export interface RunningService {
   /** Base URL, e.g. http://127.0.0.1:4318 (with the real port when 0 was asked for). */
   url: string;
   port: number;
+  /** The OTLP/gRPC port (the real one when 0 was asked for); null when collector.grpc.enabled is false. */
+  grpcPort: number | null;
   db: Db;
   metrics: Metrics;
   logger: Logger;
@@ -54,6 +62,9 @@ export async function startService(config: Config, options: StartServiceOptions 
     synchronous: config.storage.synchronous,
     cacheSizeMb: config.storage.cacheSizeMb,
   });
+  // The storage backend every feature receives (store/api.ts). Span writes still go through the
+  // collector's own writer thread until it takes `storage.traces`.
+  const storage: Storage = createSqliteStorage(db, { path: config.storage.path, synchronous: config.storage.synchronous, cacheSizeMb: config.storage.cacheSizeMb, writerThread: false });
   let accepting = true;
   const background: BackgroundTask[] = [];
 
@@ -69,12 +80,13 @@ export async function startService(config: Config, options: StartServiceOptions 
     db.close();
     throw error;
   }
-  registerOpsRoutes(app, db, metrics, () => accepting);
+  registerOpsRoutes(app, storage.maintenance, metrics, () => accepting);
   // [collector: routes]
   const redact = createRedactor(config.redaction, { onRedacted: (pattern) => metrics.valuesRedacted.inc({ pattern }) });
   const ingest = registerOtlpRoutes(app, { db, config, metrics, logger, redact });
   const prices = createPriceList(config.pricing.models);
-  registerRunRoutes(app, db, prices);
+  registerRunRoutes(app, storage, prices);
+  registerSessionRoutes(app, storage.runs, prices);
   // [analyzer: routes and background]
   // Alerters listen here: the NEW flags of one run, after they are committed.
   const analyzerFlagListeners: ((flags: Flag[]) => void)[] = [];
@@ -84,18 +96,18 @@ export async function startService(config: Config, options: StartServiceOptions 
     onFlagsRaised: (flags) => analyzerFlagListeners.forEach((listener) => listener(flags)),
     ingestWaiting: () => ingest.commitPending(),
   });
-  registerFlagRoutes(app, db, { analyzeNow: () => analyzer.analyzePending({ force: true }) });
+  registerFlagRoutes(app, storage, { analyzeNow: () => analyzer.analyzePending({ force: true }) });
   if (config.analyzer.enabled) analyzer.start();
   background.push({ stop: () => analyzer.stop() });
   // [reports: routes and background]
   const reports = startReports({ db, config, metrics, logger, publicUrl: () => config.server.publicUrl || url });
-  registerReportRoutes(app, db, { makeReport: reports.makeReport, defaultPeriodMs: config.reports.period });
+  registerReportRoutes(app, storage.reports, { makeReport: reports.makeReport, defaultPeriodMs: config.reports.period });
   analyzerFlagListeners.push((flags) => reports.handleFlags(flags));
   background.push(reports);
   // [security: background]
   background.push(startRetention(db, { ...config.retention, metrics, logger }));
   // [ui: routes]
-  registerUiRoutes(app, db, { prices });
+  registerUiRoutes(app, storage, { prices });
   app.notFound((c) =>
     c.req.path.startsWith('/api/') ? c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404) : c.text('Not found', 404),
   );
@@ -106,15 +118,34 @@ export async function startService(config: Config, options: StartServiceOptions 
 
   // The writer thread compiles and opens the database (~0.5 s): take no request before it can commit.
   await ingest.whenReady();
+  let grpc: OtlpGrpcServer | null = null;
+  if (config.collector.grpc.enabled) {
+    try {
+      grpc = await startOtlpGrpcServer({
+        core: ingest.core,
+        host: config.server.host,
+        port: grpcListenPort(config),
+        maxBodyBytes: config.collector.maxBodyBytes,
+        isIngestKey: config.auth.ingestKeys.length === 0 ? null : createKeyMatcher(config.auth.ingestKeys),
+        metrics,
+        logger,
+      });
+    } catch (error) {
+      await ingest.drain();
+      db.close();
+      throw new Error(`OTLP/gRPC cannot listen on ${config.server.host}:${grpcListenPort(config)} (collector.grpc.port): ${(error as Error).message}`);
+    }
+  }
   const server = await listen(app, config.server.host, config.server.port);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${formatHost(config.server.host)}:${port}`;
-  logger.info({ url, db: config.storage.path }, 'tracehound listening');
+  logger.info({ url, grpcPort: grpc?.port ?? null, db: config.storage.path }, 'tracehound listening');
 
   let closing: Promise<void> | undefined;
   return {
     url,
     port,
+    grpcPort: grpc?.port ?? null,
     db,
     metrics,
     logger,
@@ -125,7 +156,7 @@ export async function startService(config: Config, options: StartServiceOptions 
         // whenever they are between requests (in-flight requests finish; new ones get 503).
         const sweep = setInterval(() => (server as HttpServer).closeIdleConnections(), 50);
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-        await Promise.all([serverClosed, ingest.drain()]).finally(() => clearInterval(sweep));
+        await Promise.all([serverClosed, grpc?.close(), ingest.drain()]).finally(() => clearInterval(sweep));
         // In start order: the analyser commits its last slice before the alerter it feeds stops.
         for (const task of background) await task.stop();
         db.close();

@@ -6,6 +6,9 @@ import { duration } from '../config/duration.js';
  * Collector components own their `config.go`; config/schema.ts only composes the sections.
  */
 
+/** OTLP/gRPC's registered port (OTLP.md §1.4). */
+export const DEFAULT_GRPC_PORT = 4317;
+
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = () => z.coerce.number().int().positive();
 
@@ -52,7 +55,7 @@ export const collectorSchema = z
     grpc: z
       .object({
         enabled: z.boolean().default(true).describe('Serve OTLP/gRPC (TraceService and LogsService Export) on server.host. Default true.'),
-        port: port.default(4317).describe('TCP port for OTLP/gRPC. Default 4317; 0 picks a free port (logged).'),
+        port: port.default(DEFAULT_GRPC_PORT).describe('TCP port for OTLP/gRPC. Default 4317; 0 picks a free port (logged). Left at 4317 while server.port is 0, it is 0 too.'),
       })
       .strict()
       .prefault({})
@@ -62,3 +65,13 @@ export const collectorSchema = z
 
 
 export type CollectorConfig = z.output<typeof collectorSchema>;
+
+/**
+ * The port the gRPC receiver binds: `collector.grpc.port`, except that the default 4317 follows
+ * `server.port: 0` to any free port, so that every service started for tests (HTTP on port 0)
+ * also takes a free gRPC port instead of colliding on 4317.
+ */
+export function grpcListenPort(config: { server: { port: number }; collector: Pick<CollectorConfig, 'grpc'> }): number {
+  const { port } = config.collector.grpc;
+  return port === DEFAULT_GRPC_PORT && config.server.port === 0 ? 0 : port;
+}

@@ -3,11 +3,10 @@ import type { Config } from '../config/schema.js';
 import type { Db } from '../store/database.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../ops/logger.js';
-import type { NormalizedSpan } from '../model/span.js';
 import { createSpanWriter } from '../store/span-writer.js';
 import { IngestQueue } from './ingest-queue.js';
 import { createWorkerSpanWriter } from '../store/sqlite/writer-thread/worker-span-writer.js';
-import { createOtlpExport, type OtlpExport } from './export/otlp-export.js';
+import { createOtlpExport, type OtlpExport, type SpanRedaction } from './export/otlp-export.js';
 import { createOtlpHttpHandler } from './http/otlp-http-handler.js';
 import { BodyReader } from './read-body.js';
 
@@ -16,8 +15,8 @@ export interface OtlpRouteOptions {
   config: Pick<Config, 'collector' | 'storage'>;
   metrics: Metrics;
   logger?: Logger;
-  /** Applied to every span before it is queued: nothing unredacted is ever stored. */
-  redact?: (span: NormalizedSpan) => NormalizedSpan;
+  /** Applied to every span before it is normalised (its derived fields after): nothing unredacted is ever stored. */
+  redact?: SpanRedaction;
 }
 
 export interface OtlpIngest {

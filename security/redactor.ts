@@ -1,4 +1,4 @@
-import type { AttributeValue, Attributes, OtlpEvent } from '../model/otlp.js';
+import type { AttributeValue, Attributes, OtlpLink, OtlpScope, OtlpSpan } from '../model/otlp.js';
 import type { NormalizedSpan } from '../model/span.js';
 import type { Config } from '../config/schema.js';
 import { BUILTIN_ORDER, BUILTIN_PATTERNS, marker, mayHoldBuiltinSecret, type RedactionPattern } from './redaction-patterns.js';
@@ -16,7 +16,32 @@ const KEY_CACHE_LIMIT = 10_000;
 const MIN_REMEMBERED_LENGTH = 32;
 const NO_NAMES: string[] = [];
 
-export type Redactor = (span: NormalizedSpan) => NormalizedSpan;
+/** One OTLP span with the resource and scope it came with, as decoded. */
+export interface RedactableOtlp {
+  span: OtlpSpan;
+  resource: Attributes;
+  scope: OtlpScope;
+}
+
+/**
+ * The ingest-time redactor. Ingest calls `otlp` on each decoded span BEFORE normalising it, so
+ * every value derived from it (service, agent, session id, operation and baseline keys, model
+ * and tool names, run rows) is derived from redacted text; then `derived` on the normalised
+ * span, which catches secrets that only appear once normalisation decoded them (JSON escapes).
+ * Called as a function, it redacts a whole NormalizedSpan in one pass (tools, tests).
+ * Each returns its input object unchanged when nothing was redacted.
+ */
+export interface Redactor {
+  (span: NormalizedSpan): NormalizedSpan;
+  /**
+   * Redacts every string of a decoded span: name, status message, attribute values (nested
+   * too) and denied keys, event names and attributes, link attributes, resource attributes and
+   * scope name/version. Drops a sender's own `tracehound.redacted` and sets ours.
+   */
+  otlp(input: RedactableOtlp): RedactableOtlp;
+  /** Redacts the derived fields of a normalised span, adding what it found to `tracehound.redacted`. */
+  derived(span: NormalizedSpan): NormalizedSpan;
+}
 
 export interface RedactorOptions {
   /** Called once per redacted value with the pattern's name (metrics). */
@@ -34,7 +59,17 @@ export interface RedactorOptions {
  * expressions run only on strings whose hint matched. Attribute-key deny checks are cached.
  */
 export function createRedactor(config: Config['redaction'], options: RedactorOptions = {}): Redactor {
-  if (!config.enabled) return (span) => stripSpoofedMarker(span);
+  if (!config.enabled) {
+    const off = ((span: NormalizedSpan) => stripSpoofedMarker(span)) as Redactor;
+    off.otlp = (input) => {
+      if (!(REDACTED_ATTRIBUTE in input.span.attributes)) return input;
+      const attributes = { ...input.span.attributes };
+      delete attributes[REDACTED_ATTRIBUTE];
+      return { ...input, span: { ...input.span, attributes } };
+    };
+    off.derived = (span) => span;
+    return off;
+  }
   const patterns: RedactionPattern[] = [
     ...BUILTIN_ORDER.filter((name) => (config.builtin as readonly string[]).includes(name)).map((name) => BUILTIN_PATTERNS[name]!),
     ...config.patterns.map((pattern) => ({
@@ -145,30 +180,67 @@ export function createRedactor(config: Config['redaction'], options: RedactorOpt
 
   const redactNullable = (text: string | null) => (text === null ? null : redactString(text));
   const resourceCache = new WeakMap<Attributes, { redacted: Attributes; names: string[] }>();
-
-  return (span) => {
+  const begin = () => {
     found = null;
     seen = [];
-    let resource = resourceCache.get(span.resource);
+  };
+  /** A resource is shared by the spans of one ResourceSpans: redacted once, its names replayed. */
+  const redactResource = (attributes: Attributes): Attributes => {
+    let resource = resourceCache.get(attributes);
     if (resource === undefined) {
-      const redacted = redactAttributes(span.resource, 0);
-      resource = { redacted, names: found === null ? [] : [...(found as Set<string>)] };
-      resourceCache.set(span.resource, resource);
+      const outer = found;
       found = null;
+      const redacted = redactAttributes(attributes, 0);
+      resource = { redacted, names: found === null ? [] : [...(found as Set<string>)] };
+      resourceCache.set(attributes, resource);
+      found = outer;
     }
-    const name = redactString(span.name);
-    const operation = redactString(span.operation);
-    const statusMessage = redactString(span.statusMessage);
-    let attributes = redactAttributes(span.attributes, 0);
-    let events = span.events;
-    for (let i = 0; i < span.events.length; i++) {
-      const event = span.events[i]!;
-      const eventAttributes = redactAttributes(event.attributes, 0);
-      if (eventAttributes !== event.attributes) {
-        if (events === span.events) events = span.events.slice();
-        events[i] = { ...event, attributes: eventAttributes } satisfies OtlpEvent;
+    for (const resourceName of resource.names) (found ??= new Set()).add(resourceName);
+    return resource.redacted;
+  };
+  const redactEvents = <E extends { name: string; attributes: Attributes }>(events: E[]): E[] => {
+    let copy = events;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      const name = redactString(event.name);
+      const attributes = redactAttributes(event.attributes, 0);
+      if (attributes !== event.attributes || name !== event.name) {
+        if (copy === events) copy = events.slice();
+        copy[i] = { ...event, name, attributes };
       }
     }
+    return copy;
+  };
+  const redactLinks = (links: OtlpLink[]): OtlpLink[] => {
+    let copy = links;
+    for (let i = 0; i < links.length; i++) {
+      const link = links[i]!;
+      const attributes = redactAttributes(link.attributes, 0);
+      if (attributes !== link.attributes) {
+        if (copy === links) copy = links.slice();
+        copy[i] = { ...link, attributes };
+      }
+    }
+    return copy;
+  };
+  /** Sets `tracehound.redacted` from what this pass found: replacing a sender's own (strip) or adding to ours. */
+  const markFound = (attributes: Attributes, strip: boolean): Attributes => {
+    const spoofed = strip && REDACTED_ATTRIBUTE in attributes;
+    if (found === null && !spoofed) return attributes;
+    const out = { ...attributes };
+    const earlier = !strip && Array.isArray(out[REDACTED_ATTRIBUTE]) ? (out[REDACTED_ATTRIBUTE] as AttributeValue[]).map(String) : [];
+    delete out[REDACTED_ATTRIBUTE];
+    if (found !== null) out[REDACTED_ATTRIBUTE] = [...new Set([...earlier, ...(found as Set<string>)])].sort();
+    else if (earlier.length > 0) out[REDACTED_ATTRIBUTE] = earlier;
+    return out;
+  };
+  /** The fields normalisation derives (run, baseline and page keys), redacted; same object when clean. */
+  const redactDerivedFields = (span: NormalizedSpan): Partial<NormalizedSpan> | null => {
+    const service = redactString(span.service);
+    const agent = redactNullable(span.agent);
+    const sessionId = redactNullable(span.sessionId);
+    const operation = redactString(span.operation);
+    const scopeName = redactString(span.scopeName);
     let tool = span.tool;
     if (tool !== null) {
       const args = redactNullable(tool.arguments);
@@ -177,20 +249,70 @@ export function createRedactor(config: Config['redaction'], options: RedactorOpt
       if (args !== tool.arguments || result !== tool.result || toolName !== tool.name) tool = { ...tool, name: toolName, arguments: args, result };
     }
     let llm = span.llm;
-    if (llm !== null && llm.outputText !== null) {
-      const outputText = redactString(llm.outputText);
-      if (outputText !== llm.outputText) llm = { ...llm, outputText };
+    if (llm !== null) {
+      const model = redactNullable(llm.model);
+      const provider = redactNullable(llm.provider);
+      const finishReason = redactNullable(llm.finishReason);
+      const outputText = redactNullable(llm.outputText);
+      let toolCallNames = llm.toolCallNames;
+      for (let i = 0; i < toolCallNames.length; i++) {
+        const next = redactString(toolCallNames[i]!);
+        if (next !== toolCallNames[i]) (toolCallNames === llm.toolCallNames ? (toolCallNames = toolCallNames.slice()) : toolCallNames)[i] = next;
+      }
+      if (model !== llm.model || provider !== llm.provider || finishReason !== llm.finishReason || outputText !== llm.outputText || toolCallNames !== llm.toolCallNames) {
+        llm = { ...llm, model, provider, finishReason, outputText, toolCallNames };
+      }
     }
-    for (const resourceName of resource.names) (found ??= new Set()).add(resourceName);
-    const spoofed = REDACTED_ATTRIBUTE in attributes;
-    if (found === null && !spoofed && resource.redacted === span.resource) return span;
-    if (spoofed || found !== null) {
-      attributes = { ...attributes };
-      delete attributes[REDACTED_ATTRIBUTE];
-      if (found !== null) attributes[REDACTED_ATTRIBUTE] = [...(found as Set<string>)].sort();
-    }
-    return { ...span, name, operation, statusMessage, attributes, events, tool, llm, resource: resource.redacted };
+    if (
+      service === span.service && agent === span.agent && sessionId === span.sessionId && operation === span.operation &&
+      scopeName === span.scopeName && tool === span.tool && llm === span.llm
+    ) return null;
+    return { service, agent, sessionId, operation, scopeName, tool, llm };
   };
+
+  const redactNormalized = ((span: NormalizedSpan): NormalizedSpan => {
+    begin();
+    const resource = redactResource(span.resource);
+    const name = redactString(span.name);
+    const statusMessage = redactString(span.statusMessage);
+    const attributes = redactAttributes(span.attributes, 0);
+    const events = redactEvents(span.events);
+    const derived = redactDerivedFields(span);
+    const marked = markFound(attributes, true);
+    if (
+      derived === null && marked === span.attributes && resource === span.resource && name === span.name &&
+      statusMessage === span.statusMessage && events === span.events
+    ) return span;
+    return { ...span, ...derived, name, statusMessage, attributes: marked, events, resource };
+  }) as Redactor;
+
+  redactNormalized.otlp = (input) => {
+    begin();
+    const resource = redactResource(input.resource);
+    const { span, scope } = input;
+    const name = redactString(span.name);
+    const statusMessage = redactString(span.statusMessage);
+    const attributes = redactAttributes(span.attributes, 0);
+    const events = redactEvents(span.events);
+    const links = redactLinks(span.links);
+    const scopeName = redactString(scope.name);
+    const scopeVersion = redactString(scope.version);
+    const marked = markFound(attributes, true);
+    const outSpan =
+      name === span.name && statusMessage === span.statusMessage && marked === span.attributes && events === span.events && links === span.links
+        ? span
+        : { ...span, name, statusMessage, attributes: marked, events, links };
+    const outScope = scopeName === scope.name && scopeVersion === scope.version ? scope : { ...scope, name: scopeName, version: scopeVersion };
+    return { span: outSpan, resource, scope: outScope };
+  };
+
+  redactNormalized.derived = (span) => {
+    begin();
+    const derived = redactDerivedFields(span);
+    if (derived === null) return span;
+    return { ...span, ...derived, attributes: markFound(span.attributes, false) };
+  };
+  return redactNormalized;
 }
 
 function stripSpoofedMarker(span: NormalizedSpan): NormalizedSpan {

@@ -1,6 +1,8 @@
-import type { ApiSpan, DetectorId, Flag, Run, Severity, Verdict } from '../model/api.js';
-import type { NormalizedSpan, SpanKind, SpanStatus } from '../model/span.js';
+import type { ApiSpan, DetectorId, Flag, Run, Session, Severity, Verdict } from '../model/api.js';
+import type { LlmCall, NormalizedSpan, SpanKind, SpanStatus, ToolCall } from '../model/span.js';
+import type { Attributes } from '../model/otlp.js';
 import { fnv1a64 } from '../model/hash.js';
+import type { PriceList } from '../model/pricing/price-list.js';
 
 /**
  * The storage seam: what the features (collector, analyzer, ui, reports, cli) need from a
@@ -103,10 +105,18 @@ export interface RunFilter {
   /** Runs starting before this instant. */
   untilMs?: number;
   /**
-   * Free text, case-insensitive for ASCII: a substring of the run's name, agent, service or
-   * session id, or a prefix of its trace id.
+   * Free text: a substring (case-insensitive for ASCII) of the run's name, agent, service or
+   * session id, a prefix of its trace id, or every word (full text) in its prompts, answers, tool
+   * arguments and results.
    */
   q?: string;
+  session?: string;
+  /** Runs that called this model at least once. */
+  model?: string;
+  /** Resource service.version. */
+  version?: string;
+  /** Resource deployment.environment.name. */
+  environment?: string;
   /** Only runs with at least one flag (any detector). */
   flagged?: boolean;
   /** Default 'start'. */
@@ -122,11 +132,33 @@ export interface RunPage {
   nextCursor: string | null;
 }
 
+/** Distinct values for filter drop-downs, at most 500 each (nulls and '' left out). */
 export interface RunFacets {
-  /** Distinct services, sorted, at most 500. */
+  /** Sorted. */
   services: string[];
-  /** Distinct agents (null left out), sorted, at most 500. */
+  /** Sorted. */
   agents: string[];
+  /** Sorted. */
+  models: string[];
+  /** Newest first (descending text). */
+  versions: string[];
+  /** Sorted. */
+  environments: string[];
+}
+
+export interface SessionFilter {
+  service?: string;
+  agent?: string;
+  /** Only runs starting at or after this instant (epoch ms) are walked. */
+  sinceMs?: number;
+  untilMs?: number;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface SessionPage {
+  sessions: Session[];
+  nextCursor: string | null;
 }
 
 /** The web view's waterfall row: what a row shows, no attributes, events or payloads. */
@@ -147,6 +179,23 @@ export interface WaterfallSpan {
   /** Input + output tokens for LLM calls when reported, else null. */
   tokens: number | null;
 }
+
+/** A model call or tool call of a run, with what the conversation view reads from it. */
+export interface ConversationSpan {
+  spanId: string;
+  kind: 'llm' | 'tool';
+  name: string;
+  /** Epoch ms (double). */
+  startMs: number;
+  status: string;
+  llm: LlmCall | null;
+  tool: ToolCall | null;
+  /** Raw attributes: only for model calls (their messages); {} for tool calls. */
+  attributes: Attributes;
+}
+
+/** Most calls read for one run's conversation; the rest is in the waterfall and the API. */
+export const MAX_CONVERSATION_SPANS = 300;
 
 export interface OverviewWindow {
   /** Window start, epoch ms (inclusive). */
@@ -241,18 +290,36 @@ export interface LatencySample {
 export interface RunQueries {
   /**
    * Runs matching the filter in the filter's sort order (default newest start first), ties by
-   * trace id in the same direction; paged (see the paging rules above).
+   * trace id in the same direction; paged (see the paging rules above). `costUsd` is priced at
+   * read time from the run's tokens per model with `prices` (default: the repo's price table).
    */
-  listRuns(filter?: RunFilter): Promise<RunPage>;
-  getRun(traceId: string): Promise<Run | null>;
+  listRuns(filter?: RunFilter, prices?: PriceList): Promise<RunPage>;
+  getRun(traceId: string, prices?: PriceList): Promise<Run | null>;
+  /** Runs by trace id in the order asked; unknown ids left out. */
+  getRuns(traceIds: readonly string[], prices?: PriceList): Promise<Run[]>;
   /** Every span of a trace in API shape, by start time (ties: arrival order); [] when unknown. */
   listRunSpans(traceId: string): Promise<ApiSpan[]>;
   /** One span in API shape; null when unknown. */
   getRunSpan(traceId: string, spanId: string): Promise<ApiSpan | null>;
   /** Every span of a trace as waterfall rows, same order as listRunSpans. */
   listWaterfallSpans(traceId: string): Promise<WaterfallSpan[]>;
-  /** Distinct services and agents for filter drop-downs. */
+  /**
+   * A run's model and tool calls in start order, at most MAX_CONVERSATION_SPANS; attributes only
+   * for model calls.
+   */
+  listConversationSpans(traceId: string): Promise<ConversationSpan[]>;
+  /** Trace ids starting with `prefix` (lowercase hex, 1–31 digits), in id order, at most `limit` (default 20); [] for anything else. */
+  findTraceIdsByPrefix(prefix: string, limit?: number): Promise<string[]>;
+  /** Distinct values for filter drop-downs. */
   listRunFacets(): Promise<RunFacets>;
+  /**
+   * Sessions (runs sharing a session id), most recently active first: by their latest run's
+   * start (among the runs the filter lets through), then session id descending; paged. Totals
+   * cover all of a session's runs; costUsd at `prices`, null when a model has no price.
+   */
+  listSessions(filter?: SessionFilter, prices?: PriceList): Promise<SessionPage>;
+  /** A session and its runs in start order (its first 500); null when no run has this id. */
+  getSession(sessionId: string, prices?: PriceList): Promise<{ session: Session; runs: Run[] } | null>;
   /**
    * The overview page: totals and per-bucket counts of runs (by run start) and flags (by their
    * run's start) in the window; the `top` worst agents (flagged + error runs) and tools (flags +
@@ -339,6 +406,12 @@ export interface FlagStore {
    * Durable when it resolves; re-analysis keeps it (see AnalysisStore.commitAnalyses).
    */
   reviewFlag(id: string, review: { verdict: Verdict; note?: string }, nowMs?: number): Promise<Flag | null>;
+  /**
+   * Takes a verdict back: the flag is unreviewed again and counts again (its run's badges
+   * refreshed); null when no such flag, the flag unchanged when it had no verdict. Suppression
+   * rules made from it are not touched.
+   */
+  clearReview(id: string): Promise<Flag | null>;
 }
 
 // ─── AnalysisStore and BaselineStore ──────────────────────────────────────────────────────────
@@ -467,7 +540,8 @@ export interface AnalysisStore {
    * Commits analyses as ONE unit (all or nothing) and durable when it resolves. Per trace: the
    * stored flags become `flags` — new ids inserted, existing ids updated in place (created time
    * and review kept), unreviewed ids no longer produced deleted, reviewed ones kept as the
-   * reviewer's record —; the run's flag badges are set (from flags and kept reviewed ones); the
+   * reviewer's record —; the run's flag badges are set (from the stored flags that count: all but
+   * those reviewed false_positive, store/counted-flags.ts); the
    * contribution is stored; the run is marked analysed unless its version moved. Then the
    * baseline deltas are merged and expired buckets deleted. Idempotent for the same input
    * except for the baseline deltas (which are added each time).

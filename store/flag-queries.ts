@@ -110,6 +110,21 @@ export function reviewFlag(db: Db, id: string, review: { verdict: Verdict; note?
   })();
 }
 
+/**
+ * Takes back a person's verdict on a flag: the flag is unreviewed again (and counts again, see
+ * store/counted-flags.ts), its run's badges refreshed. Null when no such flag; a flag that was
+ * not reviewed is returned unchanged. A suppression rule made from the flag is not touched.
+ */
+export function clearReview(db: Db, id: string): Flag | null {
+  return db.transaction(() => {
+    const info = db.prepare('UPDATE flags SET review_verdict = NULL, review_note = NULL, reviewed_at_ms = NULL WHERE id = ?').run(id);
+    if (info.changes === 0) return null;
+    const flag = getFlag(db, id)!;
+    createBadgeRefresher(db)(flag.traceId);
+    return flag;
+  })();
+}
+
 export class SuppressionError extends Error {
   override readonly name = 'SuppressionError';
   constructor(

@@ -17,6 +17,11 @@ export interface QueueFilter {
   /** Default 'unreviewed'. */
   review?: ReviewState;
   service?: string;
+  agent?: string;
+  /** Flags of runs starting at or after this instant (epoch ms; span time). */
+  sinceMs?: number;
+  /** Flags of runs starting before this instant (epoch ms). */
+  untilMs?: number;
   limit?: number;
   cursor?: string;
 }
@@ -33,7 +38,7 @@ export interface QueueItem {
 export interface QueuePage {
   items: QueueItem[];
   nextCursor: string | null;
-  /** Counts per review state under the same detector/severity/service filter. */
+  /** Counts per review state under the same detector/severity/service/agent/time filter. */
   counts: Record<Exclude<ReviewState, 'any'>, number>;
 }
 
@@ -56,6 +61,18 @@ export function listReviewQueue(db: Db, filter: QueueFilter = {}): QueuePage {
   if (filter.service) {
     where.push('f.service = ?');
     params.push(filter.service);
+  }
+  if (filter.agent) {
+    where.push('f.agent = ?');
+    params.push(filter.agent);
+  }
+  if (filter.sinceMs !== undefined) {
+    where.push('f.run_start_ns >= ?');
+    params.push(BigInt(Math.floor(filter.sinceMs)) * 1_000_000n);
+  }
+  if (filter.untilMs !== undefined) {
+    where.push('f.run_start_ns < ?');
+    params.push(BigInt(Math.floor(filter.untilMs)) * 1_000_000n);
   }
   const baseWhere = [...where];
   const baseParams = [...params];

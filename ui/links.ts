@@ -19,3 +19,12 @@ export function withQuery(path: string, params: Record<string, string | undefine
 export function latencyHref(operation: string): string {
   return `/latency?op=${encodeURIComponent(operation)}`;
 }
+
+export function sessionHref(sessionId: string): string {
+  return `/sessions/${encodeURIComponent(sessionId)}`;
+}
+
+/** Two runs side by side: `a` on the left, `b` on the right. */
+export function compareHref(a: string, b: string): string {
+  return withQuery('/compare', { a, b });
+}

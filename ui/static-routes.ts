@@ -7,6 +7,7 @@ const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'static');
 
 const ASSETS: Record<string, string> = {
   'app.css': 'text/css; charset=utf-8',
+  'agent-views.css': 'text/css; charset=utf-8',
   'app.js': 'text/javascript; charset=utf-8',
   'favicon.svg': 'image/svg+xml',
 };

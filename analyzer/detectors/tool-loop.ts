@@ -2,6 +2,7 @@ import type { NormalizedSpan } from '../../model/span.js';
 import { nanosToIso } from '../../model/time.js';
 import { readRunOutputText } from '../../model/normalize/run-output.js';
 import type { AnalysisTrace } from '../analysis-trace.js';
+import type { ToolLoopEvidence } from '../../model/detectors/tool-loop.js';
 import type { Detector, DetectorContext, FlagDraft } from '../detector.js';
 import { canonicalString, canonicalText, jaccard, preview, tokenSet } from './canonical-text.js';
 import { matchErrorPayload } from './error-payload.js';
@@ -99,12 +100,12 @@ function readCalls(trace: AnalysisTrace): Call[] {
   return readCodeActions(trace).map((action) => codeCall(action.span, action.code, action.observation));
 }
 
-export const toolLoopDetector: Detector = {
+export const toolLoopDetector: Detector<'tool_loop'> = {
   id: 'tool_loop',
-  detect(trace: AnalysisTrace, context: DetectorContext): FlagDraft[] {
+  detect(trace: AnalysisTrace, context: DetectorContext): FlagDraft<ToolLoopEvidence>[] {
     const options = context.options.toolLoop;
     const calls = readCalls(trace);
-    const drafts: FlagDraft[] = [];
+    const drafts: FlagDraft<ToolLoopEvidence>[] = [];
     const covered = new Set<number>();
 
     // Runs of identical actions.
@@ -171,7 +172,7 @@ function judgeIdenticalRun(
   end: number,
   options: DetectorContext['options']['toolLoop'],
   covered: Set<number>,
-): FlagDraft[] {
+): FlagDraft<ToolLoopEvidence>[] {
   const run = calls.slice(start, end);
   if (run.every((call) => call.observation === null)) {
     if (run.length < options.minRepeatsWithoutResult) return [];
@@ -213,8 +214,8 @@ function costOf(trace: AnalysisTrace, loop: Call[]): Cost {
  * arguments — ≥ minErrorRepeats of them in a stretch with no success of that tool between
  * (other tools may run in between). Calls already in an identical-call loop are not counted twice.
  */
-function findFailingTool(trace: AnalysisTrace, calls: Call[], covered: Set<number>, minErrorRepeats: number): FlagDraft[] {
-  const drafts: FlagDraft[] = [];
+function findFailingTool(trace: AnalysisTrace, calls: Call[], covered: Set<number>, minErrorRepeats: number): FlagDraft<ToolLoopEvidence>[] {
+  const drafts: FlagDraft<ToolLoopEvidence>[] = [];
   const streaks = new Map<string, number[]>();
   const flush = (tool: string) => {
     const streak = streaks.get(tool);
@@ -241,7 +242,7 @@ function findFailingTool(trace: AnalysisTrace, calls: Call[], covered: Set<numbe
   return drafts;
 }
 
-function describeFailingTool(trace: AnalysisTrace, loop: Call[], errorKind: string, threshold: number): FlagDraft {
+function describeFailingTool(trace: AnalysisTrace, loop: Call[], errorKind: string, threshold: number): FlagDraft<ToolLoopEvidence> {
   const first = loop[0]!;
   const cost = costOf(trace, loop);
   const distinct = new Set(loop.map((call) => call.action)).size;
@@ -266,7 +267,7 @@ const MIN_ACTIONS_NOT_RUN = 3;
  * fenced code and no tool ran after any of them (the framework rejected the reply, typically
  * for holding several actions, and the model repeated itself).
  */
-function findActionsNotRun(trace: AnalysisTrace): FlagDraft | null {
+function findActionsNotRun(trace: AnalysisTrace): FlagDraft<ToolLoopEvidence> | null {
   if (!trace.spans.some((span) => span.kind === 'tool')) return null;
   // Model turns and tool calls in order; a turn with actions did not run them when no tool call comes next.
   const sequence = trace.spans.filter((span) => span.kind === 'tool' || (span.kind === 'llm' && span.llm !== null));
@@ -295,7 +296,7 @@ function findActionsNotRun(trace: AnalysisTrace): FlagDraft | null {
   };
 }
 
-function describeRepeat(trace: AnalysisTrace, loop: Call[], pattern: string, count: number, threshold: number): FlagDraft {
+function describeRepeat(trace: AnalysisTrace, loop: Call[], pattern: string, count: number, threshold: number): FlagDraft<ToolLoopEvidence> {
   const first = loop[0]!;
   const cost = costOf(trace, loop);
   const args = preview(first.span.tool?.arguments ?? null, 80);
@@ -326,7 +327,7 @@ function describeRepeat(trace: AnalysisTrace, loop: Call[], pattern: string, cou
   };
 }
 
-function describeCycle(trace: AnalysisTrace, loop: Call[], period: number, cycles: number): FlagDraft {
+function describeCycle(trace: AnalysisTrace, loop: Call[], period: number, cycles: number): FlagDraft<ToolLoopEvidence> {
   const cost = costOf(trace, loop);
   const steps = loop.slice(0, period).map((call) => call.tool);
   return {
@@ -355,8 +356,8 @@ const MIN_MONOLOGUE = 3;
  * text (a monologue) or with nothing at all (an empty-response loop). Failed calls are left out
  * (SDK retries); a reply that asks for tools ends the stretch.
  */
-function findMonologue(trace: AnalysisTrace): FlagDraft[] {
-  const drafts: FlagDraft[] = [];
+function findMonologue(trace: AnalysisTrace): FlagDraft<ToolLoopEvidence>[] {
+  const drafts: FlagDraft<ToolLoopEvidence>[] = [];
   let stretch: { span: NormalizedSpan; text: string }[] = [];
   const flush = () => {
     if (stretch.length >= MIN_MONOLOGUE) {
@@ -404,7 +405,7 @@ function isLastCall(trace: AnalysisTrace, span: NormalizedSpan): boolean {
   return !trace.spans.some((other) => other.kind === 'tool' && other.startTimeUnixNano > span.startTimeUnixNano);
 }
 
-function findCapMarker(trace: AnalysisTrace): FlagDraft | null {
+function findCapMarker(trace: AnalysisTrace): FlagDraft<ToolLoopEvidence> | null {
   for (const span of trace.spans) {
     const texts = [span.statusMessage, span.llm?.outputText ?? '', span.tool?.result ?? ''];
     if (span.kind === 'agent' || span === trace.root) texts.push(readRunOutputText(span.attributes) ?? '');

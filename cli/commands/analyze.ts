@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load-config.js';
+import { requireExistingDatabase } from '../existing-database.js';
 import { openDatabase } from '../../store/database.js';
 import { createAnalyzer, type AnalyzeSummary } from '../../analyzer/analysis-loop.js';
 import { createLogger } from '../../ops/logger.js';
@@ -32,6 +33,7 @@ export async function analyzeCommand(argv: string[]): Promise<void> {
     strict: true,
   });
   const config = loadConfig({ configPath: values.config, overrides: { 'storage.path': values.db } });
+  requireExistingDatabase(config.storage.path, values.db !== undefined);
   const db = openDatabase(config.storage.path, { synchronous: config.storage.synchronous, cacheSizeMb: config.storage.cacheSizeMb });
   try {
     const logger = createLogger(config.logging.level === 'info' ? 'warn' : config.logging.level);

@@ -1,3 +1,4 @@
+import type { Attributes, OtlpScope, OtlpSpan } from '../../model/otlp.js';
 import type { NormalizedSpan } from '../../model/span.js';
 import type { Metrics } from '../../ops/metrics.js';
 import type { Logger } from '../../ops/logger.js';
@@ -41,6 +42,14 @@ export interface SignalPipeline {
   export(body: Buffer, encoding: OtlpEncoding): Promise<{ received: number; rejected: number; message: string }>;
 }
 
+/** What ingest needs of the redactor (security/redactor.ts implements it; wired in cli/service.ts). */
+export interface SpanRedaction {
+  /** Before normalisation: the decoded span, resource and scope with every secret replaced. */
+  otlp(input: { span: OtlpSpan; resource: Attributes; scope: OtlpScope }): { span: OtlpSpan; resource: Attributes; scope: OtlpScope };
+  /** After normalisation: the derived fields (decoded forms included) redacted. */
+  derived(span: NormalizedSpan): NormalizedSpan;
+}
+
 export interface OtlpExportOptions {
   queue: IngestQueue;
   limits: DecodeLimits & SpanLimits;
@@ -51,8 +60,8 @@ export interface OtlpExportOptions {
   retryAfterSeconds: number;
   metrics: Metrics;
   logger?: Logger;
-  /** Applied to every span before it is queued: nothing unredacted is ever stored. */
-  redact?: (span: NormalizedSpan) => NormalizedSpan;
+  /** Applied to every span before it is normalised (its derived fields after): nothing unredacted is ever stored. */
+  redact?: SpanRedaction;
   /** Other signals' pipelines (logs), added by their owners. */
   pipelines?: Partial<Record<OtlpSignal, SignalPipeline>>;
 }
@@ -99,8 +108,12 @@ export function createOtlpExport(options: OtlpExportOptions): OtlpExport {
               rejections.set(problem.message, (rejections.get(problem.message) ?? 0) + 1);
               continue;
             }
-            const normalized = normalizeSpan(span, resourceSpans.resource, scopeSpans.scope);
-            spans.push(options.redact ? options.redact(normalized) : normalized);
+            // Redact first: everything normalisation derives (run, baseline and page keys) comes from redacted text.
+            const redact = options.redact;
+            const raw = { span, resource: resourceSpans.resource, scope: scopeSpans.scope };
+            const input = redact ? redact.otlp(raw) : raw;
+            const normalized = normalizeSpan(input.span, input.resource, input.scope);
+            spans.push(redact ? redact.derived(normalized) : normalized);
           }
         }
       }

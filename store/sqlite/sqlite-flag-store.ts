@@ -2,7 +2,7 @@ import type { Db } from '../database.js';
 import type { DetectorId, Flag, Severity, Verdict } from '../../model/api.js';
 import { InvalidCursorError, pageLimit, type FlagEntry, type FlagFilter, type FlagStore, type ReviewCounts } from '../api.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import { reviewFlag } from '../flag-queries.js';
+import { clearReview, reviewFlag } from '../flag-queries.js';
 
 /** One row of `flags` (with its run's name) as read here. */
 interface FlagRow {
@@ -146,6 +146,9 @@ export function createSqliteFlagStore(db: Db): FlagStore {
     async reviewFlag(id, verdict, nowMs = Date.now()) {
       // The verdict and the run's badges (a false positive no longer counts) in one transaction.
       return reviewFlag(db, id, verdict, nowMs);
+    },
+    async clearReview(id) {
+      return clearReview(db, id);
     },
   };
 }

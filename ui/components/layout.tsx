@@ -1,11 +1,12 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 
-export type NavSection = 'overview' | 'runs' | 'flags' | 'latency' | 'reports';
+export type NavSection = 'overview' | 'runs' | 'sessions' | 'flags' | 'latency' | 'reports';
 
 const NAV: { id: NavSection; href: string; label: string }[] = [
   { id: 'overview', href: '/', label: 'Overview' },
   { id: 'runs', href: '/runs', label: 'Runs' },
+  { id: 'sessions', href: '/sessions', label: 'Sessions' },
   { id: 'flags', href: '/flags', label: 'Flags' },
   { id: 'latency', href: '/latency', label: 'Latency' },
   { id: 'reports', href: '/reports', label: 'Reports' },
@@ -26,6 +27,7 @@ export function Layout(props: { title: string; section: NavSection; children?: C
           <meta name="referrer" content="no-referrer" />
           <title>{`${props.title} · tracehound`}</title>
           <link rel="stylesheet" href="/assets/app.css" />
+          <link rel="stylesheet" href="/assets/agent-views.css" />
           <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
           <script src="/assets/app.js" defer></script>
         </head>

@@ -11,11 +11,19 @@ export function ReviewForm(props: { flag: Flag; returnTo: string; suppressible?:
   return (
     <div class="review-box">
       {flag.review !== null ? (
-        <p class="review-done small">
-          {`Reviewed ${formatTime(flag.review.at)} UTC as `}
-          <b>{flag.review.verdict === 'false_positive' ? 'false positive' : 'confirmed'}</b>
-          {flag.review.note !== '' ? <>{' — '}<q>{flag.review.note}</q></> : null}
-        </p>
+        <div class="review-done-row">
+          <p class="review-done small">
+            {`Reviewed ${formatTime(flag.review.at)} UTC as `}
+            <b>{flag.review.verdict === 'false_positive' ? 'false positive' : 'confirmed'}</b>
+            {flag.review.note !== '' ? <>{' — '}<q>{flag.review.note}</q></> : null}
+          </p>
+          <form method="post" action={`/flags/${encodeURIComponent(flag.id)}/review/undo`} class="undo-form">
+            <input type="hidden" name="returnTo" value={props.returnTo} />
+            <button type="submit" class="btn btn-ghost btn-small" title="Take this verdict back: the flag is unreviewed again">
+              Undo review
+            </button>
+          </form>
+        </div>
       ) : null}
       <form method="post" action={`/flags/${encodeURIComponent(flag.id)}/review`} class="review-form">
         <input type="hidden" name="returnTo" value={props.returnTo} />

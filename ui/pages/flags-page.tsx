@@ -1,4 +1,11 @@
-import type { QueuePage, ReviewState } from '../../store/ui-flag-reader.js';
+import type { FlagEntry, ReviewCounts, ReviewState } from '../../store/api.js';
+
+/** One page of the review queue: flags with their runs, and the counts per review state. */
+export interface QueuePage {
+  items: FlagEntry[];
+  nextCursor: string | null;
+  counts: ReviewCounts;
+}
 import { DETECTOR_IDS, SEVERITIES } from '../../model/api.js';
 import { Layout } from '../components/layout.js';
 import { FilterSelect } from '../components/filter-select.js';
@@ -13,6 +20,9 @@ export interface FlagsQuery {
   severity: string;
   review: ReviewState;
   service: string;
+  agent: string;
+  since: string;
+  until: string;
   cursor: string;
 }
 
@@ -24,9 +34,18 @@ const TABS: { review: ReviewState; label: string }[] = [
 ];
 
 /** The review queue: newest flagged runs first, each flag with its verdict buttons. */
-export function FlagsPage(props: { query: FlagsQuery; page: QueuePage; error: string | null; notice: string | null; nowMs: number; canSuppress: boolean }) {
+export function FlagsPage(props: {
+  query: FlagsQuery;
+  page: QueuePage;
+  error: string | null;
+  notice: string | null;
+  nowMs: number;
+  canSuppress: boolean;
+  /** Agent names for the agent filter. */
+  agents: readonly string[];
+}) {
   const { query, page } = props;
-  const base = { detector: query.detector, severity: query.severity, service: query.service, review: query.review };
+  const base = { detector: query.detector, severity: query.severity, service: query.service, agent: query.agent, since: query.since, until: query.until, review: query.review };
   const returnTo = withQuery('/flags', { ...base, cursor: query.cursor });
   const counts = page.counts;
   const total = counts.unreviewed + counts.confirmed + counts.false_positive;
@@ -51,6 +70,20 @@ export function FlagsPage(props: { query: FlagsQuery; page: QueuePage; error: st
           <span>Service</span>
           <input name="service" value={query.service} placeholder="any" size={14} />
         </label>
+        <FilterSelect label="Agent" name="agent" options={props.agents.includes(query.agent) || query.agent === '' ? props.agents : [query.agent, ...props.agents]} selected={query.agent} />
+        <label>
+          <span>Since</span>
+          <input name="since" value={query.since} placeholder="24h or ISO time" list="flag-time-presets" size={10} />
+        </label>
+        <label>
+          <span>Until</span>
+          <input name="until" value={query.until} placeholder="now" list="flag-time-presets" size={10} />
+        </label>
+        <datalist id="flag-time-presets">
+          {['1h', '6h', '24h', '7d', '30d'].map((preset) => (
+            <option value={preset}></option>
+          ))}
+        </datalist>
         <button type="submit" class="btn btn-primary">
           Apply
         </button>

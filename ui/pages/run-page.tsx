@@ -7,8 +7,10 @@ import { ReviewForm } from '../components/review-form.js';
 import { buildSpanTree } from '../span-tree.js';
 import type { WaterfallSpan } from '../../store/waterfall-reader.js';
 import { waterfallRows } from '../components/waterfall-rows.js';
-import { formatCount, formatDuration, formatTime } from '../format.js';
-import { runHref, runsHref } from '../links.js';
+import { formatCount, formatDuration, formatTime, formatUsd } from '../format.js';
+import { runHref, runsHref, sessionHref } from '../links.js';
+import { Conversation, RunIo } from '../components/conversation.js';
+import type { CallBlock } from '../conversation-turns.js';
 
 /**
  * One run: its headline, its flags with evidence, and the span tree as a waterfall on a shared
@@ -25,6 +27,8 @@ export function RunPage(props: {
   selected: ApiSpan | null;
   flags: Flag[];
   spikes: Map<string, SpikeContext>;
+  /** The model calls as chat turns (bounded: `truncated` when calls were left out). */
+  conversation: { blocks: CallBlock[]; truncated: boolean };
 }) {
   const { run, spans, flags, selected } = props;
   const runStartMs = Date.parse(run.startTime);
@@ -71,7 +75,25 @@ export function RunPage(props: {
             <span>{`started ${formatTime(run.startTime)} UTC`}</span>
             {run.sessionId !== null ? (
               <span>
-                session <span class="mono">{run.sessionId}</span>
+                session{' '}
+                <a class="mono" href={sessionHref(run.sessionId)}>
+                  {run.sessionId}
+                </a>
+              </span>
+            ) : null}
+            {run.model !== null ? (
+              <span>
+                model <a href={runsHref({ model: run.model })}>{run.model}</a>
+              </span>
+            ) : null}
+            {run.serviceVersion !== null ? (
+              <span>
+                version <a href={runsHref({ version: run.serviceVersion })}>{run.serviceVersion}</a>
+              </span>
+            ) : null}
+            {run.environment !== null ? (
+              <span>
+                environment <a href={runsHref({ environment: run.environment })}>{run.environment}</a>
               </span>
             ) : null}
           </div>
@@ -100,11 +122,17 @@ export function RunPage(props: {
           <span class="stat-value">{formatCount(run.inputTokens + run.outputTokens)}</span>
           <span class="stat-sub">{`${formatCount(run.inputTokens)} in · ${formatCount(run.outputTokens)} out`}</span>
         </div>
+        <div class="stat stat-cost">
+          <span class="stat-label">Cost</span>
+          <span class="stat-value">{formatUsd(run.costUsd)}</span>
+          {run.costUsd === null ? <span class="stat-sub">a model has no price</span> : null}
+        </div>
         <div class={`stat${run.errorCount > 0 ? ' stat-bad' : ''}`}>
           <span class="stat-label">Errors</span>
           <span class="stat-value">{run.errorCount}</span>
         </div>
       </section>
+      <RunIo input={run.input} output={run.output} />
 
       {flags.length > 0 ? (
         <section class="flags-section" aria-label="Flags">
@@ -135,6 +163,8 @@ export function RunPage(props: {
       ) : (
         <p class="clean-note">Not analysed yet: runs are judged a few seconds after their last span arrives.</p>
       )}
+
+      <Conversation traceId={run.traceId} blocks={props.conversation.blocks} truncated={props.conversation.truncated} />
 
       <section class="trace" aria-label="Span waterfall">
         <div class="waterfall" id="waterfall" data-trace={run.traceId}>

@@ -1,6 +1,7 @@
 import type { NormalizedSpan } from '../../../model/span.js';
 import type { AnalysisTrace } from '../../analysis-trace.js';
 import type { FlagDraft } from '../../detector.js';
+import type { ToolLoopEvidence } from '../../../model/detectors/tool-loop.js';
 import { preview } from '../canonical-text.js';
 import { loopCost, seconds, tokensPhrase } from './loop-cost.js';
 
@@ -25,7 +26,7 @@ export function stuckSentence(text: string): string | null {
   return null;
 }
 
-export function findStuckTurns(trace: AnalysisTrace): FlagDraft | null {
+export function findStuckTurns(trace: AnalysisTrace): FlagDraft<ToolLoopEvidence> | null {
   const turns: { span: NormalizedSpan; said: string }[] = [];
   for (const span of trace.spans) {
     const text = span.kind === 'llm' ? span.llm?.outputText : null;
