@@ -90,7 +90,7 @@ export async function startService(config: Config, options: StartServiceOptions 
   // [analyzer: routes and background]
   // Alerters listen here: the NEW flags of one run, after they are committed.
   const analyzerFlagListeners: ((flags: Flag[]) => void)[] = [];
-  const analyzer = createAnalyzer(db, config.analyzer, {
+  const analyzer = createAnalyzer(storage, config.analyzer, {
     metrics,
     logger,
     onFlagsRaised: (flags) => analyzerFlagListeners.forEach((listener) => listener(flags)),
