@@ -16,6 +16,7 @@ import { registerOtlpRoutes } from '../collector/otlp-route.js';
 import { startOtlpGrpcServer, type OtlpGrpcServer } from '../collector/grpc/otlp-grpc-server.js';
 import { grpcListenPort } from '../collector/collector-config.js';
 import { createKeyMatcher } from '../security/key-matcher.js';
+import { createSqliteLogStore } from '../store/sqlite/sqlite-log-store.js';
 import { registerAuth } from '../security/auth-middleware.js';
 import { startRetention } from '../store/retention.js';
 import { createRedactor } from '../security/redactor.js';
@@ -89,7 +90,7 @@ export async function startService(config: Config, options: StartServiceOptions 
   registerOpsRoutes(app, storage.maintenance, metrics, () => accepting);
   // [collector: routes]
   const redact = createRedactor(config.redaction, { onRedacted: (pattern) => metrics.valuesRedacted.inc({ pattern }) });
-  const ingest = registerOtlpRoutes(app, { traces: storage.traces, config, metrics, logger, redact });
+  const ingest = registerOtlpRoutes(app, { traces: storage.traces, config, metrics, logger, redact, logs: createSqliteLogStore(db) });
   const prices = createPriceList(config.pricing.models);
   registerRunRoutes(app, storage, prices);
   registerSessionRoutes(app, storage.runs, prices);
