@@ -16,6 +16,7 @@ import { registerOtlpRoutes } from '../collector/otlp-route.js';
 import { startOtlpGrpcServer, type OtlpGrpcServer } from '../collector/grpc/otlp-grpc-server.js';
 import { grpcListenPort } from '../collector/collector-config.js';
 import { createKeyMatcher } from '../security/key-matcher.js';
+import { createSqliteLogStore } from '../store/sqlite/sqlite-log-store.js';
 import { registerAuth } from '../security/auth-middleware.js';
 import { startRetention } from '../store/retention.js';
 import { createRedactor } from '../security/redactor.js';
@@ -83,14 +84,14 @@ export async function startService(config: Config, options: StartServiceOptions 
   registerOpsRoutes(app, storage.maintenance, metrics, () => accepting);
   // [collector: routes]
   const redact = createRedactor(config.redaction, { onRedacted: (pattern) => metrics.valuesRedacted.inc({ pattern }) });
-  const ingest = registerOtlpRoutes(app, { db, config, metrics, logger, redact });
+  const ingest = registerOtlpRoutes(app, { db, config, metrics, logger, redact, logs: createSqliteLogStore(db) });
   const prices = createPriceList(config.pricing.models);
   registerRunRoutes(app, storage, prices);
   registerSessionRoutes(app, storage.runs, prices);
   // [analyzer: routes and background]
   // Alerters listen here: the NEW flags of one run, after they are committed.
   const analyzerFlagListeners: ((flags: Flag[]) => void)[] = [];
-  const analyzer = createAnalyzer(db, config.analyzer, {
+  const analyzer = createAnalyzer(storage, config.analyzer, {
     metrics,
     logger,
     onFlagsRaised: (flags) => analyzerFlagListeners.forEach((listener) => listener(flags)),
