@@ -184,8 +184,8 @@ export function createClickHouseRunQueries(context: ClickHouseContext): RunQueri
       });
     },
     async listConversationSpans(traceId) {
-      const rows = await connection.select<{ span_id: string; kind: 'llm' | 'tool'; name: string; start_ns: string; status: string; llm: string | null; tool: string | null; attributes: string }>(
-        `SELECT span_id, kind, name, start_ns, status, llm, tool, if(kind = 'llm', attributes, '{}') AS attributes
+      const rows = await connection.select<{ span_id: string; kind: 'llm' | 'tool'; name: string; start_ns: string; duration_ms: number; status: string; llm: string | null; tool: string | null; attributes: string }>(
+        `SELECT span_id, kind, name, start_ns, duration_ms, status, llm, tool, if(kind = 'llm', attributes, '{}') AS attributes
          FROM ${tables.spans} FINAL WHERE trace_id = ${sqlString(traceId)} AND kind IN ('llm', 'tool')
          ORDER BY start_ns, received_at_ms, seq LIMIT ${sqlInt(MAX_CONVERSATION_SPANS)}`,
       );
@@ -194,6 +194,7 @@ export function createClickHouseRunQueries(context: ClickHouseContext): RunQueri
         kind: row.kind,
         name: row.name,
         startMs: Number(BigInt(row.start_ns) / 1000n) / 1000,
+        durationMs: Number(row.duration_ms),
         status: row.status,
         llm: row.llm === null ? null : (JSON.parse(row.llm) as LlmCall),
         tool: row.tool === null ? null : (JSON.parse(row.tool) as ToolCall),
