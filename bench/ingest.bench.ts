@@ -1,7 +1,7 @@
 /**
  * Ingest throughput: realistic agent spans (LLM calls with messages, tool calls with arguments
  * and results, ≈900 bytes each in protobuf) sent in batches of 512 by several concurrent
- * senders through the real HTTP endpoint (protobuf, then JSON), side by side with the raw
+ * senders through the real endpoints (OTLP/HTTP protobuf, OTLP/gRPC, OTLP/HTTP JSON), side by side with the raw
  * SQLite insert rate of the same rows into the same schema, measured in the same run.
  *
  * The senders run in a worker thread with pre-encoded bodies, so the figures are the server's
@@ -47,8 +47,8 @@ export default async function ingestBench({ quick }: { quick: boolean }): Promis
   // raw and per-stage measurements below build hundreds of MB of rows that would otherwise
   // make the pipeline (same process) pay for their garbage collection.
   const pipelines: { encoding: string; writerThread: boolean; result: PipelineResult }[] = [];
-  for (const [encoding, writerThread] of [['protobuf', true], ['protobuf', false], ['json', true], ['json', false]] as const) {
-    const result = await measurePipeline(encoding === 'protobuf' ? protobufBodies : jsonBodies, encoding, spanCount, writerThread);
+  for (const [encoding, writerThread] of [['protobuf', true], ['grpc', true], ['protobuf', false], ['json', true], ['json', false]] as const) {
+    const result = await measurePipeline(encoding === 'json' ? jsonBodies : protobufBodies, encoding, spanCount, writerThread);
     pipelines.push({ encoding, writerThread, result });
   }
   const pipelineRssMb = process.resourceUsage().maxRSS / 1024;
@@ -76,7 +76,7 @@ export default async function ingestBench({ quick }: { quick: boolean }): Promis
 
   for (const { encoding, writerThread, result } of pipelines) {
     console.log(
-      `pipeline ${encoding.padEnd(8)} ${writerThread ? 'writer thread' : 'event loop   '}: ${fmt(result.rate)} spans/s = ${((result.rate / raw.rate) * 100).toFixed(0)}% of raw insert ` +
+      `pipeline ${(encoding === 'grpc' ? 'gRPC' : `HTTP ${encoding}`).padEnd(13)} ${writerThread ? 'writer thread' : 'event loop   '}: ${fmt(result.rate)} spans/s = ${((result.rate / raw.rate) * 100).toFixed(0)}% of raw insert ` +
         `(${((result.rate / rawSmall.rate) * 100).toFixed(0)}% of raw at 1024/txn); ` +
         `${result.failed} failed requests; ${result.stored} stored; ${result.bytesPerSpan.toFixed(0)} B/span on disk; ` +
         `commits: ${result.commits} (mean ${result.meanCommitMs.toFixed(1)} ms, ${(result.spansPerCommit).toFixed(0)} spans each); ` +
@@ -213,7 +213,8 @@ interface PipelineResult {
   loopDelayP99Ms: number;
 }
 
-async function measurePipeline(bodies: Uint8Array[], encoding: 'protobuf' | 'json', spanCount: number, writerThread: boolean): Promise<PipelineResult> {
+/** `grpc`: the same protobuf bodies as OTLP/gRPC TraceService/Export calls (SENDERS concurrent calls on one HTTP/2 connection). */
+async function measurePipeline(bodies: Uint8Array[], encoding: 'protobuf' | 'json' | 'grpc', spanCount: number, writerThread: boolean): Promise<PipelineResult> {
   const dir = mkdtempSync(join(tmpdir(), 'tracehound-bench-'));
   const dbPath = join(dir, 'bench.db');
   const config = configSchema.parse({
@@ -230,7 +231,10 @@ async function measurePipeline(bodies: Uint8Array[], encoding: 'protobuf' | 'jso
     // Warm-up (not timed): one small request, so the writer thread is up and code is compiled.
     await fetch(`${service.url}/v1/traces`, { method: 'POST', body: encodeProtobuf(makeWarmUp()) as unknown as BodyInit, headers: { 'content-type': 'application/x-protobuf' } });
     loopDelay.enable();
-    const { ms, failed } = await sendFromWorker(`${service.url}/v1/traces`, bodies, contentType);
+    const { ms, failed } =
+      encoding === 'grpc'
+        ? await sendFromWorker(`127.0.0.1:${service.grpcPort}`, bodies, 'grpc')
+        : await sendFromWorker(`${service.url}/v1/traces`, bodies, contentType);
     loopDelay.disable();
     const stored = (service.db.prepare('SELECT COUNT(*) AS n FROM spans').get() as { n: number }).n - 1;
     const commit = (await service.metrics.ingestCommitSeconds.get()).values;
@@ -261,13 +265,26 @@ const { parentPort, workerData } = require('node:worker_threads');
   const { url, bodies, contentType, senders } = workerData;
   let next = 0;
   let failed = 0;
+  let exportOne;
+  if (contentType === 'grpc') {
+    const grpc = require('node:module').createRequire(process.cwd() + '/')('@grpc/grpc-js');
+    const client = new grpc.Client(url, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1 });
+    const path = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+    exportOne = (body) => new Promise((resolve) => {
+      client.makeUnaryRequest(path, (b) => b, (b) => b, Buffer.from(body.buffer, body.byteOffset, body.byteLength), new grpc.Metadata(), (error) => resolve(error ? 1 : 0));
+    });
+  } else {
+    exportOne = async (body) => {
+      const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': contentType } });
+      await response.arrayBuffer();
+      return response.status === 200 ? 0 : 1;
+    };
+  }
   async function send() {
     for (;;) {
       const index = next++;
       if (index >= bodies.length) return;
-      const response = await fetch(url, { method: 'POST', body: bodies[index], headers: { 'content-type': contentType } });
-      await response.arrayBuffer();
-      if (response.status !== 200) failed++;
+      failed += await exportOne(bodies[index]);
     }
   }
   const started = performance.now();
