@@ -15,6 +15,7 @@ import { startOtlpGrpcServer, type OtlpGrpcServer } from '../collector/grpc/otlp
 import { grpcListenPort } from '../collector/collector-config.js';
 import { createKeyMatcher } from '../security/key-matcher.js';
 import { registerAuth } from '../security/auth-middleware.js';
+import { registerHostCheck } from '../security/request-origin.js';
 import { startRetention } from '../store/retention.js';
 import { createRedactor } from '../security/redactor.js';
 import { registerRequestMetrics } from '../ops/request-metrics.js';
@@ -67,6 +68,7 @@ export async function startService(config: Config, options: StartServiceOptions 
   // [ui: middleware] (first, so every answer — a 401 too — carries the security headers)
   app.use('*', securityHeaders());
   // [security: middleware]
+  registerHostCheck(app, config, metrics);
   registerRequestMetrics(app, metrics);
   try {
     registerAuth(app, config, { metrics, logger });

@@ -21,6 +21,10 @@ export const serverSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1').describe('Address to listen on. Default 127.0.0.1 (this machine only).'),
     port: port.default(4318).describe('TCP port for OTLP/HTTP, the API and the web view. Default 4318; 0 picks a free port.'),
+    allowedHosts: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Host names (without port) accepted in the Host header besides loopback names and the publicUrl host, while listening on loopback (DNS-rebinding guard). Default [].'),
     publicUrl: z
       .string()
       .default('')
