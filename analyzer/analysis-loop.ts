@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../store/database.js';
-import type { DetectorId, Flag } from '../model/api.js';
+import { DETECTOR_IDS, type DetectorId, type Flag } from '../model/api.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../ops/logger.js';
 import { createAnalysisReader } from '../store/analysis-reader.js';
@@ -95,7 +95,7 @@ export function createAnalyzer(db: Db, options: AnalyzerOptions, dependencies: A
       analyzed: 0,
       flagged: 0,
       spans: 0,
-      flagsByDetector: { silent_failure: 0, tool_loop: 0, latency_spike: 0 },
+      flagsByDetector: Object.fromEntries(DETECTOR_IDS.map((id) => [id, 0])) as Record<DetectorId, number>,
       newFlags: 0,
       suppressed: 0,
       detectorFailures: 0,

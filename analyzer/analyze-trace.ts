@@ -9,9 +9,8 @@ import { createBaselineStore, type BaselineSample } from '../store/baseline-stor
 import { createFlagWriter, type FlagRecord } from '../store/flag-writer.js';
 import { buildSuppressionMatcher, listSuppressions, suppressionVersion, type SuppressionMatcher } from '../store/suppression-store.js';
 import { buildAnalysisTrace, spanStartMs, type AnalysisTrace } from './analysis-trace.js';
-import type { AnalyzerOptions, Detector, DetectorContext, FlagDraft } from './detector.js';
+import type { AnalyzerOptions, Detector, DetectorContext, FlagDraft, LatencySample } from './detector.js';
 import { DETECTORS } from './detectors.js';
-import { isLeaf, perTokenMs, runKey, runPerSpanKey, stepKey, stepPerTokenKey } from './detectors/latency-spike.js';
 
 export interface DetectorFailure {
   detector: string;
@@ -46,23 +45,9 @@ export function flagSignature(detector: string, agent: string | null, draft: Pic
   return `${detector}|${agent ?? '-'}|${draft.tool ?? '-'}|${draft.pattern}`;
 }
 
-/** The baseline samples a trace contributes: every leaf step, and the run (total and per span). */
-export function samplesOf(trace: AnalysisTrace): { span: NormalizedSpan; key: string; startMs: number; durationMs: number }[] {
-  const out: { span: NormalizedSpan; key: string; startMs: number; durationMs: number }[] = [];
-  for (const span of trace.spans) {
-    if (span === trace.root || !isLeaf(trace, span) || span.status === 'error') continue;
-    out.push({ span, key: stepKey(span), startMs: spanStartMs(span), durationMs: span.durationMs });
-    const tokenKey = stepPerTokenKey(span);
-    if (tokenKey !== null) out.push({ span, key: tokenKey, startMs: spanStartMs(span), durationMs: perTokenMs(span) });
-  }
-  const root = trace.root;
-  const key = runKey(trace);
-  const perSpan = runPerSpanKey(trace);
-  if (root !== null && key !== null && perSpan !== null) {
-    out.push({ span: root, key, startMs: spanStartMs(root), durationMs: root.durationMs });
-    out.push({ span: root, key: perSpan, startMs: spanStartMs(root), durationMs: root.durationMs / Math.max(1, trace.spans.length) });
-  }
-  return out;
+/** The latency samples a trace contributes to the baselines: those of every detector that reads them. */
+export function samplesOf(trace: AnalysisTrace, detectors: readonly Detector[] = DETECTORS): LatencySample[] {
+  return detectors.flatMap((detector) => detector.latencySamples?.(trace) ?? []);
 }
 
 export interface TraceAnalysis {
@@ -186,7 +171,7 @@ export function createTraceAnalyzer(db: Db, options: AnalyzerOptions, extra: Tra
       // Samples this trace has not contributed yet (late spans, first analysis).
       const seen = new Set(state.s);
       const newSamples: BaselineSample[] = [];
-      for (const sample of samplesOf(trace)) {
+      for (const sample of samplesOf(trace, detectors)) {
         if (seen.has(sample.span.spanId)) continue;
         newSamples.push(baselines.sampleOf(sample.key, sample.startMs, sample.durationMs));
       }

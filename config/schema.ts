@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Cron } from 'croner';
 import { duration } from './duration.js';
 import { collectorSchema } from '../collector/collector-config.js';
+import { DETECTOR_OPTIONS_SHAPE } from '../model/detectors/detector-descriptors.js';
 
 export { collectorSchema, duration };
 
@@ -92,37 +93,9 @@ export const analyzerSchema = z
       .positive()
       .default(5)
       .describe('Milliseconds of analysis before yielding to the event loop (ingest keeps flowing). Default 5.'),
-    toolLoop: z
-      .object({
-        minRepeats: z.coerce.number().int().min(2).default(4).describe('Identical calls (same tool, same normalised arguments, same result) in a row that make a loop. Default 4.'),
-        minErrorRepeats: z.coerce.number().int().min(2).default(3).describe('Identical calls in a row that all failed the same way that make a loop. Default 3.'),
-        minRepeatsWithoutResult: z.coerce.number().int().min(2).default(5).describe('Identical calls in a row when results were not recorded. Default 5.'),
-        minCycles: z.coerce.number().int().min(2).default(3).describe('Repetitions of a cycle such as A→B→A→B (period 2..maxCyclePeriod) that make a loop. Default 3.'),
-        maxCyclePeriod: z.coerce.number().int().min(2).max(6).default(3).describe('Longest cycle (in calls) looked for. Default 3.'),
-      })
-      .strict()
-      .prefault({}),
-    silentFailure: z
-      .object({
-        refusalMaxChars: z.coerce.number().int().positive().default(600).describe('A final answer longer than this (characters) is never read as a refusal. Default 600.'),
-        exceptionEvents: z.boolean().default(true).describe('Flag exception events on spans whose status is not ERROR. Default true.'),
-        maskedChildErrors: z.boolean().default(true).describe('Flag a child span that failed while the run carried on (not retried, not mentioned). Default true.'),
-      })
-      .strict()
-      .prefault({}),
-    latencySpike: z
-      .object({
-        minSamples: z.coerce.number().int().min(3).default(10).describe('Baseline samples needed before a step or run is judged (cold start). Default 10.'),
-        window: duration().prefault('7d').describe('History (by span timestamp) a baseline draws on. Default 7d.'),
-        bucket: duration().prefault('1m').describe('Time bucket of the persisted baseline histograms. Default 1m.'),
-        threshold: z.coerce.number().positive().default(3.5).describe('Modified z-score, 0.6745·(ln d − median)/MAD, above which a duration is a spike. Default 3.5.'),
-        minRatio: z.coerce.number().min(1).default(3).describe('A spike is also at least this many times the baseline median. Default 3.'),
-        minDurationMs: z.coerce.number().min(0).default(250).describe('Milliseconds; shorter spans are never spikes (2 ms → 9 ms is not). Default 250.'),
-        minExcessMs: z.coerce.number().min(0).default(200).describe('Milliseconds a spike must exceed the baseline median by. Default 200.'),
-        runs: z.boolean().default(true).describe('Also judge whole runs (per service + agent + root name). Default true.'),
-      })
-      .strict()
-      .prefault({}),
+    // One section per detector (toolLoop, silentFailure, latencySpike), owned by its descriptor
+    // in model/detectors/.
+    ...DETECTOR_OPTIONS_SHAPE,
   })
   .strict();
 

@@ -1,13 +1,14 @@
 import type { Attributes } from './otlp.js';
 import type { SpanKind, SpanStatus } from './span.js';
+import type { DetectorId } from './detectors/detector-descriptors.js';
 
 /**
  * The JSON shapes of the HTTP API, exactly as SPEC.md fixes them. Times are ISO 8601 UTC
  * strings, durations milliseconds, ids lowercase hex. Fields may be added, never renamed.
  */
 
-export const DETECTOR_IDS = ['silent_failure', 'tool_loop', 'latency_spike'] as const;
-export type DetectorId = (typeof DETECTOR_IDS)[number];
+/** The detector ids, fixed by SPEC.md; listed once, in model/detectors/detector-descriptors.ts. */
+export { DETECTOR_IDS, type DetectorId } from './detectors/detector-descriptors.js';
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];

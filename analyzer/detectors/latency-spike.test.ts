@@ -87,7 +87,7 @@ describe('latency_spike detector, tool calls with child spans', () => {
     const baselines: Record<string, LatencyBaseline> = { 'step|test-agent|tool:search': baseline(800), 'step|test-agent|span:GET': baseline(100) };
     const context: DetectorContext = { options, latencyBaseline: (key) => baselines[key] ?? null };
     const drafts = latencySpikeDetector.detect(buildAnalysisTrace(traceId, [root, tool, http]), context);
-    expect(drafts.map((draft) => draft.evidence.operation)).toEqual(['tool:search']);
+    expect(drafts.map((draft) => (draft.evidence.rule === 'step' ? draft.evidence.operation : draft.evidence.rule))).toEqual(['tool:search']);
   });
 });
 

@@ -2,7 +2,8 @@ import type { NormalizedSpan } from '../../model/span.js';
 import { nanosToIso } from '../../model/time.js';
 import type { AnalysisTrace } from '../analysis-trace.js';
 import { spanStartMs } from '../analysis-trace.js';
-import type { Detector, DetectorContext, FlagDraft, LatencyBaseline } from '../detector.js';
+import type { LatencyBaselineEvidence, LatencySpikeEvidence } from '../../model/detectors/latency-spike.js';
+import type { Detector, DetectorContext, FlagDraft, LatencyBaseline, LatencySample } from '../detector.js';
 
 /**
  * `latency_spike`: a step or a whole run far slower than its own history (DETECTION.md B.1 L0/L1).
@@ -63,6 +64,28 @@ export function isLeaf(trace: AnalysisTrace, span: NormalizedSpan): boolean {
   if (insideCall(trace, span)) return false;
   if (span.kind === 'tool' || span.kind === 'llm') return true;
   return span.kind !== 'agent' && !trace.children.has(span.spanId);
+}
+
+/**
+ * The samples a trace adds to the latency baselines: every leaf step that did not fail (and its
+ * time per output token, for a model call), and the run (total, and per span).
+ */
+export function latencySamplesOf(trace: AnalysisTrace): LatencySample[] {
+  const out: LatencySample[] = [];
+  for (const span of trace.spans) {
+    if (span === trace.root || !isLeaf(trace, span) || span.status === 'error') continue;
+    out.push({ span, key: stepKey(span), startMs: spanStartMs(span), durationMs: span.durationMs });
+    const tokenKey = stepPerTokenKey(span);
+    if (tokenKey !== null) out.push({ span, key: tokenKey, startMs: spanStartMs(span), durationMs: perTokenMs(span) });
+  }
+  const root = trace.root;
+  const key = runKey(trace);
+  const perSpan = runPerSpanKey(trace);
+  if (root !== null && key !== null && perSpan !== null) {
+    out.push({ span: root, key, startMs: spanStartMs(root), durationMs: root.durationMs });
+    out.push({ span: root, key: perSpan, startMs: spanStartMs(root), durationMs: root.durationMs / Math.max(1, trace.spans.length) });
+  }
+  return out;
 }
 
 const spansById = new WeakMap<AnalysisTrace, Map<string, NormalizedSpan>>();
@@ -137,7 +160,7 @@ function formatMs(ms: number): string {
   return `${Math.round(ms)} ms`;
 }
 
-function baselineEvidence(key: string, baseline: LatencyBaseline, durationMs: number, windowMs: number): Record<string, unknown> {
+function baselineEvidence(key: string, baseline: LatencyBaseline, durationMs: number, windowMs: number): LatencyBaselineEvidence {
   return {
     key,
     samples: baseline.n,
@@ -157,11 +180,12 @@ function dominantChild(trace: AnalysisTrace, span: NormalizedSpan): { name: stri
   return best === null ? null : { name: best.name, spanId: best.spanId, durationMs: round(best.durationMs, 2) };
 }
 
-export const latencySpikeDetector: Detector = {
+export const latencySpikeDetector: Detector<'latency_spike'> = {
   id: 'latency_spike',
-  detect(trace: AnalysisTrace, context: DetectorContext): FlagDraft[] {
+  latencySamples: latencySamplesOf,
+  detect(trace: AnalysisTrace, context: DetectorContext): FlagDraft<LatencySpikeEvidence>[] {
     const options = context.options.latencySpike;
-    const steps: FlagDraft[] = [];
+    const steps: FlagDraft<LatencySpikeEvidence>[] = [];
     for (const span of trace.spans) {
       if (!isLeaf(trace, span) || span === trace.root || span.status === 'error') continue;
       if (span.durationMs < options.minDurationMs) continue;
@@ -201,7 +225,7 @@ export const latencySpikeDetector: Detector = {
         key: span.spanId,
       });
     }
-    steps.sort((a, b) => (b.evidence.score as number) - (a.evidence.score as number));
+    steps.sort((a, b) => b.evidence.score - a.evidence.score);
     const drafts = steps.slice(0, MAX_STEP_FLAGS);
 
     const root = trace.root;

@@ -1,4 +1,5 @@
 import type { AnalysisTrace } from '../analysis-trace.js';
+import type { SilentFailureEvidence } from '../../model/detectors/silent-failure.js';
 import type { Detector, DetectorContext, FlagDraft } from '../detector.js';
 import { readSilentRun } from './silent-failure/rule.js';
 import { SILENT_FAILURE_RULES } from './silent-failure/rules.js';
@@ -10,14 +11,14 @@ import { SILENT_FAILURE_RULES } from './silent-failure/rules.js';
  * silent_tool_error (S4), unrecorded_exception, masked_child_error (S7), truncated_answer (S1),
  * filtered_answer (S2), no_final_answer (S6), empty_answer (S3), refusal (S5).
  */
-export const silentFailureDetector: Detector = {
+export const silentFailureDetector: Detector<'silent_failure'> = {
   id: 'silent_failure',
-  detect(trace: AnalysisTrace, context: DetectorContext): FlagDraft[] {
+  detect(trace: AnalysisTrace, context: DetectorContext): FlagDraft<SilentFailureEvidence>[] {
     const run = readSilentRun(trace);
     if (run === null) return [];
     const options = context.options.silentFailure;
-    const drafts: FlagDraft[] = [];
-    let finalVerdict: FlagDraft | null = null;
+    const drafts: FlagDraft<SilentFailureEvidence>[] = [];
+    let finalVerdict: FlagDraft<SilentFailureEvidence> | null = null;
     for (const rule of SILENT_FAILURE_RULES) {
       if (rule.scope === 'spans') {
         drafts.push(...rule.check(run, options));

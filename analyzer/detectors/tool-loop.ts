@@ -2,6 +2,7 @@ import type { NormalizedSpan } from '../../model/span.js';
 import { nanosToIso } from '../../model/time.js';
 import { readRunOutputText } from '../../model/normalize/run-output.js';
 import type { AnalysisTrace } from '../analysis-trace.js';
+import type { ToolLoopEvidence } from '../../model/detectors/tool-loop.js';
 import type { Detector, DetectorContext, FlagDraft } from '../detector.js';
 import { canonicalString, canonicalText, jaccard, preview, tokenSet } from './canonical-text.js';
 import { matchErrorPayload } from './error-payload.js';
@@ -66,12 +67,12 @@ function toCall(span: NormalizedSpan): Call {
   return { span, tool: tool.name, action: `${tool.name.toLowerCase()}\u0000${args ?? '∅'}`, observation, tokens, failed };
 }
 
-export const toolLoopDetector: Detector = {
+export const toolLoopDetector: Detector<'tool_loop'> = {
   id: 'tool_loop',
-  detect(trace: AnalysisTrace, context: DetectorContext): FlagDraft[] {
+  detect(trace: AnalysisTrace, context: DetectorContext): FlagDraft<ToolLoopEvidence>[] {
     const options = context.options.toolLoop;
     const calls = trace.spans.filter((span) => span.kind === 'tool' && span.tool !== null).map(toCall);
-    const drafts: FlagDraft[] = [];
+    const drafts: FlagDraft<ToolLoopEvidence>[] = [];
     const covered = new Set<number>();
 
     // Runs of identical actions.
@@ -132,7 +133,7 @@ function judgeIdenticalRun(
   end: number,
   options: DetectorContext['options']['toolLoop'],
   covered: Set<number>,
-): FlagDraft[] {
+): FlagDraft<ToolLoopEvidence>[] {
   const run = calls.slice(start, end);
   if (run.every((call) => call.observation === null)) {
     if (run.length < options.minRepeatsWithoutResult) return [];
@@ -207,7 +208,7 @@ function tokensPhrase(cost: Cost): string {
   return total > 0 ? ` and ${total.toLocaleString('en-US')} tokens` : '';
 }
 
-function describeRepeat(trace: AnalysisTrace, loop: Call[], pattern: string, count: number, threshold: number): FlagDraft {
+function describeRepeat(trace: AnalysisTrace, loop: Call[], pattern: string, count: number, threshold: number): FlagDraft<ToolLoopEvidence> {
   const first = loop[0]!;
   const cost = costOf(trace, loop);
   const args = preview(first.span.tool?.arguments ?? null, 80);
@@ -238,7 +239,7 @@ function describeRepeat(trace: AnalysisTrace, loop: Call[], pattern: string, cou
   };
 }
 
-function describeCycle(trace: AnalysisTrace, loop: Call[], period: number, cycles: number): FlagDraft {
+function describeCycle(trace: AnalysisTrace, loop: Call[], period: number, cycles: number): FlagDraft<ToolLoopEvidence> {
   const cost = costOf(trace, loop);
   const steps = loop.slice(0, period).map((call) => call.tool);
   return {
@@ -267,8 +268,8 @@ const MIN_MONOLOGUE = 3;
  * text (a monologue) or with nothing at all (an empty-response loop). Failed calls are left out
  * (SDK retries); a reply that asks for tools ends the stretch.
  */
-function findMonologue(trace: AnalysisTrace): FlagDraft[] {
-  const drafts: FlagDraft[] = [];
+function findMonologue(trace: AnalysisTrace): FlagDraft<ToolLoopEvidence>[] {
+  const drafts: FlagDraft<ToolLoopEvidence>[] = [];
   let stretch: { span: NormalizedSpan; text: string }[] = [];
   const flush = () => {
     if (stretch.length >= MIN_MONOLOGUE) {
@@ -332,7 +333,7 @@ function isLastCall(trace: AnalysisTrace, span: NormalizedSpan): boolean {
   return !trace.spans.some((other) => other.kind === 'tool' && other.startTimeUnixNano > span.startTimeUnixNano);
 }
 
-function findCapMarker(trace: AnalysisTrace): FlagDraft | null {
+function findCapMarker(trace: AnalysisTrace): FlagDraft<ToolLoopEvidence> | null {
   for (const span of trace.spans) {
     const texts = [span.statusMessage, span.llm?.outputText ?? '', span.tool?.result ?? ''];
     if (span.kind === 'agent' || span === trace.root) texts.push(readRunOutputText(span.attributes) ?? '');

@@ -1,21 +1,17 @@
 import type { LlmCall, NormalizedSpan } from '../../../model/span.js';
 import type { AnalysisTrace } from '../../analysis-trace.js';
+import type { SilentFailureEvidence } from '../../../model/detectors/silent-failure.js';
 import type { AnalyzerOptions, FlagDraft } from '../../detector.js';
+
+/** A finding of a silent_failure rule. */
+export type SilentFailureDraft = FlagDraft<SilentFailureEvidence>;
 import { findFinalTurn } from './final-turn.js';
 
 /** The `analyzer.silentFailure` section of otel-config.yaml. */
 export type SilentFailureOptions = AnalyzerOptions['silentFailure'];
 
 /** The names silent_failure's rules record as `evidence.rule` (stable: flags and reviews keep them). */
-export type SilentFailureRuleName =
-  | 'silent_tool_error'
-  | 'unrecorded_exception'
-  | 'masked_child_error'
-  | 'truncated_answer'
-  | 'filtered_answer'
-  | 'no_final_answer'
-  | 'empty_answer'
-  | 'refusal';
+export type SilentFailureRuleName = SilentFailureEvidence['rule'];
 
 /** The final model turn of a run: the model call that started last (see final-turn.ts). */
 export interface FinalTurn {
@@ -60,9 +56,9 @@ export interface SilentRun {
  * - `run_output`: judges the run's own output once the final turn is judged, seeing its verdict.
  */
 export type SilentFailureRule =
-  | { name: SilentFailureRuleName; scope: 'spans'; check(run: SilentRun, options: SilentFailureOptions): FlagDraft[] }
-  | { name: SilentFailureRuleName; scope: 'final_turn'; judge(run: SilentRun, final: FinalTurn, options: SilentFailureOptions): FlagDraft | null }
-  | { name: SilentFailureRuleName; scope: 'run_output'; judge(run: SilentRun, finalVerdict: FlagDraft | null): FlagDraft | null };
+  | { name: SilentFailureRuleName; scope: 'spans'; check(run: SilentRun, options: SilentFailureOptions): SilentFailureDraft[] }
+  | { name: SilentFailureRuleName; scope: 'final_turn'; judge(run: SilentRun, final: FinalTurn, options: SilentFailureOptions): SilentFailureDraft | null }
+  | { name: SilentFailureRuleName; scope: 'run_output'; judge(run: SilentRun, finalVerdict: SilentFailureDraft | null): SilentFailureDraft | null };
 
 /** The run the rules judge, or null when it failed loudly (root or a parentless top span ERROR) or has no spans. */
 export function readSilentRun(trace: AnalysisTrace): SilentRun | null {

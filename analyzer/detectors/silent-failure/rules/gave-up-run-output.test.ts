@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { asksTool, stepTrace } from '../../../../test/support/step-traces.js';
-import type { FlagDraft } from '../../../detector.js';
-import { readSilentRun } from '../rule.js';
+import { readSilentRun, type SilentFailureDraft } from '../rule.js';
 import { gaveUpRunOutputRule } from './gave-up-run-output.js';
 
 const GIVE_UP = 'Agent stopped due to max iterations.';
-const judge = (output: string, finalVerdict: FlagDraft | null = null) => {
+const judge = (output: string, finalVerdict: SilentFailureDraft | null = null) => {
   const run = readSilentRun(stepTrace([asksTool, { tool: 'search' }, { llm: {} }], 'unset', { 'output.value': output }))!;
   return gaveUpRunOutputRule.scope === 'run_output' ? gaveUpRunOutputRule.judge(run, finalVerdict) : null;
 };

@@ -1,11 +1,10 @@
 import type { NormalizedSpan } from '../../../../model/span.js';
 import type { AnalysisTrace } from '../../../analysis-trace.js';
 import { preview } from '../../canonical-text.js';
-import type { FlagDraft } from '../../../detector.js';
 import { answerMentions } from '../answer-mentions.js';
 import { readExceptionEvent } from '../exception-event.js';
 import { recoveredLater } from '../recovered-later.js';
-import type { SilentFailureRule } from '../rule.js';
+import type { SilentFailureDraft, SilentFailureRule } from '../rule.js';
 
 /**
  * masked_child_error (DETECTION.md S7): a span under the run failed (ERROR), was neither retried
@@ -21,7 +20,7 @@ export const maskedChildErrorRule: SilentFailureRule = {
     if (!options.maskedChildErrors) return [];
     const { trace, top } = run;
     const finalText = run.final?.text ?? null;
-    const drafts: FlagDraft[] = [];
+    const drafts: SilentFailureDraft[] = [];
     for (const span of trace.spans) {
       if (span.status !== 'error' || span === top) continue;
       const errorText = `${span.statusMessage} ${readExceptionEvent(span)?.message ?? ''} ${span.tool?.result ?? ''}`;

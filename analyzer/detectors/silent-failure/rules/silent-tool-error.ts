@@ -1,9 +1,8 @@
 import { preview } from '../../canonical-text.js';
 import { matchErrorPayload } from '../../error-payload.js';
-import type { FlagDraft } from '../../../detector.js';
 import { answerMentions } from '../answer-mentions.js';
 import { recoveredLater } from '../recovered-later.js';
-import type { SilentFailureRule } from '../rule.js';
+import type { SilentFailureDraft, SilentFailureRule } from '../rule.js';
 
 /**
  * silent_tool_error (DETECTION.md S4): a tool's result is an error payload (error field, failed
@@ -16,7 +15,7 @@ export const silentToolErrorRule: SilentFailureRule = {
   name: 'silent_tool_error',
   scope: 'spans',
   check(run) {
-    const drafts: FlagDraft[] = [];
+    const drafts: SilentFailureDraft[] = [];
     const finalText = run.final?.text ?? null;
     for (const span of run.trace.spans) {
       if (span.kind !== 'tool' || span.tool === null || span.status === 'error') continue;

@@ -1,7 +1,6 @@
 import { preview } from '../../canonical-text.js';
-import type { FlagDraft } from '../../../detector.js';
 import { readExceptionEvent } from '../exception-event.js';
-import type { SilentFailureRule } from '../rule.js';
+import type { SilentFailureDraft, SilentFailureRule } from '../rule.js';
 
 /**
  * unrecorded_exception: an exception event on a span whose status is not ERROR (off when
@@ -12,7 +11,7 @@ export const unrecordedExceptionRule: SilentFailureRule = {
   scope: 'spans',
   check(run, options) {
     if (!options.exceptionEvents) return [];
-    const drafts: FlagDraft[] = [];
+    const drafts: SilentFailureDraft[] = [];
     for (const span of run.trace.spans) {
       if (span.status === 'error') continue;
       const exception = readExceptionEvent(span);
