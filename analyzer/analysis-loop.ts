@@ -172,14 +172,23 @@ export function createAnalyzer(db: Db, options: AnalyzerOptions, dependencies: A
         await deferToIngest();
         sliceStart = performance.now();
       }
+      // The lag is measured after every batch too: a long pass over a backlog must not leave it at its last (0) value.
+      updateLagMetrics();
       if (stopping || batch.length < BATCH) break;
     }
-    if (dependencies.metrics !== undefined) {
-      const oldest = reader.oldestPendingReceivedMs(now() - options.idle);
-      dependencies.metrics.analysisLagSeconds.set(oldest === null ? 0 : Math.max(0, (now() - options.idle - oldest) / 1000));
-    }
+    updateLagMetrics();
     summary.elapsedMs = performance.now() - started;
     return summary;
+  }
+
+  if (dependencies.metrics !== undefined) dependencies.metrics.measureAnalysisLag = updateLagMetrics;
+
+  /** How far analysis is behind: the oldest complete trace still waiting, and the runs not analysed yet. */
+  function updateLagMetrics(): void {
+    if (dependencies.metrics === undefined) return;
+    const oldest = reader.oldestPendingReceivedMs(now() - options.idle);
+    dependencies.metrics.analysisLagSeconds.set(oldest === null ? 0 : Math.max(0, (now() - options.idle - oldest) / 1000));
+    dependencies.metrics.analysisPendingRuns.set(reader.countPending());
   }
 
   function enqueue(force: boolean): Promise<AnalyzeSummary> {

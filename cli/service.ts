@@ -7,6 +7,7 @@ import { openDatabase, type Db } from '../store/database.js';
 import { createMetrics, type Metrics } from '../ops/metrics.js';
 import { createLogger, type Logger } from '../ops/logger.js';
 import { registerOpsRoutes } from '../ui/api/ops-routes.js';
+import { StorageHealth } from '../ops/storage-health.js';
 import { registerRunRoutes } from '../ui/api/runs-routes.js';
 import { registerUiRoutes } from '../ui/ui-routes.js';
 import { securityHeaders } from '../ui/security-headers.js';
@@ -76,10 +77,11 @@ export async function startService(config: Config, options: StartServiceOptions 
     db.close();
     throw error;
   }
-  registerOpsRoutes(app, db, metrics, () => accepting);
+  const storageHealth = new StorageHealth({ path: config.storage.path, minFreeBytes: config.storage.minFreeBytes });
+  registerOpsRoutes(app, db, metrics, () => accepting, () => storageHealth.report());
   // [collector: routes]
   const redact = createRedactor(config.redaction, { onRedacted: (pattern) => metrics.valuesRedacted.inc({ pattern }) });
-  const ingest = registerOtlpRoutes(app, { db, config, metrics, logger, redact });
+  const ingest = registerOtlpRoutes(app, { db, config, metrics, logger, redact, onCommitOutcome: (error) => storageHealth.recordCommit(error) });
   const prices = createPriceList(config.pricing.models);
   registerRunRoutes(app, db, prices);
   // [analyzer: routes and background]

@@ -17,6 +17,8 @@ export interface OtlpRouteOptions {
   logger?: Logger;
   /** Applied to every span before it is normalised (its derived fields after): nothing unredacted is ever stored. */
   redact?: SpanRedaction;
+  /** Told the outcome of every commit attempt (null = stored, else the error); see IngestQueueOptions. */
+  onCommitOutcome?: (error: unknown) => void;
 }
 
 export interface OtlpIngest {
@@ -64,6 +66,7 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
     maxQueuedSpans: collector.maxQueuedSpans,
     metrics,
     onError: (error, context) => logger?.error({ err: error }, context),
+    onCommitOutcome: options.onCommitOutcome,
   });
   const core = createOtlpExport({
     queue,

@@ -67,6 +67,12 @@ export const storageSchema = z
       .enum(['full', 'normal'])
       .default('full')
       .describe('full: every acknowledged span survives power loss; normal: survives a process crash only. Default full.'),
+    minFreeBytes: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(64 * 1024 * 1024)
+      .describe('Free bytes on the database file system below which /healthz answers 503 (spans may soon fail to commit). Default 67108864 (64 MiB).'),
     cacheSizeMb: positiveInt().default(64).describe('SQLite page cache, in MiB. Default 64.'),
     batchMaxSpans: positiveInt().default(4096).describe('Most spans committed in one transaction. Default 4096.'),
     writerThread: z

@@ -9,10 +9,13 @@ import { isLoopbackHost } from './exposure.js';
  * while the API is open (no tokens). Browsers treat every port of 127.0.0.1 as the same site,
  * so SameSite=Strict alone does not stop a page on another local port.
  * - `Sec-Fetch-Site`, when sent, must be `same-origin` (or `none`: typed by the user);
- * - `Origin`, when sent, must name this server's own host (the request's Host);
+ * - otherwise `Origin`, when sent, must name this server's own host (the request's Host);
  * - a cookie-authenticated request must carry at least one of them (every browser does);
- * - under /api/, a request with a body must be `application/json` (a cross-site HTML form or
- *   `text/plain` fetch cannot send that without a CORS preflight, which we never grant).
+ * - a cookie-authenticated request with a body under /api/ must be `application/json` (a
+ *   cross-site HTML form or `text/plain` fetch cannot send that without a CORS preflight,
+ *   which we never grant). On an open API, a cross-site browser request is refused by the
+ *   Origin / Sec-Fetch-Site rules above (browsers send them on every cross-origin POST);
+ *   non-browser clients send neither and are not checked.
  * Returns the reason to refuse (403), or null to let it through. Token-authenticated clients
  * (Authorization: Bearer) are not checked: they cannot be forged by a browser.
  */
@@ -22,12 +25,14 @@ export function crossSiteRefusal(c: Context, cookieAuthenticated: boolean): stri
   const fetchSite = c.req.header('sec-fetch-site')?.trim().toLowerCase();
   const origin = c.req.header('origin')?.trim();
   if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') return `cross-site request refused (Sec-Fetch-Site: ${fetchSite})`;
-  if (origin !== undefined && !isSameOrigin(origin, c.req.header('host'))) return 'cross-origin request refused (Origin does not match this server)';
+  // Sec-Fetch-Site, when present, decides: under Referrer-Policy no-referrer a browser sends
+  // `Origin: null` on its own same-origin form posts.
+  if (fetchSite === undefined && origin !== undefined && !isSameOrigin(origin, c.req.header('host'))) return 'cross-origin request refused (Origin does not match this server)';
   if (cookieAuthenticated && fetchSite === undefined && origin === undefined) return 'request refused: a signed-in state change must carry Origin or Sec-Fetch-Site';
-  if (c.req.path.startsWith('/api/') && (method === 'POST' || method === 'PUT' || method === 'PATCH')) {
+  if (cookieAuthenticated && c.req.path.startsWith('/api/') && (method === 'POST' || method === 'PUT' || method === 'PATCH')) {
     const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     const bodyless = type === '' && (c.req.header('content-length') ?? '0') === '0' && c.req.header('transfer-encoding') === undefined;
-    if (type !== 'application/json' && !(bodyless && !cookieAuthenticated)) return 'request refused: API state changes from a browser must be application/json';
+    if (type !== 'application/json' && !bodyless) return 'request refused: signed-in API state changes must be application/json';
   }
   return null;
 }
