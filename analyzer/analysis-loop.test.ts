@@ -3,6 +3,7 @@ import { configSchema } from '../config/schema.js';
 import type { Flag } from '../model/api.js';
 import type { NormalizedSpan } from '../model/span.js';
 import { openDatabase } from '../store/database.js';
+import { createSqliteStorage } from '../store/sqlite/open-sqlite-storage.js';
 import { createSpanWriter } from '../store/span-writer.js';
 import { listFlagsForTrace } from '../store/flag-reader.js';
 import { createSuppression, listFlags, reviewFlag } from '../store/flag-queries.js';
@@ -36,7 +37,7 @@ const loopCalls = Array.from({ length: 5 }, () => ({ args: '{"q":"same"}', resul
 function setup(extra: Parameters<typeof createAnalyzer>[2] = {}) {
   const db = openDatabase(':memory:');
   const write = createSpanWriter(db);
-  const analyzer = createAnalyzer(db, options, extra);
+  const analyzer = createAnalyzer(createSqliteStorage(db, { path: ':memory:' }), options, extra);
   return { db, write, analyzer };
 }
 

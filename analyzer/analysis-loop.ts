@@ -1,11 +1,14 @@
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
-import type { Db } from '../store/database.js';
+import type { AnalysisStore, BaselineStore, PendingTrace, Storage, SuppressionStore, TraceAnalysisResult } from '../store/api.js';
 import { DETECTOR_IDS, type DetectorId, type Flag } from '../model/api.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../ops/logger.js';
-import { createAnalysisReader } from '../store/analysis-reader.js';
 import type { AnalyzerOptions, Detector } from './detector.js';
-import { createTraceAnalyzer } from './analyze-trace.js';
+import { analyzeLoadedTrace, baselineKeysOf, type TraceAnalysis } from './analyze-trace.js';
+import { buildAnalysisTrace } from './analysis-trace.js';
+import { createBaselineCache } from './baseline-cache.js';
+import { buildSuppressionMatcher, type SuppressionMatcher } from './suppression-matcher.js';
+import { DETECTORS } from './detectors.js';
 
 export interface AnalyzeSummary {
   /** Traces analysed by this call. */
@@ -22,7 +25,7 @@ export interface AnalyzeSummary {
   suppressed: number;
   /** Detector exceptions (each also logged). */
   detectorFailures: number;
-  /** Slices run (each: analysis + commit, then a yield to the event loop). */
+  /** Slices run (each: one read of many traces, their analysis, one commit, then a yield to the event loop). */
   slices: number;
   /** Longest slice, milliseconds: the longest the event loop was held. */
   maxSliceMs: number;
@@ -38,7 +41,7 @@ export interface Analyzer {
    */
   analyzePending(options?: { force?: boolean }): Promise<AnalyzeSummary>;
   /** Marks every trace pending again (`analyze --all`); the next analyzePending re-judges them. */
-  markAllPending(): number;
+  markAllPending(): Promise<number>;
   /** Starts the background loop (every `pollInterval`). */
   start(): void;
   /** Stops the loop; resolves once the trace in progress is committed. */
@@ -64,29 +67,120 @@ export interface AnalyzerDependencies {
 /** The longest the analyser defers its next slice to a pending ingest commit, milliseconds. */
 const MAX_INGEST_WAIT_MS = 200;
 
+/** Pending traces listed per read. */
 const BATCH = 256;
+/** Most traces read, analysed and committed as one slice. */
+const SLICE_MAX_TRACES = 64;
 
-export function createAnalyzer(db: Db, options: AnalyzerOptions, dependencies: AnalyzerDependencies = {}): Analyzer {
+/** The stores the analyser uses. */
+export type AnalyzerStores = Pick<Storage, 'analysis' | 'baselines' | 'suppressions'>;
+
+export function createAnalyzer(stores: AnalyzerStores, options: AnalyzerOptions, dependencies: AnalyzerDependencies = {}): Analyzer {
   const now = dependencies.now ?? Date.now;
-  const reader = createAnalysisReader(db);
-  const traceAnalyzer = createTraceAnalyzer(db, options, {
-    detectors: dependencies.detectors,
-    metrics: dependencies.metrics,
-    logger: dependencies.logger,
-  });
-  const markAll = db.prepare('UPDATE runs SET analyzed = 0 WHERE analyzed = 1');
-  const markFailed = db.prepare('UPDATE runs SET analyzed = 1, analyzed_at_ms = ? WHERE trace_id = ?');
+  const analysis: AnalysisStore = stores.analysis;
+  const suppressions: SuppressionStore = stores.suppressions;
+  const baselineStore: BaselineStore = stores.baselines;
+  const detectors = dependencies.detectors ?? DETECTORS;
+  const baselines = createBaselineCache(baselineStore, { bucketMs: options.latencySpike.bucket, windowMs: options.latencySpike.window });
+  const { metrics, logger } = dependencies;
+  let matcher: SuppressionMatcher = buildSuppressionMatcher([]);
+  let suppressionsVersion: string | null = null;
   let queue: Promise<unknown> = Promise.resolve();
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<AnalyzeSummary> | null = null;
-  /** Moving estimate of a slice's flush + commit, milliseconds. */
-  let commitMsEstimate = 1;
+  /** Moving estimate of the time one trace takes (read + analysis + commit share), ms. */
+  let traceMsEstimate = 1;
+
+  async function refreshSuppressions(): Promise<void> {
+    const current = await suppressions.suppressionsVersion();
+    if (current === suppressionsVersion) return;
+    suppressionsVersion = current;
+    matcher = buildSuppressionMatcher(await suppressions.listSuppressions());
+  }
 
   async function deferToIngest(): Promise<void> {
     if (dependencies.ingestWaiting === undefined) return;
     const deadline = performance.now() + MAX_INGEST_WAIT_MS;
     while (dependencies.ingestWaiting() && performance.now() < deadline) await sleep(1);
+  }
+
+  /** Analyses one loaded trace, loading baseline keys it turns out to need first. */
+  async function judge(loaded: Parameters<typeof analyzeLoadedTrace>[0]): Promise<TraceAnalysis> {
+    const trace = loaded.spans.length === 0 ? null : buildAnalysisTrace(loaded.traceId, loaded.spans);
+    const context = { options, baselines, matcher, detectors };
+    let judged = analyzeLoadedTrace(loaded, trace, context);
+    for (let attempt = 0; judged.missingKeys.length > 0 && attempt < 3; attempt++) {
+      await baselines.load(judged.missingKeys);
+      judged = analyzeLoadedTrace(loaded, trace, context);
+    }
+    return judged;
+  }
+
+  /** One slice: read the traces in one call, judge them, commit them (and the baselines) as one unit. */
+  async function runSlice(traces: PendingTrace[], summary: AnalyzeSummary): Promise<void> {
+    const sliceStart = performance.now();
+    const loadedTraces = await analysis.loadTraces(traces.map((trace) => trace.traceId));
+    const keys = new Set<string>();
+    for (const loaded of loadedTraces) {
+      if (loaded.spans.length === 0) continue;
+      for (const key of baselineKeysOf(buildAnalysisTrace(loaded.traceId, loaded.spans), detectors)) keys.add(key);
+    }
+    await baselines.load(keys);
+    const results: TraceAnalysisResult[] = [];
+    const judgedByTrace = new Map<string, TraceAnalysis>();
+    for (const loaded of loadedTraces) {
+      const started = performance.now();
+      let judged: TraceAnalysis;
+      try {
+        judged = await judge(loaded);
+      } catch (error) {
+        // A trace that cannot be analysed must not stall the loop: log it, store it without flags.
+        logger?.error({ err: error, traceId: loaded.traceId }, 'trace analysis failed');
+        judged = { missingKeys: [], result: { traceId: loaded.traceId, version: loaded.version, flags: [], contribution: null }, spanCount: loaded.spans.length, suppressed: 0, failures: [] };
+      }
+      metrics?.analysisSeconds.observe((performance.now() - started) / 1000);
+      for (const failure of judged.failures) logger?.error({ traceId: loaded.traceId, detector: failure.detector, err: failure.message }, 'detector failed');
+      results.push(judged.result);
+      judgedByTrace.set(loaded.traceId, judged);
+    }
+    const changes = baselines.takeChanges();
+    let committed;
+    try {
+      committed = await analysis.commitAnalyses({ results, baselineDeltas: changes.deltas, expiredBaselines: changes.expired, nowMs: now() });
+    } catch (error) {
+      // Nothing of the slice is stored: the cache no longer matches the store; read it again.
+      baselines.reset();
+      throw error;
+    }
+    const raisedInSlice: { traceId: string; flags: Flag[] }[] = [];
+    for (const done of committed) {
+      const judged = judgedByTrace.get(done.traceId)!;
+      summary.analyzed++;
+      summary.spans += judged.spanCount;
+      if (judged.result.flags.length > 0) summary.flagged++;
+      for (const flag of judged.result.flags) summary.flagsByDetector[flag.detector] = (summary.flagsByDetector[flag.detector] ?? 0) + 1;
+      summary.newFlags += done.raised.length;
+      summary.suppressed += judged.suppressed;
+      summary.detectorFailures += judged.failures.length;
+      metrics?.tracesAnalyzed.inc();
+      for (const flag of done.raised) metrics?.flagsRaised.inc({ detector: flag.detector, severity: flag.severity });
+      if (done.raised.length > 0) raisedInSlice.push({ traceId: done.traceId, flags: done.raised });
+    }
+    const sliceMs = performance.now() - sliceStart;
+    traceMsEstimate = 0.8 * traceMsEstimate + 0.2 * (sliceMs / Math.max(1, traces.length));
+    summary.slices++;
+    summary.maxSliceMs = Math.max(summary.maxSliceMs, sliceMs);
+    metrics?.analysisSliceSeconds.observe(sliceMs / 1000);
+    if (dependencies.onFlagsRaised !== undefined) {
+      for (const { traceId, flags } of raisedInSlice) {
+        try {
+          dependencies.onFlagsRaised(flags);
+        } catch (error) {
+          logger?.error({ err: error, traceId }, 'onFlagsRaised failed');
+        }
+      }
+    }
   }
 
   async function runPass(force: boolean): Promise<AnalyzeSummary> {
@@ -95,7 +189,7 @@ export function createAnalyzer(db: Db, options: AnalyzerOptions, dependencies: A
       analyzed: 0,
       flagged: 0,
       spans: 0,
-      flagsByDetector: Object.fromEntries(DETECTOR_IDS.map((id) => [id, 0])) as Record<DetectorId, number>,
+      flagsByDetector: { silent_failure: 0, tool_loop: 0, latency_spike: 0 },
       newFlags: 0,
       suppressed: 0,
       detectorFailures: 0,
@@ -103,80 +197,35 @@ export function createAnalyzer(db: Db, options: AnalyzerOptions, dependencies: A
       maxSliceMs: 0,
       elapsedMs: 0,
     };
-    traceAnalyzer.refreshSuppressions();
-    let sliceStart = performance.now();
-    let commitStart = sliceStart;
-    let afterStartNs = -1n;
-    let afterTraceId = '';
+    await refreshSuppressions();
+    let after: { startNs: bigint; traceId: string } | undefined;
     for (;;) {
       const nowMs = now();
-      const batch = reader.listPending({
+      const batch = await analysis.listPending({
         idleBeforeMs: nowMs - options.idle,
         orphanBeforeMs: nowMs - options.orphanTimeout,
         force,
         limit: BATCH,
-        afterStartNs,
-        afterTraceId,
+        after,
       });
       if (batch.length === 0) break;
       let next = 0;
       while (next < batch.length && !stopping) {
-        // One slice: traces analysed synchronously in ONE transaction until the budget is spent,
-        // then commit, tell the listeners, and yield so ingest requests run in between.
-        const raisedInSlice: { traceId: string; flags: Flag[] }[] = [];
-        traceAnalyzer.transaction(() => {
-          do {
-            const { traceId, startNs } = batch[next++]!;
-            afterStartNs = startNs;
-            afterTraceId = traceId;
-            const savepoint = `trace_${summary.analyzed}`;
-            db.exec(`SAVEPOINT ${savepoint}`);
-            try {
-              const result = traceAnalyzer.analyzeTrace(traceId, now());
-              db.exec(`RELEASE ${savepoint}`);
-              summary.analyzed++;
-              summary.spans += result.spanCount;
-              if (result.flags.length > 0) summary.flagged++;
-              for (const flag of result.flags) summary.flagsByDetector[flag.detector]++;
-              summary.newFlags += result.raised.length;
-              summary.suppressed += result.suppressed;
-              summary.detectorFailures += result.failures.length;
-              if (result.raised.length > 0) raisedInSlice.push({ traceId, flags: result.raised });
-            } catch (error) {
-              // A trace that cannot be analysed must not stall the loop: log it and move on.
-              db.exec(`ROLLBACK TO ${savepoint}`);
-              db.exec(`RELEASE ${savepoint}`);
-              dependencies.logger?.error({ err: error, traceId }, 'trace analysis failed');
-              markFailed.run(now(), traceId);
-            }
-          } while (next < batch.length && performance.now() - sliceStart + commitMsEstimate < options.sliceBudgetMs);
-          commitStart = performance.now();
-          traceAnalyzer.flushBaselines();
-        });
-        // The commit counts against the budget too: keep a moving estimate of its cost.
-        commitMsEstimate = 0.8 * commitMsEstimate + 0.2 * (performance.now() - commitStart);
-        const sliceMs = performance.now() - sliceStart;
-        summary.slices++;
-        summary.maxSliceMs = Math.max(summary.maxSliceMs, sliceMs);
-        dependencies.metrics?.analysisSliceSeconds.observe(sliceMs / 1000);
-        if (dependencies.onFlagsRaised !== undefined) {
-          for (const { traceId, flags } of raisedInSlice) {
-            try {
-              dependencies.onFlagsRaised(flags);
-            } catch (error) {
-              dependencies.logger?.error({ err: error, traceId }, 'onFlagsRaised failed');
-            }
-          }
-        }
+        // As many traces as the slice budget allows at the current pace (at least one).
+        const size = Math.max(1, Math.min(SLICE_MAX_TRACES, Math.floor(options.sliceBudgetMs / traceMsEstimate)));
+        const slice = batch.slice(next, next + size);
+        next += slice.length;
+        const last = slice[slice.length - 1]!;
+        after = { startNs: last.startNs, traceId: last.traceId };
+        await runSlice(slice, summary);
         await yieldToEventLoop();
         await deferToIngest();
-        sliceStart = performance.now();
       }
       // The lag is measured after every batch too: a long pass over a backlog must not leave it at its last (0) value.
-      updateLagMetrics();
+      await updateLagMetrics();
       if (stopping || batch.length < BATCH) break;
     }
-    updateLagMetrics();
+    await updateLagMetrics();
     summary.elapsedMs = performance.now() - started;
     return summary;
   }
@@ -184,11 +233,11 @@ export function createAnalyzer(db: Db, options: AnalyzerOptions, dependencies: A
   if (dependencies.metrics !== undefined) dependencies.metrics.measureAnalysisLag = updateLagMetrics;
 
   /** How far analysis is behind: the oldest complete trace still waiting, and the runs not analysed yet. */
-  function updateLagMetrics(): void {
-    if (dependencies.metrics === undefined) return;
-    const oldest = reader.oldestPendingReceivedMs(now() - options.idle);
-    dependencies.metrics.analysisLagSeconds.set(oldest === null ? 0 : Math.max(0, (now() - options.idle - oldest) / 1000));
-    dependencies.metrics.analysisPendingRuns.set(reader.countPending());
+  async function updateLagMetrics(): Promise<void> {
+    if (metrics === undefined) return;
+    const [oldest, pending] = await Promise.all([analysis.oldestPendingReceivedMs(now() - options.idle), analysis.countPending()]);
+    metrics.analysisLagSeconds.set(oldest === null ? 0 : Math.max(0, (now() - options.idle - oldest) / 1000));
+    metrics.analysisPendingRuns.set(pending);
   }
 
   function enqueue(force: boolean): Promise<AnalyzeSummary> {
@@ -216,7 +265,7 @@ export function createAnalyzer(db: Db, options: AnalyzerOptions, dependencies: A
       return enqueue(call.force ?? false);
     },
     markAllPending() {
-      return markAll.run().changes;
+      return analysis.markAllPending();
     },
     start() {
       stopping = false;

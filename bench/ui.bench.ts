@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../store/database.js';
+import { createSqliteStorage } from '../store/sqlite/open-sqlite-storage.js';
 import { createSpanWriter } from '../store/span-writer.js';
 import { createFlagWriter, type FlagRecord } from '../store/flag-writer.js';
 import type { NormalizedSpan, SpanKind } from '../model/span.js';
@@ -196,7 +197,7 @@ export default async function uiBench({ quick }: { quick: boolean }): Promise<vo
     console.log(`database: ${spanCount.toLocaleString('en')} spans in ${runCount.toLocaleString('en')} runs (seeded in ${((performance.now() - seeded) / 1000).toFixed(1)} s)`);
 
     const app = new Hono();
-    registerUiRoutes(app, db, { nowMs: () => nowMs });
+    registerUiRoutes(app, createSqliteStorage(db, { path: join(dir, 'bench.db') }), { nowMs: () => nowMs });
     const iterations = quick ? 10 : 30;
     const pages: [string, string][] = [
       ['runs list (newest 50)', '/runs'],

@@ -4,6 +4,8 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/schema.js';
 import { openDatabase, type Db } from '../store/database.js';
+import type { Storage } from '../store/api.js';
+import { createSqliteStorage } from '../store/sqlite/open-sqlite-storage.js';
 import { createMetrics, type Metrics } from '../ops/metrics.js';
 import { createLogger, type Logger } from '../ops/logger.js';
 import { registerOpsRoutes } from '../ui/api/ops-routes.js';
@@ -15,6 +17,7 @@ import { registerOtlpRoutes } from '../collector/otlp-route.js';
 import { startOtlpGrpcServer, type OtlpGrpcServer } from '../collector/grpc/otlp-grpc-server.js';
 import { grpcListenPort } from '../collector/collector-config.js';
 import { createKeyMatcher } from '../security/key-matcher.js';
+import { createSqliteLogStore } from '../store/sqlite/sqlite-log-store.js';
 import { registerAuth } from '../security/auth-middleware.js';
 import { registerHostCheck } from '../security/request-origin.js';
 import { startRetention } from '../store/retention.js';
@@ -26,6 +29,7 @@ import type { Flag } from '../model/api.js';
 import { startReports } from '../reports/start-reports.js';
 import { registerReportRoutes } from '../ui/api/report-routes.js';
 import { createPriceList } from '../model/pricing/price-list.js';
+import { registerSessionRoutes } from '../ui/api/sessions-routes.js';
 
 /** A running tracehound: collector, analyser, web view and scheduler on one port. */
 export interface RunningService {
@@ -61,6 +65,9 @@ export async function startService(config: Config, options: StartServiceOptions 
     synchronous: config.storage.synchronous,
     cacheSizeMb: config.storage.cacheSizeMb,
   });
+  // The storage backend every feature receives (store/api.ts). Span writes still go through the
+  // collector's own writer thread until it takes `storage.traces`.
+  const storage: Storage = createSqliteStorage(db, { path: config.storage.path, synchronous: config.storage.synchronous, cacheSizeMb: config.storage.cacheSizeMb, writerThread: false });
   let accepting = true;
   const background: BackgroundTask[] = [];
 
@@ -78,33 +85,34 @@ export async function startService(config: Config, options: StartServiceOptions 
     throw error;
   }
   const storageHealth = new StorageHealth({ path: config.storage.path, minFreeBytes: config.storage.minFreeBytes });
-  registerOpsRoutes(app, db, metrics, () => accepting, () => storageHealth.report());
+  registerOpsRoutes(app, storage.maintenance, metrics, () => accepting, () => storageHealth.report());
   // [collector: routes]
   const redact = createRedactor(config.redaction, { onRedacted: (pattern) => metrics.valuesRedacted.inc({ pattern }) });
-  const ingest = registerOtlpRoutes(app, { db, config, metrics, logger, redact, onCommitOutcome: (error) => storageHealth.recordCommit(error) });
+  const ingest = registerOtlpRoutes(app, { db, config, metrics, logger, redact, logs: createSqliteLogStore(db), onCommitOutcome: (error) => storageHealth.recordCommit(error) });
   const prices = createPriceList(config.pricing.models);
-  registerRunRoutes(app, db, prices);
+  registerRunRoutes(app, storage, prices);
+  registerSessionRoutes(app, storage.runs, prices);
   // [analyzer: routes and background]
   // Alerters listen here: the NEW flags of one run, after they are committed.
   const analyzerFlagListeners: ((flags: Flag[]) => void)[] = [];
-  const analyzer = createAnalyzer(db, config.analyzer, {
+  const analyzer = createAnalyzer(storage, config.analyzer, {
     metrics,
     logger,
     onFlagsRaised: (flags) => analyzerFlagListeners.forEach((listener) => listener(flags)),
     ingestWaiting: () => ingest.commitPending(),
   });
-  registerFlagRoutes(app, db, { analyzeNow: () => analyzer.analyzePending({ force: true }) });
+  registerFlagRoutes(app, storage, { analyzeNow: () => analyzer.analyzePending({ force: true }) });
   if (config.analyzer.enabled) analyzer.start();
   background.push({ stop: () => analyzer.stop() });
   // [reports: routes and background]
   const reports = startReports({ db, config, metrics, logger, publicUrl: () => config.server.publicUrl || url });
-  registerReportRoutes(app, db, { makeReport: reports.makeReport, defaultPeriodMs: config.reports.period });
+  registerReportRoutes(app, storage.reports, { makeReport: reports.makeReport, defaultPeriodMs: config.reports.period });
   analyzerFlagListeners.push((flags) => reports.handleFlags(flags));
   background.push(reports);
   // [security: background]
   background.push(startRetention(db, { ...config.retention, metrics, logger }));
   // [ui: routes]
-  registerUiRoutes(app, db, { prices });
+  registerUiRoutes(app, storage, { prices });
   app.notFound((c) =>
     c.req.path.startsWith('/api/') ? c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404) : c.text('Not found', 404),
   );

@@ -9,6 +9,8 @@ import { createWorkerSpanWriter } from '../store/sqlite/writer-thread/worker-spa
 import { createOtlpExport, type OtlpExport, type SpanRedaction } from './export/otlp-export.js';
 import { createOtlpHttpHandler } from './http/otlp-http-handler.js';
 import { BodyReader } from './read-body.js';
+import { createLogsPipeline } from './logs/logs-pipeline.js';
+import type { LogStore } from '../store/api.js';
 
 export interface OtlpRouteOptions {
   db: Db;
@@ -19,6 +21,8 @@ export interface OtlpRouteOptions {
   redact?: SpanRedaction;
   /** Told the outcome of every commit attempt (null = stored, else the error); see IngestQueueOptions. */
   onCommitOutcome?: (error: unknown) => void;
+  /** Where log records go (POST {collector.logsPath}, gRPC LogsService), GenAI content events joined to their spans. */
+  logs: LogStore;
 }
 
 export interface OtlpIngest {
@@ -36,11 +40,13 @@ export interface OtlpIngest {
   commitPending(): boolean;
   /** Resolves once ingest can commit (the writer thread, when used, has opened the database). */
   whenReady(): Promise<void>;
+  /** Resolves when the GenAI content joins started so far have finished (tests, shutdown). */
+  logsIdle(): Promise<void>;
 }
 
 /**
  * Builds the ingest core (queue, writer, `Export`) and serves it over OTLP/HTTP at
- * `{collector.path}` (default /v1/traces). What each answer means is the core's contract
+ * `{collector.path}` (default /v1/traces) and `{collector.logsPath}` (default /v1/logs). What each answer means is the core's contract
  * (./export/otlp-export.ts, ./export/export-failure.ts) rendered by the HTTP adapter
  * (./http/otlp-http-handler.ts): a 2xx only after the request's spans are committed; the whole
  * request refused (405, 415, 400 undecodable, 408 body too slow, 413 over-large, 503 +
@@ -60,21 +66,25 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
       ? null
       : createWorkerSpanWriter({ path: storage.path, synchronous: storage.synchronous, cacheSizeMb: storage.cacheSizeMb });
   const writeSpans = workerWriter ? workerWriter.write : createSpanWriter(options.db);
+  const limits = {
+    maxNestingDepth: collector.maxNestingDepth,
+    maxAttributeCount: collector.maxAttributeCount,
+    maxAttributeValueBytes: collector.maxAttributeValueBytes,
+  };
+  const logs = createLogsPipeline({ logs: options.logs, limits, metrics, logger, redact: options.redact });
   const queue = new IngestQueue({
     writeSpans,
     batchMaxSpans: storage.batchMaxSpans,
     maxQueuedSpans: collector.maxQueuedSpans,
     metrics,
+    onSpansStored: (traceIds) => logs.onSpansStored(traceIds),
     onError: (error, context) => logger?.error({ err: error }, context),
     onCommitOutcome: options.onCommitOutcome,
   });
   const core = createOtlpExport({
     queue,
-    limits: {
-      maxNestingDepth: collector.maxNestingDepth,
-      maxAttributeCount: collector.maxAttributeCount,
-      maxAttributeValueBytes: collector.maxAttributeValueBytes,
-    },
+    limits,
+    pipelines: { logs },
     bodies: new BodyReader({
       maxBodyBytes: collector.maxBodyBytes,
       maxInflightBytes: collector.maxInflightBytes,
@@ -90,17 +100,20 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
     redact: options.redact,
   });
   app.all(collector.path, createOtlpHttpHandler({ core, signal: 'traces', metrics, logger }));
+  app.all(collector.logsPath, createOtlpHttpHandler({ core, signal: 'logs', metrics, logger }));
 
   return {
     core,
     drain: async () => {
       await queue.drain();
+      await logs.idle();
       await workerWriter?.close();
     },
     queueDepth: () => queue.depth,
     commitPending: () => workerWriter?.pending() ?? false,
     whenReady: async () => {
-      await workerWriter?.whenReady();
+      await Promise.all([workerWriter?.whenReady(), logs.start()]);
     },
+    logsIdle: () => logs.idle(),
   };
 }

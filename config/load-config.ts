@@ -59,16 +59,35 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   } else if (explicitPath !== undefined) {
     throw new ConfigError(`config file ${path} does not exist`);
   }
+  // Where each key's value came from, so a bad value is blamed on the flag, variable or file that set it.
+  const sources = new Map<string, string>();
   for (const [variable, key] of Object.entries(ENVIRONMENT_KEYS)) {
     const value = env[variable];
     if (value === undefined || value === '') continue;
     setDotted(raw, key, LIST_KEYS.has(key) ? value.split(',').map((item) => item.trim()).filter(Boolean) : value);
+    sources.set(key, variable);
   }
   for (const [key, value] of Object.entries(options.overrides ?? {})) {
-    if (value !== undefined) setDotted(raw, key, value);
+    if (value === undefined) continue;
+    setDotted(raw, key, value);
+    sources.set(key, FLAG_OF_KEY[key] ?? 'command line');
   }
-  return parseConfig(raw, fileExists ? path : 'configuration');
+  const fileSource = fileExists ? path : 'configuration';
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const dotted = issue.path.map(String).join('.');
+  const source = [...sources].find(([key]) => dotted === key || dotted.startsWith(`${key}.`))?.[1] ?? fileSource;
+  throw new ConfigError(`${source}: ${describeIssue(issue)}`);
 }
+
+/** The command-line flag that sets a key, for messages (`--port abc` names --port, not the file). */
+const FLAG_OF_KEY: Record<string, string> = {
+  'server.host': '--host',
+  'server.port': '--port',
+  'collector.grpc.port': '--grpc-port',
+  'storage.path': '--db',
+};
 
 /** Validates an already-merged object; `source` names where it came from in messages. */
 export function parseConfig(raw: unknown, source = 'config'): Config {

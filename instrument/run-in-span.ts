@@ -68,7 +68,8 @@ export function runInSpan<H extends TracedSpan, T>(
       }
       return result;
     } catch (error) {
-      recordError(span, error);
+      // A replayed (backdated) span failed at its given end, not at the wall clock.
+      recordError(span, error, endTime);
       throw error;
     } finally {
       span.end(endTime);
@@ -76,11 +77,14 @@ export function runInSpan<H extends TracedSpan, T>(
   });
 }
 
-/** Marks `span` failed with `error`: exception event, ERROR status, `error.type`. */
-export function recordError(span: Span, error: unknown): void {
+/**
+ * Marks `span` failed with `error`: exception event (at `time`, default now), ERROR status,
+ * `error.type`.
+ */
+export function recordError(span: Span, error: unknown, time?: TimeInput): void {
   try {
     const err = error instanceof Error ? error : new Error(String(error));
-    span.recordException(err);
+    span.recordException(err, time);
     span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
     span.setAttribute(GEN_AI.errorType, err.name && err.name !== 'Error' ? err.name : (err.constructor?.name ?? 'Error'));
   } catch {

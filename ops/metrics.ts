@@ -24,7 +24,7 @@ export interface Metrics {
    * Measures the analysis lag gauges at scrape time (set by the analyser), so they are true
    * even while a pass runs long or the loop is off.
    */
-  measureAnalysisLag: (() => void) | null;
+  measureAnalysisLag: (() => Promise<void>) | null;
   tracesAnalyzed: Counter;
   flagsRaised: Counter<'detector' | 'severity'>;
   reportsMade: Counter<'trigger'>;
@@ -58,7 +58,9 @@ export function createMetrics(): Metrics {
       name: 'tracehound_analysis_lag_seconds',
       help: 'Age of the oldest complete trace waiting for analysis.',
       registers,
-      collect: () => metrics.measureAnalysisLag?.(),
+      collect: async () => {
+        await metrics.measureAnalysisLag?.();
+      },
     }),
     analysisPendingRuns: new Gauge({ name: 'tracehound_analysis_pending_runs', help: 'Runs stored but not analysed yet.', registers }),
     tracesAnalyzed: new Counter({ name: 'tracehound_traces_analyzed_total', help: 'Traces analysed.', registers }),

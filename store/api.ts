@@ -1,6 +1,9 @@
-import type { ApiSpan, DetectorId, Flag, Run, Severity, Verdict } from '../model/api.js';
-import type { NormalizedSpan, SpanKind, SpanStatus } from '../model/span.js';
+import type { ApiSpan, DetectorId, Flag, Run, Session, Severity, Verdict } from '../model/api.js';
+import type { LlmCall, NormalizedSpan, SpanKind, SpanStatus, ToolCall } from '../model/span.js';
+import type { AttributeValue, Attributes, OtlpScope, OtlpSpan } from '../model/otlp.js';
+import type { GenAiContentEvent } from '../model/normalize/genai-events.js';
 import { fnv1a64 } from '../model/hash.js';
+import type { PriceList } from '../model/pricing/price-list.js';
 
 /**
  * The storage seam: what the features (collector, analyzer, ui, reports, cli) need from a
@@ -103,10 +106,18 @@ export interface RunFilter {
   /** Runs starting before this instant. */
   untilMs?: number;
   /**
-   * Free text, case-insensitive for ASCII: a substring of the run's name, agent, service or
-   * session id, or a prefix of its trace id.
+   * Free text: a substring (case-insensitive for ASCII) of the run's name, agent, service or
+   * session id, a prefix of its trace id, or every word (full text) in its prompts, answers, tool
+   * arguments and results.
    */
   q?: string;
+  session?: string;
+  /** Runs that called this model at least once. */
+  model?: string;
+  /** Resource service.version. */
+  version?: string;
+  /** Resource deployment.environment.name. */
+  environment?: string;
   /** Only runs with at least one flag (any detector). */
   flagged?: boolean;
   /** Default 'start'. */
@@ -122,11 +133,33 @@ export interface RunPage {
   nextCursor: string | null;
 }
 
+/** Distinct values for filter drop-downs, at most 500 each (nulls and '' left out). */
 export interface RunFacets {
-  /** Distinct services, sorted, at most 500. */
+  /** Sorted. */
   services: string[];
-  /** Distinct agents (null left out), sorted, at most 500. */
+  /** Sorted. */
   agents: string[];
+  /** Sorted. */
+  models: string[];
+  /** Newest first (descending text). */
+  versions: string[];
+  /** Sorted. */
+  environments: string[];
+}
+
+export interface SessionFilter {
+  service?: string;
+  agent?: string;
+  /** Only runs starting at or after this instant (epoch ms) are walked. */
+  sinceMs?: number;
+  untilMs?: number;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface SessionPage {
+  sessions: Session[];
+  nextCursor: string | null;
 }
 
 /** The web view's waterfall row: what a row shows, no attributes, events or payloads. */
@@ -147,6 +180,23 @@ export interface WaterfallSpan {
   /** Input + output tokens for LLM calls when reported, else null. */
   tokens: number | null;
 }
+
+/** A model call or tool call of a run, with what the conversation view reads from it. */
+export interface ConversationSpan {
+  spanId: string;
+  kind: 'llm' | 'tool';
+  name: string;
+  /** Epoch ms (double). */
+  startMs: number;
+  status: string;
+  llm: LlmCall | null;
+  tool: ToolCall | null;
+  /** Raw attributes: only for model calls (their messages); {} for tool calls. */
+  attributes: Attributes;
+}
+
+/** Most calls read for one run's conversation; the rest is in the waterfall and the API. */
+export const MAX_CONVERSATION_SPANS = 300;
 
 export interface OverviewWindow {
   /** Window start, epoch ms (inclusive). */
@@ -241,24 +291,36 @@ export interface LatencySample {
 export interface RunQueries {
   /**
    * Runs matching the filter in the filter's sort order (default newest start first), ties by
-   * trace id in the same direction; paged (see the paging rules above).
+   * trace id in the same direction; paged (see the paging rules above). `costUsd` is priced at
+   * read time from the run's tokens per model with `prices` (default: the repo's price table).
    */
-  listRuns(filter?: RunFilter): Promise<RunPage>;
-  getRun(traceId: string): Promise<Run | null>;
-  /**
-   * Trace ids of stored runs starting with `prefix` (lowercase hex, 1-31 digits), ascending, at
-   * most `limit` (default 20); [] for anything else. The pages show 12-hex prefixes and
-   * /runs/<prefix> resolves them.
-   */
-  findTraceIdsByPrefix(prefix: string, limit?: number): Promise<string[]>;
+  listRuns(filter?: RunFilter, prices?: PriceList): Promise<RunPage>;
+  getRun(traceId: string, prices?: PriceList): Promise<Run | null>;
+  /** Runs by trace id in the order asked; unknown ids left out. */
+  getRuns(traceIds: readonly string[], prices?: PriceList): Promise<Run[]>;
   /** Every span of a trace in API shape, by start time (ties: arrival order); [] when unknown. */
   listRunSpans(traceId: string): Promise<ApiSpan[]>;
   /** One span in API shape; null when unknown. */
   getRunSpan(traceId: string, spanId: string): Promise<ApiSpan | null>;
   /** Every span of a trace as waterfall rows, same order as listRunSpans. */
   listWaterfallSpans(traceId: string): Promise<WaterfallSpan[]>;
-  /** Distinct services and agents for filter drop-downs. */
+  /**
+   * A run's model and tool calls in start order, at most MAX_CONVERSATION_SPANS; attributes only
+   * for model calls.
+   */
+  listConversationSpans(traceId: string): Promise<ConversationSpan[]>;
+  /** Trace ids starting with `prefix` (lowercase hex, 1–31 digits), in id order, at most `limit` (default 20); [] for anything else. */
+  findTraceIdsByPrefix(prefix: string, limit?: number): Promise<string[]>;
+  /** Distinct values for filter drop-downs. */
   listRunFacets(): Promise<RunFacets>;
+  /**
+   * Sessions (runs sharing a session id), most recently active first: by their latest run's
+   * start (among the runs the filter lets through), then session id descending; paged. Totals
+   * cover all of a session's runs; costUsd at `prices`, null when a model has no price.
+   */
+  listSessions(filter?: SessionFilter, prices?: PriceList): Promise<SessionPage>;
+  /** A session and its runs in start order (its first 500); null when no run has this id. */
+  getSession(sessionId: string, prices?: PriceList): Promise<{ session: Session; runs: Run[] } | null>;
   /**
    * The overview page: totals and per-bucket counts of runs (by run start) and flags (by their
    * run's start) in the window; the `top` worst agents (flagged + error runs) and tools (flags +
@@ -820,10 +882,85 @@ export interface Maintenance {
  * Everything a backend offers. `close()` finishes in-flight writes, then releases connections
  * and threads; no method may be called after it.
  */
+// ─── LogStore ─────────────────────────────────────────────────────────────────────────────────
+
+/** One OTLP log record as the collector stores it (validated and redacted). */
+export interface LogRecordInput {
+  /** '' when the record is not tied to a trace / span. */
+  traceId: string;
+  spanId: string;
+  /** time_unix_nano, else observed_time_unix_nano, else the arrival time. */
+  timeNs: bigint;
+  severityNumber: number;
+  severityText: string;
+  /** The record's event_name, else its `event.name` attribute; '' for plain log lines. */
+  eventName: string;
+  body: AttributeValue;
+  attributes: Attributes;
+  resource: Attributes;
+  scopeName: string;
+  /** A GenAI content event, to be joined into its span (model/normalize/genai-events.ts). */
+  genAiContent: boolean;
+}
+
+/** A log record tied to a span, as the web view shows it. */
+export interface SpanLogRecord {
+  timeNs: string;
+  severityNumber: number;
+  severityText: string;
+  eventName: string;
+  body: AttributeValue;
+  attributes: Attributes;
+}
+
+/** A stored span rebuilt as its OTLP form, for normalising it again with more content. */
+export interface StoredSpanSource {
+  span: OtlpSpan;
+  resource: Attributes;
+  scope: OtlpScope;
+}
+
+export interface SpanKey {
+  traceId: string;
+  spanId: string;
+}
+
+/**
+ * Log records, and the join of GenAI content events into their spans whichever arrives first.
+ */
+export interface LogStore {
+  /**
+   * Stores one batch as one unit. Idempotent on the record's content (an exporter's retry
+   * changes nothing). Durable when it resolves.
+   */
+  writeLogRecords(records: readonly LogRecordInput[], receivedAtMs: number): Promise<{ inserted: number; duplicates: number }>;
+  /**
+   * Of `traceIds` (all traces when omitted), the spans that have GenAI content events not yet
+   * joined (stored or not: the join checks).
+   */
+  listUnjoinedContent(traceIds?: readonly string[]): Promise<SpanKey[]>;
+  /**
+   * For each key whose span is stored: reads the span and ALL its content events, replaces the
+   * span's normalised fields (kind, operation, agent, session, llm, tool, attributes, run texts,
+   * search words) with `renormalize(source, events)`, marks the events joined and the run
+   * pending analysis again; one unit per span. Keys whose span is not stored are left for later.
+   * Resolves with the number of spans updated.
+   */
+  joinContentEvents(
+    keys: readonly SpanKey[],
+    renormalize: (source: StoredSpanSource, events: GenAiContentEvent[]) => NormalizedSpan,
+    receivedAtMs: number,
+  ): Promise<number>;
+  /** The log records tied to one span in time order, at most `limit` (content events included). */
+  listSpanLogRecords(traceId: string, spanId: string, limit: number): Promise<SpanLogRecord[]>;
+}
+
 export interface Storage {
   /** 'sqlite' | 'clickhouse': for logs and /healthz. */
   readonly backend: string;
   readonly traces: TraceWriter;
+  /** Log records and GenAI content joins; absent on a backend that does not store logs yet (ClickHouse, to do). */
+  readonly logs?: LogStore;
   readonly runs: RunQueries;
   readonly flags: FlagStore;
   readonly analysis: AnalysisStore;

@@ -2,22 +2,9 @@ import type { Db } from './database.js';
 import type { Attributes } from '../model/otlp.js';
 import type { LlmCall, ToolCall } from '../model/span.js';
 
-/** A model call or tool call of a run, with what the conversation view reads from it. */
-export interface ConversationSpan {
-  spanId: string;
-  kind: 'llm' | 'tool';
-  name: string;
-  /** Epoch ms (double). */
-  startMs: number;
-  status: string;
-  llm: LlmCall | null;
-  tool: ToolCall | null;
-  /** Raw attributes: only for model calls (their messages); {} for tool calls. */
-  attributes: Attributes;
-}
+import { MAX_CONVERSATION_SPANS, type ConversationSpan } from './api.js';
 
-/** Most calls read for one run's conversation; the rest is in the waterfall and the API. */
-export const MAX_CONVERSATION_SPANS = 300;
+export { MAX_CONVERSATION_SPANS, type ConversationSpan } from './api.js';
 
 /**
  * A run's model and tool calls in start order, at most MAX_CONVERSATION_SPANS. Only model calls'

@@ -1,3 +1,4 @@
+import { InvalidCursorError } from './api.js';
 import { countedFlag } from './counted-flags.js';
 import type { Db } from './database.js';
 import type { ApiSpan, Run, RunFlagBadge } from '../model/api.js';
@@ -7,47 +8,15 @@ import { nanosToIso } from '../model/time.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { createPriceList, totalCost, type ModelUsage, type PriceList } from '../model/pricing/price-list.js';
 import { toFtsQuery } from './full-text-query.js';
+import type { RunFacets, RunFilter, RunPage, RunSort } from './api.js';
+
+export { RUN_SORTS, type RunFacets, type RunFilter, type RunPage, type RunSort } from './api.js';
 
 /** Prices of the repo's table alone, for callers that have no configured list. */
 const DEFAULT_PRICE_LIST = createPriceList();
 
-export const RUN_SORTS = ['start', 'duration', 'tokens', 'spans', 'errors'] as const;
-export type RunSort = (typeof RUN_SORTS)[number];
 
-export interface RunFilter {
-  detector?: string;
-  service?: string;
-  agent?: string;
-  status?: SpanStatus;
-  /** Runs starting at or after this instant (epoch ms). */
-  sinceMs?: number;
-  /** Runs starting before this instant (epoch ms). */
-  untilMs?: number;
-  /**
-   * Free text: matched against run name, agent, service, session id and trace id prefix, and
-   * (full text, every word) against prompts, answers, tool arguments and results.
-   */
-  q?: string;
-  session?: string;
-  /** Runs that called this model (at least once). */
-  model?: string;
-  /** Resource service.version. */
-  version?: string;
-  /** Resource deployment.environment.name. */
-  environment?: string;
-  /** Only runs with at least one flag (any detector). */
-  flagged?: boolean;
-  sort?: RunSort;
-  /** Default 'desc' (newest, slowest, … first). */
-  order?: 'asc' | 'desc';
-  limit?: number;
-  cursor?: string;
-}
 
-export interface RunPage {
-  runs: Run[];
-  nextCursor: string | null;
-}
 
 /** The expression each sort orders by; every sort breaks ties on trace_id. */
 const SORT_EXPRESSIONS: Record<RunSort, string> = {
@@ -162,7 +131,7 @@ export function listRuns(db: Db, filter: RunFilter = {}, prices: PriceList = DEF
   }
   if (filter.cursor) {
     const [sortValue = '', traceId = ''] = decodeCursor(filter.cursor);
-    if (!/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(sortValue)) throw new RangeError('cursor is not one this server issued');
+    if (!/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(sortValue)) throw new InvalidCursorError();
     const comparator = descending ? '<' : '>';
     where.push(`(${sortExpression} ${comparator} ? OR (${sortExpression} = ? AND r.trace_id ${comparator} ?))`);
     const value = sort === 'start' ? BigInt(sortValue.split('.')[0]!) : Number(sortValue);
@@ -330,13 +299,6 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-export interface RunFacets {
-  services: string[];
-  agents: string[];
-  models: string[];
-  versions: string[];
-  environments: string[];
-}
 
 /** Distinct services, agents, models, versions and environments, for filter drop-downs. */
 export function listRunFacets(db: Db): RunFacets {

@@ -70,32 +70,6 @@ export function deleteSuppression(db: Db, id: string): boolean {
   return db.prepare('DELETE FROM suppressions WHERE id = ?').run(id).changes > 0;
 }
 
-/** A fast matcher over the current rules, rebuilt by the analyser when rules change. */
-export interface SuppressionMatcher {
-  matches(flag: { detector: string; agent: string | null; tool: string | null; signature: string }): Suppression | null;
-}
-
-export function buildSuppressionMatcher(rules: readonly Suppression[]): SuppressionMatcher {
-  const byKey = new Map<string, Suppression>();
-  for (const rule of rules) byKey.set(`${rule.detector}\u0000${rule.scope}\u0000${rule.value}`, rule);
-  return {
-    matches(flag) {
-      if (byKey.size === 0) return null;
-      const candidates: [SuppressionScope, string | null][] = [
-        ['signature', flag.signature],
-        ['agent', flag.agent],
-        ['tool', flag.tool],
-      ];
-      for (const [scope, value] of candidates) {
-        if (value === null) continue;
-        const rule = byKey.get(`${flag.detector}\u0000${scope}\u0000${value}`);
-        if (rule !== undefined) return rule;
-      }
-      return null;
-    },
-  };
-}
-
 /** Monotonic counter of rule changes in this database, to know when a cached matcher is stale. */
 export function suppressionVersion(db: Db): string {
   const row = db.prepare('SELECT COUNT(*) AS n, COALESCE(MAX(created_at_ms), 0) AS m, COALESCE(group_concat(id), \'\') AS ids FROM suppressions').get() as {

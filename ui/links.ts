@@ -23,3 +23,8 @@ export function latencyHref(operation: string): string {
 export function sessionHref(sessionId: string): string {
   return `/sessions/${encodeURIComponent(sessionId)}`;
 }
+
+/** Two runs side by side: `a` on the left, `b` on the right. */
+export function compareHref(a: string, b: string): string {
+  return withQuery('/compare', { a, b });
+}

@@ -1,15 +1,14 @@
 import { Hono } from 'hono';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../store/database.js';
-import { createSpanWriter } from '../store/span-writer.js';
+import { openSqliteStorage } from '../store/sqlite/open-sqlite-storage.js';
 import { makeSpan, hexId } from '../test/support/normalized-spans.js';
 import { registerUiRoutes } from './ui-routes.js';
 import { securityHeaders } from './security-headers.js';
 
-const db = openDatabase(':memory:');
+const storage = await openSqliteStorage({ path: ':memory:' });
 const traceId = hexId(16);
 const rootId = hexId(8);
-createSpanWriter(db)(
+await storage.traces.writeSpans(
   [
     makeSpan({ traceId, spanId: rootId, name: 'invoke_agent <u>planner</u>', kind: 'agent', agent: 'planner', operation: 'agent:planner', status: 'ok' }),
     makeSpan({ traceId, parentSpanId: rootId, name: 'execute_tool search', kind: 'tool', operation: 'tool:search', tool: { name: 'search', arguments: '{"q":"<i>x</i>"}', result: '[]' } }),
@@ -18,8 +17,8 @@ createSpanWriter(db)(
 );
 const app = new Hono();
 app.use('*', securityHeaders());
-registerUiRoutes(app, db);
-afterAll(() => db.close());
+registerUiRoutes(app, storage);
+afterAll(() => storage.close());
 
 describe('web view routes', () => {
   it('answers every page with 200 and escaped content', async () => {

@@ -1,17 +1,9 @@
 import type { Context, Hono } from 'hono';
-import type { Db } from '../store/database.js';
 import type { ApiSpan, Run } from '../model/api.js';
-import { listWaterfallSpans } from '../store/waterfall-reader.js';
 import { DETECTOR_IDS, SEVERITIES, VERDICTS, type Verdict } from '../model/api.js';
-import { getRun, getRunSpan, listRunFacets, listRuns, RUN_SORTS, type RunSort } from '../store/run-reader.js';
-import { listFlagsForTrace } from '../store/flag-reader.js';
-import { readOverview } from '../store/overview-reader.js';
-import { listLatencySamples, listOperations, listSpikeSpanKeys } from '../store/latency-reader.js';
-import { listReviewQueue, REVIEW_STATES, type ReviewState } from '../store/ui-flag-reader.js';
-import { clearReview, createSuppression, reviewFlag, SuppressionError } from '../store/flag-queries.js';
-import { findTraceIdsByPrefix } from '../store/run-prefix.js';
-import { SUPPRESSION_SCOPES, type SuppressionScope } from '../store/suppression-store.js';
-import { listReports } from '../store/report-store.js';
+import { REVIEW_STATES, RUN_SORTS, SUPPRESSION_SCOPES, type FlagFilter, type ReviewState, type RunQueries, type RunSort, type Storage, type SuppressionScope, MAX_CONVERSATION_SPANS } from '../store/api.js';
+import { suppressFlag, SuppressionError } from './suppress-flag.js';
+import type { QueuePage } from './pages/flags-page.js';
 import { parseTimeInput } from '../model/time.js';
 import { OverviewPage, OVERVIEW_RANGES, type OverviewRange } from './pages/overview-page.js';
 import { RunsPage, type RunsQuery } from './pages/runs-page.js';
@@ -28,8 +20,8 @@ import { formatDuration, formatTime } from './format.js';
 import { runHref } from './links.js';
 import { registerStaticRoutes } from './static-routes.js';
 import { createPriceList, type PriceList } from '../model/pricing/price-list.js';
-import { listConversationSpans, MAX_CONVERSATION_SPANS } from '../store/conversation-reader.js';
 import { readChatTranscript } from '../model/conversation/chat-messages.js';
+import { registerSessionPages } from './session-pages.js';
 import { buildCallBlocks, type CallBlock, type ModelCallInput, type ToolSpanInput } from './conversation-turns.js';
 
 export interface UiOptions {
@@ -57,7 +49,8 @@ const MAX_EVIDENCE_SPANS = 12;
  * queue (/flags), latency per operation (/latency), reports (/reports), and our static assets.
  * Every page is a GET whose state lives in the URL; the only writes are the review forms.
  */
-export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): void {
+export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'flags' | 'suppressions' | 'reports'>, options: UiOptions = {}): void {
+  const { runs, flags: flagStore, reports } = storage;
   const now = options.nowMs ?? Date.now;
   const prices = options.prices ?? createPriceList();
   // The reports feature serves a stored report's HTML at /reports/:id and every rendering under /api/reports/:id.
@@ -66,18 +59,19 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
     ((id, format) => (format === 'html' ? `/reports/${encodeURIComponent(id)}` : `/api/reports/${encodeURIComponent(id)}${format === 'md' ? '?format=md' : ''}`));
   registerStaticRoutes(app);
   // The filter drop-downs' values take two scans of the runs table; a few seconds stale is fine.
-  const facetsCache = cached(FACETS_TTL_MS, now, () => listRunFacets(db));
+  const facetsCache = cached(FACETS_TTL_MS, now, () => runs.listRunFacets());
+  registerSessionPages(app, runs, { prices, nowMs: now, facets: () => facetsCache.get() });
 
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
     const range = pickKey(c.req.query('range'), OVERVIEW_RANGES, '24h') as OverviewRange;
     const rangeMs = OVERVIEW_RANGES[range];
     const bucketMs = OVERVIEW_BUCKETS[range];
     const untilMs = Math.ceil((now() + 1) / bucketMs) * bucketMs;
-    const overview = readOverview(db, { sinceMs: untilMs - rangeMs, untilMs, bucketMs });
+    const overview = await runs.readOverview({ sinceMs: untilMs - rangeMs, untilMs, bucketMs });
     return c.html(<OverviewPage overview={overview} range={range} nowMs={now()} />);
   });
 
-  app.get('/runs', (c) => {
+  app.get('/runs', async (c) => {
     const raw = c.req.query();
     const query: RunsQuery = {
       detector: text(raw.detector, 64),
@@ -96,7 +90,7 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
       order: text(raw.order, 4),
       cursor: text(raw.cursor, 1000),
     };
-    const facets = facetsCache.get();
+    const facets = await facetsCache.get();
     const problems: string[] = [];
     const sinceMs = query.since === '' ? undefined : (parseTimeInput(query.since, now()) ?? undefined);
     if (query.since !== '' && sinceMs === undefined) problems.push(`since: "${query.since}" is not a time (try 24h or 2026-11-23T10:00:00Z)`);
@@ -110,7 +104,7 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
     }
     let page: { runs: Run[]; nextCursor: string | null };
     try {
-      page = listRuns(db, {
+      page = await runs.listRuns({
         detector: query.detector || undefined,
         service: query.service || undefined,
         agent: query.agent || undefined,
@@ -138,12 +132,12 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
     return c.html(<RunsPage query={query} runs={page.runs} nextCursor={page.nextCursor} facets={facets} error={null} nowMs={now()} />);
   });
 
-  app.get('/runs/:traceId', (c) => {
+  app.get('/runs/:traceId', async (c) => {
     const traceId = c.req.param('traceId').toLowerCase();
     if (!TRACE_ID.test(traceId)) {
       // The pages show 12-hex prefixes: a unique prefix opens its run (issue 17, defect 12).
       if (!TRACE_PREFIX.test(traceId)) return notFound(c, 'A trace id is 32 hex digits (or a prefix of at least 6 of them).');
-      const matches = findTraceIdsByPrefix(db, traceId, MAX_PREFIX_MATCHES + 1);
+      const matches = await runs.findTraceIdsByPrefix(traceId, MAX_PREFIX_MATCHES + 1);
       if (matches.length === 0) return notFound(c, `No run has a trace id starting with ${traceId}.`);
       if (matches.length === 1) {
         const span = c.req.query('span')?.toLowerCase();
@@ -151,14 +145,13 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
       }
       return c.html(<AmbiguousPrefixPage prefix={traceId} traceIds={matches.slice(0, MAX_PREFIX_MATCHES)} more={matches.length > MAX_PREFIX_MATCHES} />, 300);
     }
-    const run = getRun(db, traceId, prices);
+    const run = await runs.getRun(traceId, prices);
     if (run === null) return notFound(c, `No run with trace id ${traceId}. It may not have arrived yet, or retention removed it.`);
-    const spans = listWaterfallSpans(db, traceId);
-    const flags = listFlagsForTrace(db, traceId);
+    const [spans, flags] = await Promise.all([runs.listWaterfallSpans(traceId), flagStore.listFlagsOfTrace(traceId)]);
     // Full spans only where they are shown: the flags' evidence (bounded) and the selected span.
     const flagSpans = new Map<string, ApiSpan>();
     for (const spanId of new Set(flags.flatMap((flag) => flag.spanIds.slice(0, MAX_EVIDENCE_SPANS)))) {
-      const span = getRunSpan(db, traceId, spanId);
+      const span = await runs.getRunSpan(traceId, spanId);
       if (span !== null) flagSpans.set(spanId, span);
     }
     const requested = c.req.query('span')?.toLowerCase();
@@ -167,30 +160,30 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
       flags[0]?.spanIds[0] ??
       spans.find((span) => span.parentSpanId === null)?.spanId ??
       spans[0]?.spanId;
-    const selected = selectedId === undefined ? null : (flagSpans.get(selectedId) ?? getRunSpan(db, traceId, selectedId));
+    const selected = selectedId === undefined ? null : (flagSpans.get(selectedId) ?? (await runs.getRunSpan(traceId, selectedId)));
     const spikes = new Map<string, SpikeContext>();
     for (const flag of flags) {
       if (flag.detector !== 'latency_spike') continue;
       const span = flagSpans.get(flag.spanIds[0] ?? '');
-      if (span !== undefined) spikes.set(flag.id, spikeContext(db, traceId, span.spanId, span.operation, Date.parse(span.startTime), flag.evidence));
+      if (span !== undefined) spikes.set(flag.id, await spikeContext(runs, traceId, span.spanId, span.operation, Date.parse(span.startTime), flag.evidence));
     }
-    const conversation = readConversation(db, traceId);
+    const conversation = await readConversation(runs, traceId);
     return c.html(<RunPage run={run} spans={spans} flagSpans={flagSpans} selected={selected} flags={flags} spikes={spikes} conversation={conversation} />);
   });
 
   // The detail panel of one span, as an HTML fragment for app.js (the page itself renders it too).
-  app.get('/runs/:traceId/spans/:spanId', (c) => {
+  app.get('/runs/:traceId/spans/:spanId', async (c) => {
     const traceId = c.req.param('traceId').toLowerCase();
     const spanId = c.req.param('spanId').toLowerCase();
     if (!TRACE_ID.test(traceId) || !SPAN_ID.test(spanId)) return c.text('Not found', 404);
-    const run = getRun(db, traceId);
-    const span = run === null ? null : getRunSpan(db, traceId, spanId);
+    const run = await runs.getRun(traceId);
+    const span = run === null ? null : await runs.getRunSpan(traceId, spanId);
     if (run === null || span === null) return c.text('Not found', 404);
-    const flags = listFlagsForTrace(db, traceId).filter((flag) => flag.spanIds.includes(spanId));
+    const flags = (await flagStore.listFlagsOfTrace(traceId)).filter((flag) => flag.spanIds.includes(spanId));
     return c.html(<SpanDetail traceId={traceId} span={span} runStartMs={Date.parse(run.startTime)} flags={flags} />);
   });
 
-  app.get('/flags', (c) => {
+  app.get('/flags', async (c) => {
     const raw = c.req.query();
     const query: FlagsQuery = {
       detector: (DETECTOR_IDS as readonly string[]).includes(raw.detector ?? '') ? raw.detector! : '',
@@ -202,7 +195,7 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
       until: text(raw.until, 40),
       cursor: text(raw.cursor, 1000),
     };
-    const agents = facetsCache.get().agents;
+    const agents = (await facetsCache.get()).agents;
     const sinceMs = query.since === '' ? undefined : (parseTimeInput(query.since, now()) ?? undefined);
     const untilMs = query.until === '' ? undefined : (parseTimeInput(query.until, now()) ?? undefined);
     const timeProblems = [
@@ -222,15 +215,15 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
     const notice = DONE_NOTICES[raw.done ?? ''] ?? null;
     const canSuppress = true;
     if (timeProblems.length > 0) {
-      const page = listReviewQueue(db, { ...queueFilter(''), sinceMs: undefined, untilMs: undefined });
+      const page = await readReviewQueue(flagStore, { ...queueFilter(''), sinceMs: undefined, untilMs: undefined });
       return c.html(<FlagsPage query={{ ...query, cursor: '' }} page={page} error={timeProblems.join('; ')} notice={null} nowMs={now()} canSuppress={canSuppress} agents={agents} />, 400);
     }
     try {
-      const page = listReviewQueue(db, queueFilter(query.cursor));
+      const page = await readReviewQueue(flagStore, queueFilter(query.cursor));
       return c.html(<FlagsPage query={query} page={page} error={null} notice={notice} nowMs={now()} canSuppress={canSuppress} agents={agents} />);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
-      const page = listReviewQueue(db, queueFilter(''));
+      const page = await readReviewQueue(flagStore, queueFilter(''));
       return c.html(<FlagsPage query={{ ...query, cursor: '' }} page={page} error="This page link has expired (bad cursor); showing the first page." notice={null} nowMs={now()} canSuppress={canSuppress} agents={agents} />, 400);
     }
   });
@@ -243,7 +236,7 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
     if (!(VERDICTS as readonly string[]).includes(verdict ?? '')) return c.text('verdict must be confirmed or false_positive', 400);
     const note = (form.get('note') ?? '').slice(0, MAX_NOTE_CHARS);
     const id = c.req.param('id');
-    if (reviewFlag(db, id, { verdict: verdict as Verdict, note }, now()) === null) return notFound(c, `No flag with id ${id}.`);
+    if ((await flagStore.reviewFlag(id, { verdict: verdict as Verdict, note }, now())) === null) return notFound(c, `No flag with id ${id}.`);
     return c.redirect(withDone(safeReturnTo(form.get('returnTo')), verdict!, id), 303);
   });
 
@@ -253,7 +246,7 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
     const form = await readForm(c);
     if (form === null) return c.text('Expected a form body.', 400);
     const id = c.req.param('id');
-    if (clearReview(db, id) === null) return notFound(c, `No flag with id ${id}.`);
+    if ((await flagStore.clearReview(id)) === null) return notFound(c, `No flag with id ${id}.`);
     return c.redirect(withDone(safeReturnTo(form.get('returnTo')), 'undone', id), 303);
   });
 
@@ -265,7 +258,7 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
     const scope = form.get('scope') ?? 'signature';
     if (!(SUPPRESSION_SCOPES as readonly string[]).includes(scope)) return c.text(`scope must be one of ${SUPPRESSION_SCOPES.join(', ')}`, 400);
     try {
-      createSuppression(db, id, scope as SuppressionScope, (form.get('reason') ?? '').slice(0, MAX_NOTE_CHARS), now());
+      await suppressFlag(storage, id, scope as SuppressionScope, (form.get('reason') ?? '').slice(0, MAX_NOTE_CHARS), now());
     } catch (error) {
       if (!(error instanceof SuppressionError)) throw error;
       return c.html(<MessagePage title="Cannot suppress" section="flags" message={error.message} />, error.status);
@@ -273,7 +266,7 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
     return c.redirect(withDone(safeReturnTo(form.get('returnTo')), 'suppressed', id), 303);
   });
 
-  app.get('/latency', (c) => {
+  app.get('/latency', async (c) => {
     const range = pickKey(c.req.query('range'), LATENCY_RANGES, '24h') as LatencyRange;
     // An explicit window (the report links here with its own period) wins over the range.
     const sinceText = text(c.req.query('since'), 40);
@@ -285,18 +278,18 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
     }
     const untilMs = explicitUntil ?? now();
     const sinceMs = explicitSince ?? untilMs - LATENCY_RANGES[range];
-    const operations = listOperations(db, sinceMs, untilMs);
+    const operations = await runs.listOperations(sinceMs, untilMs);
     const requested = c.req.query('op');
     const operation = requested !== undefined && requested !== '' ? requested.slice(0, 300) : (operations.find((op) => op.spikes > 0) ?? operations[0])?.operation ?? null;
-    const samples = operation === null ? [] : listLatencySamples(db, operation, sinceMs, untilMs, MAX_SCATTER_POINTS);
-    const spikes = operation === null ? new Map<string, string>() : listSpikeSpanKeys(db, operation, sinceMs, untilMs);
+    const samples = operation === null ? [] : await runs.listLatencySamples(operation, sinceMs, untilMs, MAX_SCATTER_POINTS);
+    const spikes = operation === null ? new Map<string, string>() : await runs.listSpikeSpanKeys(operation, sinceMs, untilMs);
     return c.html(<LatencyPage operations={operations} operation={operation} samples={samples} spikes={spikes} range={range} sinceMs={sinceMs} untilMs={untilMs} />);
   });
 
-  app.get('/reports', (c) => {
+  app.get('/reports', async (c) => {
     const cursor = text(c.req.query('cursor'), 1000);
     try {
-      const page = listReports(db, { limit: 50, cursor: cursor || undefined });
+      const page = await reports.listReports({ limit: 50, cursor: cursor || undefined });
       return c.html(<ReportsPage reports={page.reports} nextCursor={page.nextCursor} cursor={cursor} link={reportLink} />);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
@@ -306,6 +299,12 @@ export function registerUiRoutes(app: Hono, db: Db, options: UiOptions = {}): vo
 }
 
 const FACETS_TTL_MS = 10_000;
+
+/** The review queue: flags with their runs (newest run first, 25 a page) and the counts per review state. */
+async function readReviewQueue(flags: Storage['flags'], filter: FlagFilter & { review: ReviewState }): Promise<QueuePage> {
+  const [page, counts] = await Promise.all([flags.listFlags({ ...filter, limit: 25 }), flags.countFlagsByReview(filter)]);
+  return { items: page.entries, nextCursor: page.nextCursor, counts };
+}
 
 /** The notice shown after a review form redirects back with `?done=`. */
 const DONE_NOTICES: Record<string, string> = {
@@ -343,10 +342,10 @@ const OVERVIEW_BUCKETS: Record<OverviewRange, number> = {
  * The history of a spiking span's operation: the week before it, the flagged call in focus, and
  * the baseline band the detector judged against (its median and p95) when the evidence has them.
  */
-function spikeContext(db: Db, traceId: string, spanId: string, operation: string, spanStartMs: number, evidence: Record<string, unknown>): SpikeContext {
+async function spikeContext(runs: RunQueries, traceId: string, spanId: string, operation: string, spanStartMs: number, evidence: Record<string, unknown>): Promise<SpikeContext> {
   const sinceMs = spanStartMs - 7 * 86_400_000;
   const untilMs = spanStartMs + 60_000;
-  const samples = listLatencySamples(db, operation, sinceMs, untilMs, 400);
+  const samples = await runs.listLatencySamples(operation, sinceMs, untilMs, 400);
   const firstMs = samples[0]?.startMs ?? sinceMs;
   const windowStart = Math.min(firstMs, spanStartMs - 60_000);
   const baseline = samples.filter((sample) => !(sample.traceId === traceId && sample.spanId === spanId));
@@ -375,8 +374,8 @@ function spikeContext(db: Db, traceId: string, spanId: string, operation: string
 }
 
 /** The run's model calls as chat blocks, tool results paired from the run's tool spans. */
-function readConversation(db: Db, traceId: string): { blocks: CallBlock[]; truncated: boolean } {
-  const spans = listConversationSpans(db, traceId);
+async function readConversation(runs: RunQueries, traceId: string): Promise<{ blocks: CallBlock[]; truncated: boolean }> {
+  const spans = await runs.listConversationSpans(traceId);
   const calls: ModelCallInput[] = [];
   const tools: ToolSpanInput[] = [];
   for (const span of spans) {

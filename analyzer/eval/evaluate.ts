@@ -3,6 +3,7 @@ import { DETECTOR_IDS, type DetectorId, type Flag } from '../../model/api.js';
 import type { OtlpTraceRequest } from '../../model/otlp.js';
 import { normalizeRequest } from '../../model/normalize/normalize-span.js';
 import { openDatabase } from '../../store/database.js';
+import { createSqliteStorage } from '../../store/sqlite/open-sqlite-storage.js';
 import { createSpanWriter } from '../../store/span-writer.js';
 import { listFlagsForTrace } from '../../store/flag-reader.js';
 import { createAnalyzer } from '../analysis-loop.js';
@@ -72,7 +73,7 @@ export async function analyseRequests<T>(requests: Iterable<OtlpTraceRequest>, o
       spans += normalized.length;
       write(normalized, Date.now());
     }
-    const analyzer = createAnalyzer(db, options ?? configSchema.parse({}).analyzer);
+    const analyzer = createAnalyzer(createSqliteStorage(db, { path: ':memory:' }), options ?? configSchema.parse({}).analyzer);
     const started = performance.now();
     await analyzer.analyzePending({ force: true });
     const analyzeMs = performance.now() - started;

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load-config.js';
+import { requireExistingDatabase } from '../existing-database.js';
 import { openDatabase } from '../../store/database.js';
+import { createSqliteStorage } from '../../store/sqlite/open-sqlite-storage.js';
 import { createAnalyzer, type AnalyzeSummary } from '../../analyzer/analysis-loop.js';
 import { createLogger } from '../../ops/logger.js';
 
@@ -32,11 +34,12 @@ export async function analyzeCommand(argv: string[]): Promise<void> {
     strict: true,
   });
   const config = loadConfig({ configPath: values.config, overrides: { 'storage.path': values.db } });
+  requireExistingDatabase(config.storage.path, values.db !== undefined);
   const db = openDatabase(config.storage.path, { synchronous: config.storage.synchronous, cacheSizeMb: config.storage.cacheSizeMb });
   try {
     const logger = createLogger(config.logging.level === 'info' ? 'warn' : config.logging.level);
-    const analyzer = createAnalyzer(db, config.analyzer, { logger });
-    if (values.all) analyzer.markAllPending();
+    const analyzer = createAnalyzer(createSqliteStorage(db, { path: config.storage.path }), config.analyzer, { logger });
+    if (values.all) await analyzer.markAllPending();
     const summary = await analyzer.analyzePending({ force: true });
     console.log(formatSummary(summary));
   } finally {

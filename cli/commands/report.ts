@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load-config.js';
+import { requireExistingDatabase } from '../existing-database.js';
 import { openDatabase } from '../../store/database.js';
 import { createLogger } from '../../ops/logger.js';
 import { parseTimeInput } from '../../model/time.js';
@@ -42,6 +43,7 @@ export async function reportCommand(argv: string[], nowMs: number = Date.now()):
   if (!(untilMs > sinceMs)) throw new UsageError('--until must be after --since');
 
   const config = loadConfig({ configPath: values.config, overrides: { 'storage.path': values.db } });
+  requireExistingDatabase(config.storage.path, values.db !== undefined);
   const db = openDatabase(config.storage.path, { synchronous: config.storage.synchronous, cacheSizeMb: config.storage.cacheSizeMb });
   try {
     const logger = createLogger(config.logging.level === 'info' ? 'warn' : config.logging.level, process.stderr);

@@ -1,3 +1,5 @@
+import { StorageUnavailableError } from '../api.js';
+
 /**
  * How the ClickHouse store talks to ClickHouse: SQL text in, JSON rows out. One interface, two
  * implementations: `createHttpConnection` (the official @clickhouse/client over HTTP, with
@@ -32,8 +34,8 @@ export interface ClickHouseConnection {
  * ClickHouse cannot take or serve data now (no server reachable, ZooKeeper lost, quorum not
  * reached): retryable. The service answers 503 + Retry-After for it, never 500.
  */
-export class ClickHouseUnavailableError extends Error {
-  override readonly name = 'ClickHouseUnavailableError';
+export class ClickHouseUnavailableError extends StorageUnavailableError {
+  override readonly name = 'StorageUnavailableError' as const;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }

@@ -16,9 +16,12 @@ export interface HttpConnectionOptions {
  * 159 timeout, 209/210 socket, 242 table read-only (ZooKeeper session lost), 279 all connection
  * tries failed, 285 too few live replicas, 286 quorum of a previous write unsatisfied, 319 unknown
  * status of insert (quorum timed out), 999 ZooKeeper (Keeper) error, 425 system error, 203 no free
- * connection, 394 query cancelled at shutdown, 252 too many parts, 202 too many simultaneous queries.
+ * connection, 289 replica not yet holding a quorum-written part, 394 query cancelled at shutdown, 252 too many parts, 202 too many simultaneous queries.
  */
-const RETRYABLE_CODES = new Set([159, 202, 203, 209, 210, 242, 252, 279, 285, 286, 319, 394, 425, 999]);
+/** How long an insert waits for other processes' quorum inserts into the same table to finish. */
+const QUORUM_BUSY_WAIT_MS = 5_000;
+
+const RETRYABLE_CODES = new Set([289, 159, 202, 203, 209, 210, 242, 252, 279, 285, 286, 319, 394, 425, 999]);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET']);
 
 /** The ClickHouse error code of a server error: 1.23.1 parses it only from current servers' headers. */
@@ -93,11 +96,25 @@ export function createHttpConnection(options: HttpConnectionOptions): ClickHouse
         await client.command({ query: sql, clickhouse_settings: settings });
       });
     },
-    insert(table, rows, settings = {}) {
-      if (rows.length === 0) return Promise.resolve();
-      return attempt(async (client) => {
-        await client.insert({ table, values: rows.map(wellFormedRow), format: 'JSONEachRow', clickhouse_settings: settings });
-      });
+    async insert(table, rows, settings = {}) {
+      if (rows.length === 0) return;
+      const values = rows.map(wellFormedRow);
+      // 18.16 runs one quorum insert per table and shard at a time: another process's insert in
+      // progress is refused with "Another quorum insert has been already started". Such an insert
+      // wrote nothing on that shard, and the retry sends the identical block (deduplicated where
+      // it was written), so waiting and retrying is safe.
+      const deadline = Date.now() + QUORUM_BUSY_WAIT_MS;
+      for (let delayMs = 10; ; delayMs = Math.min(delayMs * 2, 200)) {
+        try {
+          return await attempt(async (client) => {
+            await client.insert({ table, values, format: 'JSONEachRow', clickhouse_settings: settings });
+          });
+        } catch (error) {
+          const busy = error instanceof ClickHouseUnavailableError && /Another quorum insert has been already started/.test(String((error.cause as Error | undefined)?.message));
+          if (!busy || Date.now() > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, delayMs * (0.5 + Math.random())));
+        }
+      }
     },
     async version() {
       const rows = await this.select<{ v: string }>('SELECT version() AS v');

@@ -79,6 +79,10 @@ const SPANS_COLUMNS = `
   events String,
   resource String,
   scope_name String,
+  tool_name String,
+  model String,
+  input_tokens UInt64,
+  output_tokens UInt64,
   received_at_ms Int64,
   seq UInt32`;
 
@@ -103,6 +107,9 @@ const RUNS_COLUMNS = `
   received_by String,
   analyzed UInt8,
   analyzed_at_ms Int64,
+  models String,
+  service_version Nullable(String),
+  environment Nullable(String),
   flag_badges String,
   flag_detectors Array(String),
   contribution String,
@@ -161,12 +168,17 @@ const REPORTS_COLUMNS = `
   delivered_at_ms Nullable(Int64),
   row_version UInt64`;
 
-/** Per key, time bucket and histogram bin: a count. Rows are deltas, summed by merges and reads. */
+/**
+ * Per key, time bucket and histogram bin: a count. Rows are deltas, summed by merges and reads;
+ * `commit_id` makes two analyses' equal deltas different blocks (replicated tables drop a block
+ * identical to a recent one: right for a retry, wrong for a second equal delta).
+ */
 const BASELINES_COLUMNS = `
   key String,
   bucket_start_ms Int64,
   bin UInt16,
-  count Int64`;
+  count Int64,
+  commit_id String`;
 
 /** Claims of a named lease for one term (e.g. the nightly report of one period). */
 const LEASES_COLUMNS = `
@@ -238,5 +250,12 @@ export function schemaStatements(options: SchemaOptions): string[] {
 
 /** Creates whatever is missing; safe to run from every process at every start. */
 export async function createSchema(connection: ClickHouseConnection, options: SchemaOptions): Promise<void> {
+  // Every table there already (a later process's start): skip the ON CLUSTER round (~2 s).
+  const expected = TABLES.flatMap((t) => (options.cluster ? (t.sharded ? [t.name, `${t.name}_local`] : [`${t.name}_local`]) : [t.name]));
+  const present = await connection.select<{ name: string }>(
+    `SELECT name FROM system.tables WHERE database = '${options.database}'`,
+  );
+  const names = new Set(present.map((row) => row.name));
+  if (expected.every((name) => names.has(name))) return;
   for (const statement of schemaStatements(options)) await connection.exec(statement);
 }

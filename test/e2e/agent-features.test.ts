@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startService, type RunningService } from '../../cli/service.js';
 import { parseConfig } from '../../config/load-config.js';
-import type { Run } from '../../model/api.js';
+import type { Run, Session } from '../../model/api.js';
 import { launchChromium, type LaunchedBrowser } from './chromium.js';
 import { sendRuns, type RunSpec } from './send-runs.js';
 
@@ -197,6 +197,38 @@ describe('conversation view', () => {
     await page.goto(`${service.url}/runs/${xssId}`);
     await expect(page.locator('.io-input').textContent()).resolves.toContain(XSS);
     await expect(page.locator('#conversation img').count()).resolves.toBe(0);
+    await expect(page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
+    await page.close();
+  });
+});
+
+describe('sessions', () => {
+  it('lists sessions and one session with its runs in order (API)', async () => {
+    const list = await getJson<{ sessions: Session[]; nextCursor: string | null }>('/api/sessions');
+    expect(list.status).toBe(200);
+    expect(list.body.sessions).toHaveLength(1);
+    expect(list.body.sessions[0]).toMatchObject({ sessionId: 'conv-travel-1', service: 'e2e-agents', agent: 'travel-agent', runCount: 3, flaggedRunCount: 0 });
+    expect(list.body.sessions[0]!.costUsd).toBeGreaterThan(0);
+    const one = await getJson<{ session: Session; runs: Run[] }>('/api/sessions/conv-travel-1');
+    expect(one.body.runs.map((run) => run.input)).toEqual(['Book me a flight to Lisbon', 'Book me a flight to Porto', `Book me a flight to Faro ${XSS}`]);
+    expect((await getJson<{ error: string }>('/api/sessions/unknown-session')).status).toBe(404);
+    expect((await getJson<{ error: string }>('/api/sessions?cursor=zzz')).status).toBe(400);
+    expect((await getJson<{ error: string }>('/api/sessions?bogus=1')).status).toBe(400);
+  });
+
+  it('shows the sessions page and a session as its turns, in order, escaped', async () => {
+    const page = await openPage();
+    await page.goto(`${service.url}/sessions`);
+    const rows = page.locator('#sessions-table tbody tr');
+    await expect(rows.count()).resolves.toBe(1);
+    await expect(rows.first().locator('td.num').first().textContent()).resolves.toBe('3');
+    await Promise.all([page.waitForURL(/\/sessions\/conv-travel-1$/), rows.first().locator('a').first().click()]);
+    const runs = page.locator('#session-runs > li');
+    await expect(runs.count()).resolves.toBe(3);
+    await expect(runs.nth(0).locator('.turn-user').textContent()).resolves.toContain('Lisbon');
+    await expect(runs.nth(2).locator('.turn-answer').textContent()).resolves.toContain('Booked TP102');
+    await expect(runs.nth(2).locator('.turn-user').textContent()).resolves.toContain(XSS);
+    await expect(page.locator('#session-runs img').count()).resolves.toBe(0);
     await expect(page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
     await page.close();
   });

@@ -2,6 +2,7 @@ import { configSchema } from '../../config/schema.js';
 import { DETECTOR_IDS, type DetectorId } from '../../model/api.js';
 import { normalizeRequest } from '../../model/normalize/normalize-span.js';
 import { openDatabase } from '../../store/database.js';
+import { createSqliteStorage } from '../../store/sqlite/open-sqlite-storage.js';
 import { createSpanWriter } from '../../store/span-writer.js';
 import { listFlagsForTrace } from '../../store/flag-reader.js';
 import { createAnalyzer } from '../../analyzer/analysis-loop.js';
@@ -33,7 +34,7 @@ export async function scoreHeldout(runs: readonly HeldoutRun[]): Promise<Heldout
   try {
     const write = createSpanWriter(db);
     for (const run of runs) write(normalizeRequest(run.request), Date.now());
-    await createAnalyzer(db, configSchema.parse({}).analyzer).analyzePending({ force: true });
+    await createAnalyzer(createSqliteStorage(db, { path: ':memory:' }), configSchema.parse({}).analyzer).analyzePending({ force: true });
     const counts = new Map(DETECTOR_IDS.map((id) => [id, { tp: 0, fp: 0, fn: 0 }]));
     const misses: string[] = [];
     for (const run of runs) {

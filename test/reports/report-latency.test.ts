@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../store/database.js';
 import { createSpanWriter } from '../../store/span-writer.js';
+import { createSqliteStorage } from '../../store/sqlite/open-sqlite-storage.js';
 import { buildReport } from '../../reports/build-report.js';
 import { renderHtml } from '../../reports/render-html.js';
 import { renderMarkdown } from '../../reports/render-markdown.js';
@@ -45,7 +46,7 @@ function buildFixture() {
   ]);
   const report = buildReport(db, { id: 'r', sinceMs: SINCE, untilMs: UNTIL, nowMs: UNTIL, publicUrl: 'http://tracehound.test' });
   const app = new Hono();
-  registerUiRoutes(app, db, { nowMs: () => UNTIL + 3 * DAY_MS });
+  registerUiRoutes(app, createSqliteStorage(db, { path: ':memory:' }), { nowMs: () => UNTIL + 3 * DAY_MS });
   return { db, report, app };
 }
 

@@ -1,9 +1,8 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { Db } from '../../store/database.js';
 import { DETECTOR_IDS, SEVERITIES, VERDICTS } from '../../model/api.js';
-import { clearReview, createSuppression, listFlags, reviewFlag, SuppressionError } from '../../store/flag-queries.js';
-import { deleteSuppression, listSuppressions, SUPPRESSION_SCOPES } from '../../store/suppression-store.js';
+import { SUPPRESSION_SCOPES, type Storage } from '../../store/api.js';
+import { suppressFlag, SuppressionError } from '../suppress-flag.js';
 import { describeQueryError, limitParam, parseJsonBody, timeParam } from './query-params.js';
 
 const flagsQuery = z
@@ -34,13 +33,15 @@ export interface FlagRoutesOptions {
  * GET /api/flags, POST /api/flags/:id/review, DELETE /api/flags/:id/review (undo), POST /api/flags/:id/suppress,
  * GET /api/suppressions, DELETE /api/suppressions/:id and POST /api/analyze.
  */
-export function registerFlagRoutes(app: Hono, db: Db, options: FlagRoutesOptions = {}): void {
-  app.get('/api/flags', (c) => {
+export function registerFlagRoutes(app: Hono, storage: Pick<Storage, 'flags' | 'suppressions'>, options: FlagRoutesOptions = {}): void {
+  app.get('/api/flags', async (c) => {
     const parsed = flagsQuery.safeParse(c.req.query());
     if (!parsed.success) return c.json({ error: describeQueryError(parsed.error) }, 400);
-    const { since, until, ...rest } = parsed.data;
+    const { since, until, review, ...rest } = parsed.data;
     try {
-      return c.json(listFlags(db, { ...rest, sinceMs: since, untilMs: until }));
+      // `review=none` is the API's word for the store's 'unreviewed'.
+      const page = await storage.flags.listFlags({ ...rest, review: review === 'none' ? 'unreviewed' : review, sinceMs: since, untilMs: until });
+      return c.json({ flags: page.entries.map((entry) => entry.flag), nextCursor: page.nextCursor });
     } catch (error) {
       if (error instanceof RangeError) return c.json({ error: `cursor: ${error.message}` }, 400);
       throw error;
@@ -52,16 +53,16 @@ export function registerFlagRoutes(app: Hono, db: Db, options: FlagRoutesOptions
     if (!FLAG_ID.test(id)) return c.json({ error: 'flag id must be 16 hex digits' }, 400);
     const parsed = await parseJsonBody(c.req.raw, reviewBody);
     if ('error' in parsed) return c.json({ error: parsed.error }, 400);
-    const flag = reviewFlag(db, id, parsed.data);
+    const flag = await storage.flags.reviewFlag(id, parsed.data);
     if (flag === null) return c.json({ error: `no flag with id ${id}` }, 404);
     return c.json(flag);
   });
 
   // Undoes a review (issue 17, defect 15): the flag is unreviewed again; returns the updated Flag.
-  app.delete('/api/flags/:id/review', (c) => {
+  app.delete('/api/flags/:id/review', async (c) => {
     const id = c.req.param('id').toLowerCase();
     if (!FLAG_ID.test(id)) return c.json({ error: 'flag id must be 16 hex digits' }, 400);
-    const flag = clearReview(db, id);
+    const flag = await storage.flags.clearReview(id);
     if (flag === null) return c.json({ error: `no flag with id ${id}` }, 404);
     return c.json(flag);
   });
@@ -72,19 +73,19 @@ export function registerFlagRoutes(app: Hono, db: Db, options: FlagRoutesOptions
     const parsed = await parseJsonBody(c.req.raw, suppressBody);
     if ('error' in parsed) return c.json({ error: parsed.error }, 400);
     try {
-      return c.json(createSuppression(db, id, parsed.data.scope, parsed.data.note), 201);
+      return c.json(await suppressFlag(storage, id, parsed.data.scope, parsed.data.note), 201);
     } catch (error) {
       if (error instanceof SuppressionError) return c.json({ error: error.message }, error.status);
       throw error;
     }
   });
 
-  app.get('/api/suppressions', (c) => c.json({ suppressions: listSuppressions(db) }));
+  app.get('/api/suppressions', async (c) => c.json({ suppressions: await storage.suppressions.listSuppressions() }));
 
-  app.delete('/api/suppressions/:id', (c) => {
+  app.delete('/api/suppressions/:id', async (c) => {
     const id = c.req.param('id').toLowerCase();
     if (!FLAG_ID.test(id)) return c.json({ error: 'suppression id must be 16 hex digits' }, 400);
-    if (!deleteSuppression(db, id)) return c.json({ error: `no suppression with id ${id}` }, 404);
+    if (!(await storage.suppressions.deleteSuppression(id))) return c.json({ error: `no suppression with id ${id}` }, 404);
     return c.json({ deleted: id });
   });
 

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import type { Db } from '../../store/database.js';
+import type { Maintenance } from '../../store/api.js';
 import type { Metrics } from '../../ops/metrics.js';
 import type { StorageHealthReport } from '../../ops/storage-health.js';
 
@@ -10,17 +10,14 @@ import type { StorageHealthReport } from '../../ops/storage-health.js';
  */
 export function registerOpsRoutes(
   app: Hono,
-  db: Db,
+  maintenance: Pick<Maintenance, 'health'>,
   metrics: Metrics,
   isAcceptingSpans: () => boolean,
   storageHealth?: () => StorageHealthReport,
 ): void {
-  app.get('/healthz', (c) => {
-    try {
-      db.prepare('SELECT 1').get();
-    } catch (error) {
-      return c.json({ status: 'unavailable', error: `database: ${(error as Error).message}` }, 503);
-    }
+  app.get('/healthz', async (c) => {
+    const health = await maintenance.health();
+    if (!health.ok) return c.json({ status: 'unavailable', error: health.error }, 503);
     if (!isAcceptingSpans()) return c.json({ status: 'unavailable', error: 'shutting down or overloaded' }, 503);
     const storage = storageHealth?.();
     if (storage !== undefined && !storage.ok) {

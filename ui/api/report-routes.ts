@@ -1,7 +1,6 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { Db } from '../../store/database.js';
-import { getReport, getReportRendering, listReports, type ReportTrigger } from '../../store/report-store.js';
+import type { ReportStore, ReportTrigger } from '../../store/api.js';
 import { parseTimeInput } from '../../model/time.js';
 import { describeQueryError, parseJsonBody } from './query-params.js';
 
@@ -44,32 +43,32 @@ const HTML_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
-export function registerReportRoutes(app: Hono, db: Db, options: ReportRoutesOptions): void {
+export function registerReportRoutes(app: Hono, reports: ReportStore, options: ReportRoutesOptions): void {
   const now = options.now ?? Date.now;
   const maxPeriodMs = options.maxPeriodMs ?? 90 * 86_400_000;
 
-  app.get('/api/reports', (c) => {
+  app.get('/api/reports', async (c) => {
     const parsed = listQuery.safeParse(c.req.query());
     if (!parsed.success) return c.json({ error: describeQueryError(parsed.error) }, 400);
     try {
-      return c.json(listReports(db, parsed.data));
+      return c.json(await reports.listReports(parsed.data));
     } catch (error) {
       if (error instanceof RangeError) return c.json({ error: `cursor: ${error.message}` }, 400);
       throw error;
     }
   });
 
-  app.get('/api/reports/:id', (c) => {
+  app.get('/api/reports/:id', async (c) => {
     const id = c.req.param('id');
     if (!REPORT_ID.test(id)) return c.json({ error: 'id: not a report id' }, 400);
     const parsed = formatQuery.safeParse(c.req.query());
     if (!parsed.success) return c.json({ error: describeQueryError(parsed.error) }, 400);
     const format = parsed.data.format ?? 'json';
     if (format === 'json') {
-      const report = getReport(db, id);
+      const report = await reports.getReport(id);
       return report === null ? c.json({ error: `no report with id ${id}` }, 404) : c.json(report);
     }
-    const body = getReportRendering(db, id, format);
+    const body = await reports.getReportRendering(id, format);
     if (body === null) return c.json({ error: `no report with id ${id}` }, 404);
     if (format === 'html') return c.body(body, 200, HTML_HEADERS);
     return c.body(body, 200, { 'content-type': 'text/markdown; charset=utf-8', 'x-content-type-options': 'nosniff' });
@@ -87,13 +86,13 @@ export function registerReportRoutes(app: Hono, db: Db, options: ReportRoutesOpt
     if (!(untilMs > sinceMs)) return c.json({ error: 'until must be after since' }, 400);
     if (untilMs - sinceMs > maxPeriodMs) return c.json({ error: `the period may span at most ${Math.round(maxPeriodMs / 86_400_000)} days` }, 400);
     const made = await options.makeReport({ sinceMs, untilMs, trigger: 'api' });
-    const stored = getReport(db, made.id);
+    const stored = await reports.getReport(made.id);
     return c.json(stored, 201, { location: `/api/reports/${made.id}` });
   });
 
-  app.get('/reports/:id', (c) => {
+  app.get('/reports/:id', async (c) => {
     const id = c.req.param('id');
-    const body = REPORT_ID.test(id) ? getReportRendering(db, id, 'html') : null;
+    const body = REPORT_ID.test(id) ? await reports.getReportRendering(id, 'html') : null;
     if (body === null) return c.text('No such report', 404);
     return c.body(body, 200, HTML_HEADERS);
   });

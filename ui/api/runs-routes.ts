@@ -1,8 +1,6 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { Db } from '../../store/database.js';
-import { getRun, getRunSpans, listRuns, RUN_SORTS } from '../../store/run-reader.js';
-import { listFlagsForTrace } from '../../store/flag-reader.js';
+import { RUN_SORTS, type Storage } from '../../store/api.js';
 import { describeQueryError, limitParam, timeParam } from './query-params.js';
 import { createPriceList, type PriceList } from '../../model/pricing/price-list.js';
 
@@ -30,13 +28,13 @@ const runsQuery = z
 const TRACE_ID = /^[0-9a-f]{32}$/;
 
 /** GET /api/runs and GET /api/runs/:traceId, with the shapes in SPEC.md; costs at `prices`. */
-export function registerRunRoutes(app: Hono, db: Db, prices: PriceList = createPriceList()): void {
-  app.get('/api/runs', (c) => {
+export function registerRunRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'flags'>, prices: PriceList = createPriceList()): void {
+  app.get('/api/runs', async (c) => {
     const parsed = runsQuery.safeParse(c.req.query());
     if (!parsed.success) return c.json({ error: describeQueryError(parsed.error) }, 400);
     const query = parsed.data;
     try {
-      const page = listRuns(db, {
+      const page = await storage.runs.listRuns({
         detector: query.detector,
         service: query.service,
         agent: query.agent,
@@ -61,11 +59,12 @@ export function registerRunRoutes(app: Hono, db: Db, prices: PriceList = createP
     }
   });
 
-  app.get('/api/runs/:traceId', (c) => {
+  app.get('/api/runs/:traceId', async (c) => {
     const traceId = c.req.param('traceId').toLowerCase();
     if (!TRACE_ID.test(traceId)) return c.json({ error: 'traceId must be 32 hex digits' }, 400);
-    const run = getRun(db, traceId, prices);
+    const run = await storage.runs.getRun(traceId, prices);
     if (run === null) return c.json({ error: `no run with trace id ${traceId}` }, 404);
-    return c.json({ run, spans: getRunSpans(db, traceId), flags: listFlagsForTrace(db, traceId) });
+    const [spans, flags] = await Promise.all([storage.runs.listRunSpans(traceId), storage.flags.listFlagsOfTrace(traceId)]);
+    return c.json({ run, spans, flags });
   });
 }

@@ -1,4 +1,11 @@
-import type { QueuePage, ReviewState } from '../../store/ui-flag-reader.js';
+import type { FlagEntry, ReviewCounts, ReviewState } from '../../store/api.js';
+
+/** One page of the review queue: flags with their runs, and the counts per review state. */
+export interface QueuePage {
+  items: FlagEntry[];
+  nextCursor: string | null;
+  counts: ReviewCounts;
+}
 import { DETECTOR_IDS, SEVERITIES } from '../../model/api.js';
 import { Layout } from '../components/layout.js';
 import { FilterSelect } from '../components/filter-select.js';

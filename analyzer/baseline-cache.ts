@@ -1,30 +1,29 @@
-import type { Db } from './database.js';
+import type { BaselineBucketDelta, BaselineSample, BaselineStore } from '../store/api.js';
 import { BINS, binOf, histogramStats, rankIn, type HistogramStats } from './log-histogram.js';
 
 /**
- * Latency baselines, maintained incrementally: per key (e.g. `step|svc|tool:search`) and per
- * time bucket (span START time floored to `bucketMs`), a log-histogram of durations, persisted
- * in `latency_baselines` and cached in memory (a key's buckets are loaded on first use).
+ * Latency baselines in memory, over a BaselineStore: per key (e.g. `step|svc|tool:search`) and
+ * per time bucket (span START time floored to `bucketMs`), a log-histogram of durations. A key's
+ * buckets are read once (`load`, many keys per read) and kept.
  *
  * The baseline at time t sums the buckets from t − window up to and including t's own bucket,
  * minus the caller's own samples (a trace is never its own baseline). A sliding aggregate per
  * key moves forward as analysis proceeds in time order, so a query costs O(bins), not a scan
  * of history. Samples in t's own bucket that are later than t are counted (the resolution of
  * "before t" is one bucket, default 1 minute). Buckets two windows older than the newest
- * baseline read are forgotten (memory and table), so the store stays bounded.
+ * baseline read are forgotten (here, and in the store at the next commit).
+ *
+ * Added samples are kept as deltas until `takeChanges()`, which the caller commits with the
+ * analyses that produced them (AnalysisStore.commitAnalyses); if that commit fails, `reset()`
+ * drops the cache so the next load reads what the store really has.
  */
-
-export interface BaselineSample {
-  key: string;
-  bucketMs: number;
-  bin: number;
-}
 
 export interface Baseline extends HistogramStats {
   rankOf(durationMs: number): number;
 }
 
 interface KeyState {
+  key: string;
   /** bucket start (ms) → sparse histogram (bin → count) and its total. */
   buckets: Map<number, { counts: Map<number, number>; n: number }>;
   /** Bucket starts in ascending order. */
@@ -32,23 +31,31 @@ interface KeyState {
   aggregate: { lo: number; hi: number; counts: Float64Array; n: number; stats: HistogramStats | null } | null;
 }
 
-export interface BaselineStore {
+export interface BaselineCacheOptions {
+  bucketMs: number;
+  windowMs: number;
+}
+
+export interface BaselineCache {
+  /** Reads the keys not cached yet from the store (one call). */
+  load(keys: Iterable<string>): Promise<void>;
+  /** Whether `key` is loaded (or was created here). */
+  has(key: string): boolean;
   /** Where a sample of `durationMs` at `startMs` goes. */
   sampleOf(key: string, startMs: number, durationMs: number): BaselineSample;
-  /** The baseline for a sample at `atMs`, minus `exclude`d samples; null with no samples. */
+  /** The baseline for a sample at `atMs`, minus `exclude`d samples; null with no samples or a key not loaded. */
   baseline(key: string, atMs: number, exclude?: readonly BaselineSample[]): Baseline | null;
-  /** Adds a sample (in memory; `flush` persists). */
+  /** Adds a sample (in memory, and to the pending deltas). The key must be loaded. */
   add(sample: BaselineSample): void;
-  /** Writes every changed bucket; call inside the caller's transaction. */
-  flush(): void;
+  /** The deltas and expiries since the last call, for the store; clears them. */
+  takeChanges(): { deltas: BaselineBucketDelta[]; expired: { key: string; beforeMs: number }[] };
+  /** Forgets everything cached (after a failed commit). */
+  reset(): void;
   /** Number of keys cached in memory. */
   cachedKeys(): number;
 }
 
-export interface BaselineStoreOptions {
-  bucketMs: number;
-  windowMs: number;
-}
+const EARLIEST_MS = -8.64e15;
 
 function lowerBound(values: number[], target: number): number {
   let lo = 0;
@@ -61,32 +68,13 @@ function lowerBound(values: number[], target: number): number {
   return lo;
 }
 
-export function createBaselineStore(db: Db, options: BaselineStoreOptions): BaselineStore {
-  const selectKey = db.prepare('SELECT bucket_start_ms, n, counts FROM latency_baselines WHERE key = ?');
-  const upsert = db.prepare(
-    `INSERT INTO latency_baselines (key, bucket_start_ms, n, counts) VALUES (?, ?, ?, ?)
-     ON CONFLICT (key, bucket_start_ms) DO UPDATE SET n = excluded.n, counts = excluded.counts`,
-  );
-  const deleteOlder = db.prepare('DELETE FROM latency_baselines WHERE key = ? AND bucket_start_ms < ?');
-  const keys = new Map<string, KeyState & { key: string }>();
-  /** key → delete its buckets older than this at the next flush. */
-  const expired = new Map<string, number>();
-  const dirty = new Map<string, Set<number>>();
+export function createBaselineCache(store: BaselineStore, options: BaselineCacheOptions): BaselineCache {
+  const keys = new Map<string, KeyState>();
+  /** key → delete its buckets older than this at the next commit. */
+  let expired = new Map<string, number>();
+  /** key → bucket start → bin → count added since the last takeChanges. */
+  let deltas = new Map<string, Map<number, Map<number, number>>>();
   const bucketMs = Math.max(1, options.bucketMs);
-
-  function load(key: string): KeyState & { key: string } {
-    let state = keys.get(key);
-    if (state !== undefined) return state;
-    state = { key, buckets: new Map(), starts: [], aggregate: null };
-    for (const row of selectKey.all(key) as { bucket_start_ms: number; n: number; counts: string }[]) {
-      const counts = new Map<number, number>();
-      for (const [bin, count] of JSON.parse(row.counts) as [number, number][]) counts.set(bin, count);
-      state.buckets.set(row.bucket_start_ms, { counts, n: row.n });
-    }
-    state.starts = [...state.buckets.keys()].sort((a, b) => a - b);
-    keys.set(key, state);
-    return state;
-  }
 
   function addBucket(aggregate: NonNullable<KeyState['aggregate']>, bucket: { counts: Map<number, number>; n: number }, sign: 1 | -1): void {
     for (const [bin, count] of bucket.counts) aggregate.counts[bin]! += sign * count;
@@ -94,21 +82,15 @@ export function createBaselineStore(db: Db, options: BaselineStoreOptions): Base
     aggregate.stats = null;
   }
 
-  /**
-   * Drops buckets a whole window older than the aggregate's: live analysis moves forward, so
-   * they will not be read again (a late upload that old is judged on what remains). Deleted
-   * from the table at the next flush, by primary key.
-   */
-  function forgetOlderThan(state: KeyState & { key?: string }, beforeMs: number): void {
+  function forgetOlderThan(state: KeyState, beforeMs: number): void {
     let count = 0;
     while (count < state.starts.length && state.starts[count]! < beforeMs) count++;
     if (count === 0) return;
     for (const start of state.starts.slice(0, count)) state.buckets.delete(start);
     state.starts.splice(0, count);
-    expired.set(state.key!, Math.max(expired.get(state.key!) ?? 0, beforeMs));
+    expired.set(state.key, Math.max(expired.get(state.key) ?? EARLIEST_MS, beforeMs));
   }
 
-  /** Moves (or rebuilds) the key's aggregate to cover buckets with start in [lo, hi]. */
   function aggregateFor(state: KeyState, lo: number, hi: number): NonNullable<KeyState['aggregate']> {
     const current = state.aggregate;
     if (current !== null && current.lo === lo && current.hi === hi) return current;
@@ -133,13 +115,44 @@ export function createBaselineStore(db: Db, options: BaselineStoreOptions): Base
     return fresh;
   }
 
+  function stateOf(key: string): KeyState {
+    let state = keys.get(key);
+    if (state === undefined) {
+      // Not loaded: an empty key (a key is always loaded before its first sample).
+      state = { key, buckets: new Map(), starts: [], aggregate: null };
+      keys.set(key, state);
+    }
+    return state;
+  }
+
   return {
+    async load(wanted) {
+      const missing = [...new Set(wanted)].filter((key) => !keys.has(key));
+      if (missing.length === 0) return;
+      const rows = await store.readBuckets(missing, EARLIEST_MS);
+      const fresh = new Map<string, KeyState>(missing.map((key) => [key, { key, buckets: new Map(), starts: [], aggregate: null }]));
+      for (const row of rows) {
+        const state = fresh.get(row.key);
+        if (state === undefined) continue;
+        state.buckets.set(row.bucketStartMs, { counts: new Map(row.counts), n: row.n });
+      }
+      for (const state of fresh.values()) {
+        if (keys.has(state.key)) continue; // loaded meanwhile by a concurrent call
+        state.starts = [...state.buckets.keys()].sort((a, b) => a - b);
+        keys.set(state.key, state);
+      }
+    },
+
+    has(key) {
+      return keys.has(key);
+    },
+
     sampleOf(key, startMs, durationMs) {
       return { key, bucketMs: Math.floor(startMs / bucketMs) * bucketMs, bin: binOf(durationMs) };
     },
 
     baseline(key, atMs, exclude = []) {
-      const state = load(key);
+      const state = stateOf(key);
       const hi = Math.floor(atMs / bucketMs) * bucketMs;
       const lo = hi - options.windowMs;
       const aggregate = aggregateFor(state, lo, hi);
@@ -168,7 +181,7 @@ export function createBaselineStore(db: Db, options: BaselineStoreOptions): Base
     },
 
     add(sample) {
-      const state = load(sample.key);
+      const state = stateOf(sample.key);
       let bucket = state.buckets.get(sample.bucketMs);
       if (bucket === undefined) {
         bucket = { counts: new Map(), n: 0 };
@@ -183,23 +196,32 @@ export function createBaselineStore(db: Db, options: BaselineStoreOptions): Base
         aggregate.n++;
         aggregate.stats = null;
       }
-      let set = dirty.get(sample.key);
-      if (set === undefined) dirty.set(sample.key, (set = new Set()));
-      set.add(sample.bucketMs);
+      let byBucket = deltas.get(sample.key);
+      if (byBucket === undefined) deltas.set(sample.key, (byBucket = new Map()));
+      let bins = byBucket.get(sample.bucketMs);
+      if (bins === undefined) byBucket.set(sample.bucketMs, (bins = new Map()));
+      bins.set(sample.bin, (bins.get(sample.bin) ?? 0) + 1);
     },
 
-    flush() {
-      for (const [key, beforeMs] of expired) deleteOlder.run(key, beforeMs);
-      expired.clear();
-      for (const [key, buckets] of dirty) {
-        const state = keys.get(key)!;
-        for (const start of buckets) {
-          const bucket = state.buckets.get(start);
-          if (bucket === undefined) continue; // expired meanwhile
-          upsert.run(key, start, bucket.n, JSON.stringify([...bucket.counts]));
+    takeChanges() {
+      const out: BaselineBucketDelta[] = [];
+      for (const [key, byBucket] of deltas) {
+        const before = expired.get(key) ?? EARLIEST_MS;
+        for (const [bucketStartMs, bins] of byBucket) {
+          if (bucketStartMs < before) continue; // expired meanwhile
+          out.push({ key, bucketStartMs, counts: [...bins].sort((a, b) => a[0] - b[0]) });
         }
       }
-      dirty.clear();
+      const gone = [...expired].map(([key, beforeMs]) => ({ key, beforeMs }));
+      deltas = new Map();
+      expired = new Map();
+      return { deltas: out, expired: gone };
+    },
+
+    reset() {
+      keys.clear();
+      deltas = new Map();
+      expired = new Map();
     },
 
     cachedKeys() {
