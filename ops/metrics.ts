@@ -62,7 +62,15 @@ export function createMetrics(): Metrics {
         await metrics.measureAnalysisLag?.();
       },
     }),
-    analysisPendingRuns: new Gauge({ name: 'tracehound_analysis_pending_runs', help: 'Runs stored but not analysed yet.', registers }),
+    analysisPendingRuns: new Gauge({
+      name: 'tracehound_analysis_pending_runs',
+      help: 'Runs stored but not analysed yet.',
+      registers,
+      // Gauges are collected concurrently: each measures for itself.
+      collect: async () => {
+        await metrics.measureAnalysisLag?.();
+      },
+    }),
     tracesAnalyzed: new Counter({ name: 'tracehound_traces_analyzed_total', help: 'Traces analysed.', registers }),
     flagsRaised: new Counter({ name: 'tracehound_flags_raised_total', help: 'Flags raised, by detector and severity.', labelNames: ['detector', 'severity'], registers }),
     reportsMade: new Counter({ name: 'tracehound_reports_total', help: 'Anomaly reports made, by trigger.', labelNames: ['trigger'], registers }),
