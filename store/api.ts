@@ -188,6 +188,7 @@ export interface ConversationSpan {
   name: string;
   /** Epoch ms (double). */
   startMs: number;
+  durationMs: number;
   status: string;
   llm: LlmCall | null;
   tool: ToolCall | null;
