@@ -5,7 +5,7 @@ import { FlagEvidence, type SpikeContext } from '../components/flag-evidence.js'
 import { SpanDetail } from '../components/span-detail.js';
 import { ReviewForm } from '../components/review-form.js';
 import { buildSpanTree } from '../span-tree.js';
-import type { WaterfallSpan } from '../../store/waterfall-reader.js';
+import type { WaterfallSpan } from '../../store/api.js';
 import { waterfallRows } from '../components/waterfall-rows.js';
 import { formatCount, formatDuration, formatTime, formatUsd } from '../format.js';
 import { runHref, runsHref, sessionHref, withQuery } from '../links.js';
@@ -163,6 +163,11 @@ export function RunPage(props: {
                       {namesById.get(spanId) ?? spanId}
                     </a>
                   ))}
+                  {flag.spanIds.length > 3 ? (
+                    <a class="more-spans small" href="#waterfall" title="Every span of this flag is marked in the waterfall below">
+                      {`+${flag.spanIds.length - 3} more`}
+                    </a>
+                  ) : null}
                 </span>
                 <span class="flag-summary">{flag.summary}</span>
               </summary>
