@@ -11,6 +11,7 @@ import { sqlFloat, sqlInt, sqlString, sqlStringList } from './sql-literal.js';
 import type { LlmCall, ToolCall } from '../../model/span.js';
 import { readOverview } from './clickhouse-overview.js';
 import { createClickHouseSessions } from './clickhouse-sessions.js';
+import { detectorSql } from '../detector-sql.js';
 
 const SORT_EXPRESSIONS: Record<RunSort, string> = {
   start: 'start_ns',
@@ -317,7 +318,7 @@ interface SpikeFlag {
 async function latencyFlags(context: ClickHouseContext, untilMs: number): Promise<SpikeFlag[]> {
   return context.connection.select<SpikeFlag>(
     `SELECT id, trace_id, span_ids FROM (SELECT id, trace_id, span_ids, detector, run_start_ns, deleted, row_version FROM ${context.tables.flags} FINAL)
-     WHERE deleted = 0 AND detector = 'latency_spike' AND run_start_ns < ${sqlInt(msToNs(untilMs))}`,
+     WHERE deleted = 0 AND detector = ${detectorSql('latency_spike')} AND run_start_ns < ${sqlInt(msToNs(untilMs))}`,
     DEDUP_READ,
   );
 }
