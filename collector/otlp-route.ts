@@ -1,11 +1,9 @@
 import type { Hono } from 'hono';
 import type { Config } from '../config/schema.js';
-import type { Db } from '../store/database.js';
+import type { TraceWriter } from '../store/api.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../ops/logger.js';
-import { createSpanWriter } from '../store/span-writer.js';
 import { IngestQueue } from './ingest-queue.js';
-import { createWorkerSpanWriter } from '../store/sqlite/writer-thread/worker-span-writer.js';
 import { createOtlpExport, type OtlpExport, type SpanRedaction } from './export/otlp-export.js';
 import { createOtlpHttpHandler } from './http/otlp-http-handler.js';
 import { BodyReader } from './read-body.js';
@@ -13,7 +11,8 @@ import { createLogsPipeline } from './logs/logs-pipeline.js';
 import type { LogStore } from '../store/api.js';
 
 export interface OtlpRouteOptions {
-  db: Db;
+  /** Where spans are committed (store/api.ts): a 2xx is sent only once its promise resolves. */
+  traces: TraceWriter;
   config: Pick<Config, 'collector' | 'storage'>;
   metrics: Metrics;
   logger?: Logger;
@@ -31,12 +30,11 @@ export interface OtlpIngest {
   /** Spans decoded and waiting to be committed. */
   queueDepth(): number;
   /**
-   * True while a commit is on the writer thread, which may be waiting for the write lock; other
-   * writers on the main connection (the analyser) should let it through. Always false when
-   * commits run on the event loop: they cannot overlap anything else there.
+   * True while a commit may be waiting for a lock other writers in this process hold
+   * (TraceWriter.writePending); the analyser lets it through first.
    */
   commitPending(): boolean;
-  /** Resolves once ingest can commit (the writer thread, when used, has opened the database). */
+  /** Resolves once ingest can commit (TraceWriter.whenReady). */
   whenReady(): Promise<void>;
   /** Resolves when the GenAI content joins started so far have finished (tests, shutdown). */
   logsIdle(): Promise<void>;
@@ -56,14 +54,7 @@ export interface OtlpIngest {
 export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIngest {
   const { collector, storage } = options.config;
   const { metrics, logger } = options;
-  // storage.writerThread: commits on their own thread (file databases only). On by default:
-  // the main thread serialises rows once (it would anyway) and clones flat tuples (~2 µs/span);
-  // measured +20–40% spans/s and half the event-loop delay (bench/ingest.bench.ts).
-  const workerWriter =
-    storage.path === ':memory:' || !storage.writerThread
-      ? null
-      : createWorkerSpanWriter({ path: storage.path, synchronous: storage.synchronous, cacheSizeMb: storage.cacheSizeMb });
-  const writeSpans = workerWriter ? workerWriter.write : createSpanWriter(options.db);
+  const { traces } = options;
   const limits = {
     maxNestingDepth: collector.maxNestingDepth,
     maxAttributeCount: collector.maxAttributeCount,
@@ -71,7 +62,7 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
   };
   const logs = createLogsPipeline({ logs: options.logs, limits, metrics, logger, redact: options.redact });
   const queue = new IngestQueue({
-    writeSpans,
+    writeSpans: (spans, receivedAtMs) => traces.writeSpans(spans, receivedAtMs),
     batchMaxSpans: storage.batchMaxSpans,
     maxQueuedSpans: collector.maxQueuedSpans,
     metrics,
@@ -104,12 +95,11 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
     drain: async () => {
       await queue.drain();
       await logs.idle();
-      await workerWriter?.close();
     },
     queueDepth: () => queue.depth,
-    commitPending: () => workerWriter?.pending() ?? false,
+    commitPending: () => traces.writePending(),
     whenReady: async () => {
-      await Promise.all([workerWriter?.whenReady(), logs.start()]);
+      await Promise.all([traces.whenReady(), logs.start()]);
     },
     logsIdle: () => logs.idle(),
   };
