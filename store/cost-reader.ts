@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import type { Db } from './sqlite/database.js';
 import type { CostSummary } from './api.js';
 import { costOfUsage, type ModelUsage, type PriceList } from '../model/pricing/price-list.js';
 import { countedFlag } from './counted-flags.js';

@@ -1,6 +1,5 @@
 import { CostPanel } from '../components/cost-panel.js';
-import type { CostSummary } from '../../store/api.js';
-import type { Overview } from '../../store/overview-reader.js';
+import type { CostSummary, Overview } from '../../store/api.js';
 import { DETECTOR_IDS } from '../../model/api.js';
 import { Layout } from '../components/layout.js';
 import { FlagBadge, ReviewTag } from '../components/badges.js';
