@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import { openDatabase, type Db } from '../store/database.js';
 import type { Storage } from '../store/api.js';
 import { createSqliteStorage } from '../store/sqlite/open-sqlite-storage.js';
+import { openClickHouseStorage } from '../store/clickhouse/open-clickhouse-storage.js';
 import { createMetrics, type Metrics } from '../ops/metrics.js';
 import { createLogger, type Logger } from '../ops/logger.js';
 import { registerOpsRoutes } from '../ui/api/ops-routes.js';
@@ -58,13 +59,21 @@ export interface BackgroundTask {
 export async function startService(config: Config, options: StartServiceOptions = {}): Promise<RunningService> {
   const logger = options.logger ?? createLogger(config.logging.level);
   const metrics = createMetrics();
-  const db = openDatabase(config.storage.path, {
+  const clickhouse = config.storage.backend === 'clickhouse';
+  // On ClickHouse, the SQLite connection only serves what still reads it directly (report
+  // building, SQLite retention): an empty in-memory database, and those parts stay off.
+  const db = openDatabase(clickhouse ? ':memory:' : config.storage.path, {
     synchronous: config.storage.synchronous,
     cacheSizeMb: config.storage.cacheSizeMb,
   });
-  // The storage backend every feature receives (store/api.ts). Span writes still go through the
-  // collector's own writer thread until it takes `storage.traces`.
-  const storage: Storage = createSqliteStorage(db, { path: config.storage.path, synchronous: config.storage.synchronous, cacheSizeMb: config.storage.cacheSizeMb, writerThread: false });
+  // The storage backend every feature receives (store/api.ts). On SQLite, span writes still go
+  // through the collector's own writer thread until it takes `storage.traces`.
+  const storage: Storage = clickhouse
+    ? await openClickHouseStorage(config.storage.clickhouse).catch((error: unknown) => {
+        db.close();
+        throw error;
+      })
+    : createSqliteStorage(db, { path: config.storage.path, synchronous: config.storage.synchronous, cacheSizeMb: config.storage.cacheSizeMb, writerThread: false });
   let accepting = true;
   const background: BackgroundTask[] = [];
 
@@ -83,7 +92,7 @@ export async function startService(config: Config, options: StartServiceOptions 
   registerOpsRoutes(app, storage.maintenance, metrics, () => accepting);
   // [collector: routes]
   const redact = createRedactor(config.redaction, { onRedacted: (pattern) => metrics.valuesRedacted.inc({ pattern }) });
-  const ingest = registerOtlpRoutes(app, { db, config, metrics, logger, redact });
+  const ingest = registerOtlpRoutes(app, { db, config, metrics, logger, redact, traceWriter: clickhouse ? storage.traces : undefined });
   const prices = createPriceList(config.pricing.models);
   registerRunRoutes(app, storage, prices);
   registerSessionRoutes(app, storage.runs, prices);
@@ -100,12 +109,15 @@ export async function startService(config: Config, options: StartServiceOptions 
   if (config.analyzer.enabled) analyzer.start();
   background.push({ stop: () => analyzer.stop() });
   // [reports: routes and background]
-  const reports = startReports({ db, config, metrics, logger, publicUrl: () => config.server.publicUrl || url });
+  // Report building reads SQLite directly for now: on ClickHouse the nightly report is off.
+  const reportsConfig = clickhouse ? { ...config, reports: { ...config.reports, enabled: false } } : config;
+  if (clickhouse && config.reports.enabled) logger.warn('reports.enabled is ignored on storage.backend clickhouse: report building does not read ClickHouse yet');
+  const reports = startReports({ db, config: reportsConfig, metrics, logger, publicUrl: () => config.server.publicUrl || url });
   registerReportRoutes(app, storage.reports, { makeReport: reports.makeReport, defaultPeriodMs: config.reports.period });
   analyzerFlagListeners.push((flags) => reports.handleFlags(flags));
   background.push(reports);
   // [security: background]
-  background.push(startRetention(db, { ...config.retention, metrics, logger }));
+  if (!clickhouse) background.push(startRetention(db, { ...config.retention, metrics, logger }));
   // [ui: routes]
   registerUiRoutes(app, storage, { prices });
   app.notFound((c) =>
@@ -139,7 +151,7 @@ export async function startService(config: Config, options: StartServiceOptions 
   const server = await listen(app, config.server.host, config.server.port);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${formatHost(config.server.host)}:${port}`;
-  logger.info({ url, grpcPort: grpc?.port ?? null, db: config.storage.path }, 'tracehound listening');
+  logger.info({ url, grpcPort: grpc?.port ?? null, db: clickhouse ? config.storage.clickhouse.urls.join(',') : config.storage.path }, 'tracehound listening');
 
   let closing: Promise<void> | undefined;
   return {
@@ -159,6 +171,7 @@ export async function startService(config: Config, options: StartServiceOptions 
         await Promise.all([serverClosed, grpc?.close(), ingest.drain()]).finally(() => clearInterval(sweep));
         // In start order: the analyser commits its last slice before the alerter it feeds stops.
         for (const task of background) await task.stop();
+        if (clickhouse) await storage.close();
         db.close();
         logger.info('tracehound stopped');
       })();

@@ -4,6 +4,7 @@ import type { Db } from '../store/database.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../ops/logger.js';
 import { createSpanWriter } from '../store/span-writer.js';
+import type { TraceWriter } from '../store/api.js';
 import { IngestQueue } from './ingest-queue.js';
 import { createWorkerSpanWriter } from '../store/sqlite/writer-thread/worker-span-writer.js';
 import { createOtlpExport, type OtlpExport, type SpanRedaction } from './export/otlp-export.js';
@@ -17,6 +18,8 @@ export interface OtlpRouteOptions {
   logger?: Logger;
   /** Applied to every span before it is normalised (its derived fields after): nothing unredacted is ever stored. */
   redact?: SpanRedaction;
+  /** Commits spans through this backend writer (store/api.ts) instead of SQLite's own (storage.backend clickhouse). */
+  traceWriter?: TraceWriter;
 }
 
 export interface OtlpIngest {
@@ -53,11 +56,16 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
   // storage.writerThread: commits on their own thread (file databases only). On by default:
   // the main thread serialises rows once (it would anyway) and clones flat tuples (~2 µs/span);
   // measured +20–40% spans/s and half the event-loop delay (bench/ingest.bench.ts).
+  const backendWriter = options.traceWriter;
   const workerWriter =
-    storage.path === ':memory:' || !storage.writerThread
+    backendWriter !== undefined || storage.path === ':memory:' || !storage.writerThread
       ? null
       : createWorkerSpanWriter({ path: storage.path, synchronous: storage.synchronous, cacheSizeMb: storage.cacheSizeMb });
-  const writeSpans = workerWriter ? workerWriter.write : createSpanWriter(options.db);
+  const writeSpans = backendWriter
+    ? (spans: Parameters<TraceWriter['writeSpans']>[0], receivedAtMs: number) => backendWriter.writeSpans(spans, receivedAtMs)
+    : workerWriter
+      ? workerWriter.write
+      : createSpanWriter(options.db);
   const queue = new IngestQueue({
     writeSpans,
     batchMaxSpans: storage.batchMaxSpans,
@@ -95,8 +103,9 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
       await workerWriter?.close();
     },
     queueDepth: () => queue.depth,
-    commitPending: () => workerWriter?.pending() ?? false,
+    commitPending: () => backendWriter?.writePending() ?? workerWriter?.pending() ?? false,
     whenReady: async () => {
+      await backendWriter?.whenReady();
       await workerWriter?.whenReady();
     },
   };
