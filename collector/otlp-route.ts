@@ -1,25 +1,25 @@
 import type { Hono } from 'hono';
 import type { Config } from '../config/schema.js';
-import type { Db } from '../store/database.js';
+import type { TraceWriter } from '../store/api.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../ops/logger.js';
-import { createSpanWriter } from '../store/span-writer.js';
-import type { TraceWriter } from '../store/api.js';
 import { IngestQueue } from './ingest-queue.js';
-import { createWorkerSpanWriter } from '../store/sqlite/writer-thread/worker-span-writer.js';
 import { createOtlpExport, type OtlpExport, type SpanRedaction } from './export/otlp-export.js';
 import { createOtlpHttpHandler } from './http/otlp-http-handler.js';
 import { BodyReader } from './read-body.js';
+import { createLogsPipeline } from './logs/logs-pipeline.js';
+import type { LogStore } from '../store/api.js';
 
 export interface OtlpRouteOptions {
-  db: Db;
+  /** Where spans are committed (store/api.ts): a 2xx is sent only once its promise resolves. */
+  traces: TraceWriter;
   config: Pick<Config, 'collector' | 'storage'>;
   metrics: Metrics;
   logger?: Logger;
   /** Applied to every span before it is normalised (its derived fields after): nothing unredacted is ever stored. */
   redact?: SpanRedaction;
-  /** Commits spans through this backend writer (store/api.ts) instead of SQLite's own (storage.backend clickhouse). */
-  traceWriter?: TraceWriter;
+  /** Where log records go (POST {collector.logsPath}, gRPC LogsService), GenAI content events joined to their spans. */
+  logs: LogStore;
 }
 
 export interface OtlpIngest {
@@ -30,18 +30,19 @@ export interface OtlpIngest {
   /** Spans decoded and waiting to be committed. */
   queueDepth(): number;
   /**
-   * True while a commit is on the writer thread, which may be waiting for the write lock; other
-   * writers on the main connection (the analyser) should let it through. Always false when
-   * commits run on the event loop: they cannot overlap anything else there.
+   * True while a commit may be waiting for a lock other writers in this process hold
+   * (TraceWriter.writePending); the analyser lets it through first.
    */
   commitPending(): boolean;
-  /** Resolves once ingest can commit (the writer thread, when used, has opened the database). */
+  /** Resolves once ingest can commit (TraceWriter.whenReady). */
   whenReady(): Promise<void>;
+  /** Resolves when the GenAI content joins started so far have finished (tests, shutdown). */
+  logsIdle(): Promise<void>;
 }
 
 /**
  * Builds the ingest core (queue, writer, `Export`) and serves it over OTLP/HTTP at
- * `{collector.path}` (default /v1/traces). What each answer means is the core's contract
+ * `{collector.path}` (default /v1/traces) and `{collector.logsPath}` (default /v1/logs). What each answer means is the core's contract
  * (./export/otlp-export.ts, ./export/export-failure.ts) rendered by the HTTP adapter
  * (./http/otlp-http-handler.ts): a 2xx only after the request's spans are committed; the whole
  * request refused (405, 415, 400 undecodable, 408 body too slow, 413 over-large, 503 +
@@ -53,33 +54,25 @@ export interface OtlpIngest {
 export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIngest {
   const { collector, storage } = options.config;
   const { metrics, logger } = options;
-  // storage.writerThread: commits on their own thread (file databases only). On by default:
-  // the main thread serialises rows once (it would anyway) and clones flat tuples (~2 µs/span);
-  // measured +20–40% spans/s and half the event-loop delay (bench/ingest.bench.ts).
-  const backendWriter = options.traceWriter;
-  const workerWriter =
-    backendWriter !== undefined || storage.path === ':memory:' || !storage.writerThread
-      ? null
-      : createWorkerSpanWriter({ path: storage.path, synchronous: storage.synchronous, cacheSizeMb: storage.cacheSizeMb });
-  const writeSpans = backendWriter
-    ? (spans: Parameters<TraceWriter['writeSpans']>[0], receivedAtMs: number) => backendWriter.writeSpans(spans, receivedAtMs)
-    : workerWriter
-      ? workerWriter.write
-      : createSpanWriter(options.db);
+  const { traces } = options;
+  const limits = {
+    maxNestingDepth: collector.maxNestingDepth,
+    maxAttributeCount: collector.maxAttributeCount,
+    maxAttributeValueBytes: collector.maxAttributeValueBytes,
+  };
+  const logs = createLogsPipeline({ logs: options.logs, limits, metrics, logger, redact: options.redact });
   const queue = new IngestQueue({
-    writeSpans,
+    writeSpans: (spans, receivedAtMs) => traces.writeSpans(spans, receivedAtMs),
     batchMaxSpans: storage.batchMaxSpans,
     maxQueuedSpans: collector.maxQueuedSpans,
     metrics,
+    onSpansStored: (traceIds) => logs.onSpansStored(traceIds),
     onError: (error, context) => logger?.error({ err: error }, context),
   });
   const core = createOtlpExport({
     queue,
-    limits: {
-      maxNestingDepth: collector.maxNestingDepth,
-      maxAttributeCount: collector.maxAttributeCount,
-      maxAttributeValueBytes: collector.maxAttributeValueBytes,
-    },
+    limits,
+    pipelines: { logs },
     bodies: new BodyReader({
       maxBodyBytes: collector.maxBodyBytes,
       maxInflightBytes: collector.maxInflightBytes,
@@ -95,18 +88,19 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
     redact: options.redact,
   });
   app.all(collector.path, createOtlpHttpHandler({ core, signal: 'traces', metrics, logger }));
+  app.all(collector.logsPath, createOtlpHttpHandler({ core, signal: 'logs', metrics, logger }));
 
   return {
     core,
     drain: async () => {
       await queue.drain();
-      await workerWriter?.close();
+      await logs.idle();
     },
     queueDepth: () => queue.depth,
-    commitPending: () => backendWriter?.writePending() ?? workerWriter?.pending() ?? false,
+    commitPending: () => traces.writePending(),
     whenReady: async () => {
-      await backendWriter?.whenReady();
-      await workerWriter?.whenReady();
+      await Promise.all([traces.whenReady(), logs.start()]);
     },
+    logsIdle: () => logs.idle(),
   };
 }

@@ -78,3 +78,35 @@ export interface OtlpResourceSpans {
 export interface OtlpTraceRequest {
   resourceSpans: OtlpResourceSpans[];
 }
+
+/**
+ * One OTLP LogRecord (logs.v1), decoded. `traceId`/`spanId` are lowercase hex, '' when the
+ * record is not tied to a span; `eventName` is the record's `event_name` (field 12), '' when unset
+ * (older senders put it in the `event.name` attribute instead).
+ */
+export interface OtlpLogRecord {
+  timeUnixNano: bigint;
+  observedTimeUnixNano: bigint;
+  severityNumber: number;
+  severityText: string;
+  body: AttributeValue;
+  attributes: Attributes;
+  traceId: string;
+  spanId: string;
+  eventName: string;
+}
+
+export interface OtlpScopeLogs {
+  scope: OtlpScope;
+  logRecords: OtlpLogRecord[];
+}
+
+export interface OtlpResourceLogs {
+  resource: Attributes;
+  scopeLogs: OtlpScopeLogs[];
+}
+
+/** A decoded ExportLogsServiceRequest. */
+export interface OtlpLogsRequest {
+  resourceLogs: OtlpResourceLogs[];
+}

@@ -43,12 +43,5 @@ export function formatRateDelta(current: number, reference: number): string {
   return `${points > 0 ? '+' : '−'}${Math.abs(points).toFixed(1)} pp`;
 }
 
-export const DETECTOR_LABELS: Record<string, string> = {
-  silent_failure: 'Silent failure',
-  tool_loop: 'Tool loop',
-  latency_spike: 'Latency spike',
-};
-
-export function detectorLabel(detector: string): string {
-  return DETECTOR_LABELS[detector] ?? detector;
-}
+/** Detector id → words: its descriptor's label (model/detectors/), else the id with spaces. */
+export { detectorLabel } from '../model/detectors/detector-descriptors.js';

@@ -21,7 +21,7 @@ export interface AuthOptions {
 
 /**
  * Authentication for every route, registered before all others:
- * - the OTLP path (`collector.path`) needs one of `auth.ingestKeys` (Bearer, x-api-key or
+ * - the OTLP paths (`collector.path`, `collector.logsPath`) need one of `auth.ingestKeys` (Bearer, x-api-key or
  *   x-tracehound-key) when any is configured; failures get 401 with a google.rpc.Status in the
  *   request's encoding, before the body is read;
  * - `/api/*` and `/metrics` need one of `auth.apiTokens` as a Bearer header, or a login session
@@ -46,7 +46,7 @@ export function registerAuth(app: Hono, config: Pick<Config, 'server' | 'auth' |
   app.use('*', async (c, next) => {
     const path = c.req.path;
     if (path === '/healthz' || path === '/login' || path === '/logout') return next();
-    if (path === ingestPath) {
+    if (path === ingestPath || path === config.collector.logsPath) {
       if (ingestOpen || isIngestKey(ingestKeyOf(c))) return next();
       fail('ingest');
       metrics.requestsRejected.inc({ reason: 'unauthenticated' });

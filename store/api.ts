@@ -1,6 +1,7 @@
 import type { ApiSpan, DetectorId, Flag, Run, Session, Severity, Verdict } from '../model/api.js';
 import type { LlmCall, NormalizedSpan, SpanKind, SpanStatus, ToolCall } from '../model/span.js';
-import type { Attributes } from '../model/otlp.js';
+import type { AttributeValue, Attributes, OtlpScope, OtlpSpan } from '../model/otlp.js';
+import type { GenAiContentEvent } from '../model/normalize/genai-events.js';
 import { fnv1a64 } from '../model/hash.js';
 import type { PriceList } from '../model/pricing/price-list.js';
 
@@ -187,6 +188,7 @@ export interface ConversationSpan {
   name: string;
   /** Epoch ms (double). */
   startMs: number;
+  durationMs: number;
   status: string;
   llm: LlmCall | null;
   tool: ToolCall | null;
@@ -881,10 +883,85 @@ export interface Maintenance {
  * Everything a backend offers. `close()` finishes in-flight writes, then releases connections
  * and threads; no method may be called after it.
  */
+// ─── LogStore ─────────────────────────────────────────────────────────────────────────────────
+
+/** One OTLP log record as the collector stores it (validated and redacted). */
+export interface LogRecordInput {
+  /** '' when the record is not tied to a trace / span. */
+  traceId: string;
+  spanId: string;
+  /** time_unix_nano, else observed_time_unix_nano, else the arrival time. */
+  timeNs: bigint;
+  severityNumber: number;
+  severityText: string;
+  /** The record's event_name, else its `event.name` attribute; '' for plain log lines. */
+  eventName: string;
+  body: AttributeValue;
+  attributes: Attributes;
+  resource: Attributes;
+  scopeName: string;
+  /** A GenAI content event, to be joined into its span (model/normalize/genai-events.ts). */
+  genAiContent: boolean;
+}
+
+/** A log record tied to a span, as the web view shows it. */
+export interface SpanLogRecord {
+  timeNs: string;
+  severityNumber: number;
+  severityText: string;
+  eventName: string;
+  body: AttributeValue;
+  attributes: Attributes;
+}
+
+/** A stored span rebuilt as its OTLP form, for normalising it again with more content. */
+export interface StoredSpanSource {
+  span: OtlpSpan;
+  resource: Attributes;
+  scope: OtlpScope;
+}
+
+export interface SpanKey {
+  traceId: string;
+  spanId: string;
+}
+
+/**
+ * Log records, and the join of GenAI content events into their spans whichever arrives first.
+ */
+export interface LogStore {
+  /**
+   * Stores one batch as one unit. Idempotent on the record's content (an exporter's retry
+   * changes nothing). Durable when it resolves.
+   */
+  writeLogRecords(records: readonly LogRecordInput[], receivedAtMs: number): Promise<{ inserted: number; duplicates: number }>;
+  /**
+   * Of `traceIds` (all traces when omitted), the spans that have GenAI content events not yet
+   * joined (stored or not: the join checks).
+   */
+  listUnjoinedContent(traceIds?: readonly string[]): Promise<SpanKey[]>;
+  /**
+   * For each key whose span is stored: reads the span and ALL its content events, replaces the
+   * span's normalised fields (kind, operation, agent, session, llm, tool, attributes, run texts,
+   * search words) with `renormalize(source, events)`, marks the events joined and the run
+   * pending analysis again; one unit per span. Keys whose span is not stored are left for later.
+   * Resolves with the number of spans updated.
+   */
+  joinContentEvents(
+    keys: readonly SpanKey[],
+    renormalize: (source: StoredSpanSource, events: GenAiContentEvent[]) => NormalizedSpan,
+    receivedAtMs: number,
+  ): Promise<number>;
+  /** The log records tied to one span in time order, at most `limit` (content events included). */
+  listSpanLogRecords(traceId: string, spanId: string, limit: number): Promise<SpanLogRecord[]>;
+}
+
 export interface Storage {
   /** 'sqlite' | 'clickhouse': for logs and /healthz. */
   readonly backend: string;
   readonly traces: TraceWriter;
+  /** Log records and GenAI content joins; absent on a backend that does not store logs yet (ClickHouse, to do). */
+  readonly logs?: LogStore;
   readonly runs: RunQueries;
   readonly flags: FlagStore;
   readonly analysis: AnalysisStore;

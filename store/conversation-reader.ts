@@ -13,7 +13,7 @@ export { MAX_CONVERSATION_SPANS, type ConversationSpan } from './api.js';
 export function listConversationSpans(db: Db, traceId: string): ConversationSpan[] {
   const rows = db
     .prepare(
-      `SELECT span_id, kind, name, start_ns, status, llm, tool, CASE WHEN kind = 'llm' THEN attributes ELSE '{}' END AS attributes
+      `SELECT span_id, kind, name, start_ns, duration_ms, status, llm, tool, CASE WHEN kind = 'llm' THEN attributes ELSE '{}' END AS attributes
        FROM spans WHERE trace_id = ? AND kind IN ('llm', 'tool') ORDER BY start_ns, id LIMIT ?`,
     )
     .safeIntegers(false)
@@ -22,6 +22,7 @@ export function listConversationSpans(db: Db, traceId: string): ConversationSpan
     kind: 'llm' | 'tool';
     name: string;
     start_ns: number;
+    duration_ms: number;
     status: string;
     llm: string | null;
     tool: string | null;
@@ -32,6 +33,7 @@ export function listConversationSpans(db: Db, traceId: string): ConversationSpan
     kind: row.kind,
     name: row.name,
     startMs: row.start_ns / 1e6,
+    durationMs: row.duration_ms,
     status: row.status,
     llm: row.llm === null ? null : (JSON.parse(row.llm) as LlmCall),
     tool: row.tool === null ? null : (JSON.parse(row.tool) as ToolCall),

@@ -1,3 +1,4 @@
+import { InvalidCursorError } from './api.js';
 /**
  * Opaque pagination cursors: a tuple of strings, base64url-encoded JSON. Decoding rejects
  * anything this module did not make with a RangeError, which the API turns into a 400.
@@ -11,10 +12,10 @@ export function decodeCursor(cursor: string, arity = 2): string[] {
   try {
     parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new RangeError('cursor is not one this server issued');
+    throw new InvalidCursorError();
   }
   if (!Array.isArray(parts) || parts.length !== arity || !parts.every((part) => typeof part === 'string')) {
-    throw new RangeError('cursor is not one this server issued');
+    throw new InvalidCursorError();
   }
   return parts as string[];
 }

@@ -1,3 +1,4 @@
+import { InvalidCursorError } from './api.js';
 import type { Db } from './database.js';
 import type { DetectorId, Flag, Severity, Verdict } from '../model/api.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -59,7 +60,7 @@ export function listFlags(db: Db, filter: FlagFilter = {}): FlagPage {
   }
   if (filter.cursor) {
     const [start = '', id = ''] = decodeCursor(filter.cursor);
-    if (!/^-?\d+$/.test(start)) throw new RangeError('cursor is not one this server issued');
+    if (!/^-?\d+$/.test(start)) throw new InvalidCursorError();
     where.push('(run_start_ns < ? OR (run_start_ns = ? AND id < ?))');
     params.push(BigInt(start), BigInt(start), id);
   }

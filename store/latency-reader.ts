@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { detectorSql } from './detector-sql.js';
 
 /**
  * Reads for the web view's latency view: per-operation duration history by span time, and the
@@ -93,7 +94,7 @@ export function listOperations(db: Db, sinceMs: number, untilMs: number, limit =
         .prepare(
           `SELECT s.operation AS operation, COUNT(DISTINCT f.id) AS spikes
            FROM flags f, json_each(f.span_ids) j JOIN spans s ON s.trace_id = f.trace_id AND s.span_id = j.value
-           WHERE f.detector = 'latency_spike' AND f.run_start_ns >= ? AND f.run_start_ns < ?
+           WHERE f.detector = ${detectorSql('latency_spike')} AND f.run_start_ns >= ? AND f.run_start_ns < ?
            GROUP BY s.operation`,
         )
         .safeIntegers(false)
@@ -136,7 +137,7 @@ export function listSpikeSpanKeys(db: Db, operation: string, sinceMs: number, un
     .prepare(
       `SELECT f.id AS flag_id, s.trace_id AS trace_id, s.span_id AS span_id
        FROM flags f, json_each(f.span_ids) j JOIN spans s ON s.trace_id = f.trace_id AND s.span_id = j.value
-       WHERE f.detector = 'latency_spike' AND s.operation = ? AND s.start_ns >= ? AND s.start_ns < ?`,
+       WHERE f.detector = ${detectorSql('latency_spike')} AND s.operation = ? AND s.start_ns >= ? AND s.start_ns < ?`,
     )
     .safeIntegers(false)
     .all(operation, toNs(sinceMs), toNs(untilMs)) as { flag_id: string; trace_id: string; span_id: string }[];

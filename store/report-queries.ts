@@ -2,6 +2,7 @@ import { percentileSorted } from '../model/percentile.js';
 import { countedFlag } from './counted-flags.js';
 import type { Db } from './database.js';
 import type { DetectorId, Severity } from '../model/api.js';
+import { RUN_FAILING_DETECTORS_SQL, detectorSql } from './detector-sql.js';
 
 /**
  * The aggregations behind the anomaly report. Every function reads one half-open period
@@ -27,8 +28,11 @@ function bounds(period: Period): [bigint, bigint] {
   return [BigInt(Math.floor(period.fromMs)) * 1_000_000n, BigInt(Math.floor(period.toMs)) * 1_000_000n];
 }
 
-/** A run with a silent_failure flag that counts (store/counted-flags.ts: not reviewed a false positive). */
-const SILENT_FAILURE_RUN = `EXISTS (SELECT 1 FROM flags sf WHERE sf.trace_id = r.trace_id AND sf.detector = 'silent_failure' AND ${countedFlag('sf')})`;
+/**
+ * A run that failed silently: it has a counted flag (store/counted-flags.ts: not reviewed a false
+ * positive) of a detector whose flags fail the run (silent_failure).
+ */
+const SILENT_FAILURE_RUN = `EXISTS (SELECT 1 FROM flags sf WHERE sf.trace_id = r.trace_id AND sf.detector IN ${RUN_FAILING_DETECTORS_SQL} AND ${countedFlag('sf')})`;
 const FAILED_RUN = `(r.status = 'error' OR ${SILENT_FAILURE_RUN})`;
 const SEVERITY_RANK = `CASE severity WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END`;
 const RANK_TO_SEVERITY: Severity[] = ['info', 'warning', 'critical'];
@@ -256,12 +260,12 @@ export function queryBurn(db: Db, period: Period): BurnRow[] {
       `SELECT f.id AS flagId, f.trace_id AS traceId, r.agent, r.service, f.detector, f.evidence,
          r.input_tokens + r.output_tokens AS runTokens, ${runDuration} AS runDurationMs
        FROM flags f JOIN runs r ON r.trace_id = f.trace_id
-       WHERE f.detector = 'tool_loop' AND f.run_start_ns >= ? AND f.run_start_ns < ? AND ${countedFlag('f')}`,
+       WHERE f.detector = ${detectorSql('tool_loop')} AND f.run_start_ns >= ? AND f.run_start_ns < ? AND ${countedFlag('f')}`,
     )
     .all(from, to) as BurnRow[];
   const silent = db
     .prepare(
-      `SELECT NULL AS flagId, r.trace_id AS traceId, r.agent, r.service, 'silent_failure' AS detector, NULL AS evidence,
+      `SELECT NULL AS flagId, r.trace_id AS traceId, r.agent, r.service, ${detectorSql('silent_failure')} AS detector, NULL AS evidence,
          r.input_tokens + r.output_tokens AS runTokens, ${runDuration} AS runDurationMs
        FROM runs r WHERE r.start_ns >= ? AND r.start_ns < ?
          AND ${SILENT_FAILURE_RUN}`,

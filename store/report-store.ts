@@ -1,3 +1,4 @@
+import { InvalidCursorError } from './api.js';
 import type { Db } from './database.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
@@ -116,7 +117,7 @@ export function listReports(db: Db, options: { limit?: number; cursor?: string }
   if (options.cursor !== undefined) {
     const [createdAt, id] = decodeCursor(options.cursor, 2) as [string, string];
     const createdAtMs = Number(createdAt);
-    if (!Number.isFinite(createdAtMs)) throw new RangeError('cursor is not one this server issued');
+    if (!Number.isFinite(createdAtMs)) throw new InvalidCursorError();
     rows = db
       .prepare(
         `SELECT ${LIST_COLUMNS} FROM reports WHERE (created_at_ms, id) < (?, ?)

@@ -1,3 +1,4 @@
+import { InvalidCursorError } from './api.js';
 import { countedFlag } from './counted-flags.js';
 import type { Db } from './database.js';
 import type { ApiSpan, Run, RunFlagBadge } from '../model/api.js';
@@ -130,7 +131,7 @@ export function listRuns(db: Db, filter: RunFilter = {}, prices: PriceList = DEF
   }
   if (filter.cursor) {
     const [sortValue = '', traceId = ''] = decodeCursor(filter.cursor);
-    if (!/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(sortValue)) throw new RangeError('cursor is not one this server issued');
+    if (!/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(sortValue)) throw new InvalidCursorError();
     const comparator = descending ? '<' : '>';
     where.push(`(${sortExpression} ${comparator} ? OR (${sortExpression} = ? AND r.trace_id ${comparator} ?))`);
     const value = sort === 'start' ? BigInt(sortValue.split('.')[0]!) : Number(sortValue);

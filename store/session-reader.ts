@@ -1,3 +1,4 @@
+import { InvalidCursorError } from './api.js';
 import type { Db } from './database.js';
 import type { Run, Session } from '../model/api.js';
 import { totalCost, type ModelUsage, type PriceList } from '../model/pricing/price-list.js';
@@ -55,7 +56,7 @@ export function listSessions(db: Db, filter: SessionFilter, prices: PriceList): 
   let after: { startNs: bigint; sessionId: string } | null = null;
   if (filter.cursor) {
     const [startText = '', sessionId = ''] = decodeCursor(filter.cursor);
-    if (!/^\d{1,20}$/.test(startText)) throw new RangeError('cursor is not one this server issued');
+    if (!/^\d{1,20}$/.test(startText)) throw new InvalidCursorError();
     after = { startNs: BigInt(startText), sessionId };
     where.push('start_ns <= ?');
     params.push(after.startNs);

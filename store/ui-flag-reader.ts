@@ -1,3 +1,4 @@
+import { InvalidCursorError } from './api.js';
 import type { Db } from './database.js';
 import type { Flag } from '../model/api.js';
 import { FLAG_COLUMNS, toFlag, type FlagRow } from './flag-reader.js';
@@ -83,7 +84,7 @@ export function listReviewQueue(db: Db, filter: QueueFilter = {}): QueuePage {
   }
   if (filter.cursor) {
     const [startText = '', id = ''] = decodeCursor(filter.cursor);
-    if (!/^\d+$/.test(startText)) throw new RangeError('cursor is not one this server issued');
+    if (!/^\d+$/.test(startText)) throw new InvalidCursorError();
     where.push('(f.run_start_ns < ? OR (f.run_start_ns = ? AND f.id > ?))');
     params.push(BigInt(startText), BigInt(startText), id);
   }

@@ -57,19 +57,8 @@ export function formatUsd(usd: number | null): string {
   return `$${Math.round(usd).toLocaleString('en')}`;
 }
 
-/** Detector id → words. */
-export function detectorLabel(detector: string): string {
-  switch (detector) {
-    case 'silent_failure':
-      return 'Silent failure';
-    case 'tool_loop':
-      return 'Tool loop';
-    case 'latency_spike':
-      return 'Latency spike';
-    default:
-      return detector.replace(/_/g, ' ');
-  }
-}
+/** Detector id → words: its descriptor's label (model/detectors/), else the id with spaces. */
+export { detectorLabel } from '../model/detectors/detector-descriptors.js';
 
 /** A value for display: strings as they are, everything else as pretty JSON. */
 export function toDisplayText(value: unknown): string {

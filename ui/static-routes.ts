@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { detectorStylesheet } from './detector-styles.js';
 
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'static');
 
@@ -13,13 +14,13 @@ const ASSETS: Record<string, string> = {
 };
 
 /**
- * GET /assets/:file — the web view's own stylesheet, script and icon, read once at start-up
- * (no CDN, nothing fetched from elsewhere). Unknown names are 404.
+ * GET /assets/:file — the web view's own stylesheet (with the detectors' colours appended),
+ * script and icon, read once at start-up (no CDN, nothing fetched from elsewhere). Unknown names are 404.
  */
 export function registerStaticRoutes(app: Hono): void {
-  const files = new Map(
-    Object.entries(ASSETS).map(([name, type]) => [name, { body: readFileSync(join(STATIC_DIR, name)), type }] as const),
-  );
+  // The detectors' colours come from their descriptors, after the hand-written rules.
+  const read = (name: string) => (name === 'app.css' ? Buffer.concat([readFileSync(join(STATIC_DIR, name)), Buffer.from(`\n${detectorStylesheet()}\n`)]) : readFileSync(join(STATIC_DIR, name)));
+  const files = new Map(Object.entries(ASSETS).map(([name, type]) => [name, { body: read(name), type }] as const));
   app.get('/assets/:file', (c) => {
     const file = files.get(c.req.param('file'));
     if (file === undefined) return c.text('Not found', 404);

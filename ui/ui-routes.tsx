@@ -22,6 +22,7 @@ import { registerStaticRoutes } from './static-routes.js';
 import { createPriceList, type PriceList } from '../model/pricing/price-list.js';
 import { readChatTranscript } from '../model/conversation/chat-messages.js';
 import { registerSessionPages } from './session-pages.js';
+import { registerComparePages } from './compare-pages.js';
 import { buildCallBlocks, type CallBlock, type ModelCallInput, type ToolSpanInput } from './conversation-turns.js';
 
 export interface UiOptions {
@@ -61,6 +62,7 @@ export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fla
   // The filter drop-downs' values take two scans of the runs table; a few seconds stale is fine.
   const facetsCache = cached(FACETS_TTL_MS, now, () => runs.listRunFacets());
   registerSessionPages(app, runs, { prices, nowMs: now, facets: () => facetsCache.get() });
+  registerComparePages(app, runs, { prices });
 
   app.get('/', async (c) => {
     const range = pickKey(c.req.query('range'), OVERVIEW_RANGES, '24h') as OverviewRange;
@@ -168,7 +170,7 @@ export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fla
       if (span !== undefined) spikes.set(flag.id, await spikeContext(runs, traceId, span.spanId, span.operation, Date.parse(span.startTime), flag.evidence));
     }
     const conversation = await readConversation(runs, traceId);
-    return c.html(<RunPage run={run} spans={spans} flagSpans={flagSpans} selected={selected} flags={flags} spikes={spikes} conversation={conversation} />);
+    return c.html(<RunPage run={run} spans={spans} flagSpans={flagSpans} selected={selected} flags={flags} spikes={spikes} conversation={conversation} view={c.req.query('view') === 'flame' ? 'flame' : 'waterfall'} />);
   });
 
   // The detail panel of one span, as an HTML fragment for app.js (the page itself renders it too).

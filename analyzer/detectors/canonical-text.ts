@@ -63,6 +63,8 @@ function canonicalValue(value: unknown, depth: number, volatile: RegExp, role: '
   return value;
 }
 
+const NO_ARGUMENTS = /^\s*(?:|\{\s*\}|\{\s*""\s*:\s*(?:""|null)\s*\}|null|\[\s*\]|""|\{\s*"(?:args|kwargs)"\s*:\s*(?:\[\s*\]|\{\s*\})\s*(?:,\s*"(?:args|kwargs)"\s*:\s*(?:\[\s*\]|\{\s*\})\s*)?\})\s*$/;
+
 /** Parses JSON text when it is JSON (object, array or string), else undefined. */
 export function parseJsonLoose(text: string): unknown {
   const trimmed = text.trim();
@@ -79,10 +81,13 @@ export function parseJsonLoose(text: string): unknown {
 /**
  * The canonical text of arguments or a result: JSON with sorted keys, volatile keys dropped and
  * strings canonicalised; plain text canonicalised as a string. A JSON string holding JSON is
- * unwrapped once. null stays null (not captured).
+ * unwrapped once. null stays null (not captured). Arguments that say "nothing" in any spelling
+ * ("", {}, {"": ""}, null, [], {"args": [], "kwargs": {}}) are all `{}`.
  */
 export function canonicalText(text: string | null, role: 'arguments' | 'result' = 'arguments'): string | null {
   if (text === null) return null;
+  // Equivalent spellings of "no arguments": "", "{}", {"": ""}, null, [] (tools called with nothing).
+  if (role === 'arguments' && NO_ARGUMENTS.test(text)) return '{}';
   let parsed = parseJsonLoose(text);
   if (typeof parsed === 'string') parsed = parseJsonLoose(parsed) ?? parsed;
   if (parsed === undefined) return canonicalString(text, role);

@@ -27,12 +27,27 @@ const TRACEBACK = /Traceback \(most recent call last\)/;
 const ERROR_START =
   /^(?:\[?(?:error|fatal|exception|failure|failed|err)\]?\s*[:!\-–]|(?:[A-Z][A-Za-z0-9_.]*)?(?:Error|Exception)(?:\s*\(|:)|error\s+\d{3}\b|(?:HTTP\/\d(?:\.\d)?\s+)?[45]\d\d\s+(?:bad request|unauthori[sz]ed|forbidden|not found|method not allowed|conflict|gone|too many requests|internal server error|bad gateway|service unavailable|gateway time-?out)\b|(?:request|call|operation|command|execution|connection)\s+(?:failed|timed out|refused)\b|(?:failed|unable) to\s+\w|could not\s+\w|cannot\s+(?:connect|reach|resolve|find|load|open|read|parse|access|complete|fetch|retrieve|authenticate)\b|permission denied\b|access denied\b|rate limit(?:ed| exceeded)\b|timed out\b|connection refused\b|no such file or directory\b|command not found\b|unauthori[sz]ed\b|forbidden\b|(?:an?|the) (?:unexpected |unknown |internal |fatal )?error (?:has )?(?:occurred|occured|was encountered|happened)\b|(?:an? )?(?:unexpected |internal )?error (?:occurred|while|during|executing|calling|running)\b|something went wrong\b|there was an? (?:error|problem|failure|issue)\b|encountered an? (?:error|exception|problem)\b|http error [45]\d\d\b|[45]\d\d (?:client|server) error\b|(?:tool|function|query|navigation|upload|download|api call)\s+(?:\S+\s+)?(?:execution\s+)?(?:failed|errored|timed out)\b)/i;
 /** Exit status reported in a command's output (start or end): "exit code 1", "exited with status 2". */
-const EXIT_TEXT = /\b(?:exit(?:ed)?(?: with)? (?:code|status)|return(?:ed)? code|exit_code)\s*[:=]?\s*([1-9]\d{0,2})\b/i;
+const EXIT_TEXT = /\b(?:exit(?:ed)?(?: with)? (?:code|status)|return(?:ed)? code|exit_code|exitcode|Unix exit code)\s*[:=]?\s*([1-9]\d{0,2})\b/i;
+/**
+ * The title of a page a browsing tool returned (`Title: …`, a markdown screenshot link
+ * `[…](url)`, `<title>`): an HTTP error or a block page dressed as an ordinary result.
+ */
+const PAGE_TITLE = /^Title: ([^\n]{1,200})$|screenshot of \[([^\]\n]{1,200})\]\(|<title>([^<]{1,200})<\/title>/im;
+const ERROR_PAGE_TITLE =
+  /^(?:(?:error|http(?: error)?)\s*)?(?:40\d|429|5\d\d)(?:\s*[-:–]?\s*(?:error|not found|page not found|forbidden|unauthori[sz]ed|bad request|gone|too many requests|internal server error|bad gateway|service unavailable|gateway time-?out))?$|^(?:error\s*)?(?:page|file) not found$|^not found$|^access denied$|^forbidden$|^just a moment|^attention required|^are you a robot|^verify(?:ing)? (?:you are|that you are) (?:a )?human|not a robot|^captcha|^security check|^too many requests$|^service unavailable$|^bad gateway$|^error$/i;
+/** Short results that report finding nothing or running without output, instead of a result. */
+const EMPTY_RESULT = /^(?:no (?:results|matches|search results|documents|records) (?:were )?found\b|nothing to summari[sz]e\b|the script ran but produced no output\b|0 results\b)/i;
 /** Short texts an API puts in `message`/`detail` of an error body (GitHub, FastAPI, …). */
 const ERROR_MESSAGE = /^(?:not found|bad credentials|not authenticated|authentication (?:failed|required)|invalid (?:api[ _-]?key|token|credentials|request|argument|parameter|input|json)|bad request|internal server error|service unavailable|too many requests|requires authentication|resource not accessible)\b/i;
 
 function matchErrorText(text: string): string | null {
   const head = text.trim().slice(0, 200);
+  const title = PAGE_TITLE.exec(text.length > 2000 ? text.slice(0, 2000) : text);
+  const titleText = title === null ? null : (title[1] ?? title[2] ?? title[3] ?? '').trim();
+  // The page's own title, before a site suffix ("404 Not Found | Example", "Access Denied - Site").
+  const pageTitle = titleText === null ? null : titleText.split(/\s+[|–—-]\s+/)[0]!.trim();
+  if (pageTitle !== null && ERROR_PAGE_TITLE.test(pageTitle)) return `page title: ${titleText!.slice(0, 100)}`;
+  if (text.length < 400 && EMPTY_RESULT.test(head)) return context(head, 0);
   const traceback = TRACEBACK.exec(text);
   if (traceback !== null) return context(text, traceback.index);
   const start = ERROR_START.exec(head);

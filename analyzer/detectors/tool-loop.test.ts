@@ -156,4 +156,65 @@ describe('tool_loop detector, near-identical results', () => {
   it('still tells short progressing results apart', () => {
     expect(run(repeat(6, (i) => ({ name: 'job_status', args: '{"job":"j1"}', result: `{"progress":${(i + 1) * 15}}` })))).toEqual([]);
   });
+
+  it('flags one tool failing again and again whatever its arguments, as one flag with its count and cost', () => {
+    const flights = ['HAT030', 'HAT271', 'HAT112', 'HAT009'];
+    const drafts = run(flights.map((flight, index) => ({ name: 'update_reservation', args: `{"flight":"${flight}","date":"2024-05-1${index}"}`, result: `Error: flight ${flight} not available on date 2024-05-1${index}` })));
+    expect(drafts).toHaveLength(1);
+    expect(drafts[0]!.evidence).toMatchObject({ rule: 'failing_tool', tool: 'update_reservation', repeats: 4, distinctArguments: 4 });
+    expect(drafts[0]!.summary).toMatch(/failed 4 times with the same error/);
+    expect((drafts[0]!.evidence.inputTokens as number) > 0).toBe(true);
+  });
+
+  it('does not flag failures of one tool that each fail differently, or that a success interrupts', () => {
+    expect(run([
+      { name: 'run', args: '{"c":1}', result: 'Error: name x is not defined' },
+      { name: 'run', args: '{"c":2}', result: 'Error: module pandas not found' },
+      { name: 'run', args: '{"c":3}', result: 'Error: division by zero' },
+    ])).toEqual([]);
+    expect(run([
+      { name: 'book', args: '{"f":"A1"}', result: 'Error: flight A1 full' },
+      { name: 'book', args: '{"f":"B2"}', result: 'Error: flight B2 full' },
+      { name: 'book', args: '{"f":"C3"}', result: '{"booked":true}' },
+      { name: 'book', args: '{"f":"D4"}', result: 'Error: flight D4 full' },
+    ])).toEqual([]);
+  });
+
+  it('treats the spellings of "no arguments" as the same call', () => {
+    const drafts = run(['', '{}', '{"": ""}', 'null'].map((args) => ({ name: 'get_status', args, result: '{"state":"stuck"}' })));
+    expect(drafts).toMatchObject([{ evidence: { rule: 'identical_calls', repeats: 4 } }]);
+  });
+
+  it('flags a model that says twice that it is going round in circles (a Magentic-One ledger)', () => {
+    const ledger = (loop: boolean) => JSON.stringify({ is_in_loop: { reason: 'We keep visiting the same page.', answer: loop }, is_progress_being_made: { reason: '…', answer: !loop } }, null, 2);
+    const turn = (traceId: string, rootId: string, index: number, loop: boolean) =>
+      makeSpan({ traceId, parentSpanId: rootId, kind: 'llm', name: 'chat gpt-4o', startMs: 1_700_000_030_000 + index * 1000, durationMs: 400, llm: { model: 'gpt-4o', provider: 'openai', inputTokens: 900, outputTokens: 80, finishReason: 'stop', outputText: `Updated Ledger:\n${ledger(loop)}`, toolCallNames: [] } });
+    const looping = run([{ name: 'search', args: '{"q":"a"}', result: 'x' }], (traceId, rootId) => [turn(traceId, rootId, 0, true), turn(traceId, rootId, 1, false), turn(traceId, rootId, 2, true)]);
+    expect(looping).toMatchObject([{ pattern: 'stuck', evidence: { rule: 'stuck', repeats: 2 } }]);
+    expect(run([{ name: 'search', args: '{"q":"a"}', result: 'x' }], (traceId, rootId) => [turn(traceId, rootId, 0, true), turn(traceId, rootId, 1, false)])).toEqual([]);
+  });
+
+  it('flags model turns whose actions never ran three times in a row, and reads the iteration cap of AutoGen', () => {
+    const reply = (traceId: string, rootId: string, index: number) =>
+      makeSpan({ traceId, parentSpanId: rootId, kind: 'llm', name: 'completion', startMs: 1_700_000_030_000 + index * 1000, durationMs: 400, llm: { model: 'gemini', provider: 'google', inputTokens: 900, outputTokens: 80, finishReason: 'stop', outputText: `THOUGHT: two steps (${index}).\n\`\`\`bash\nls\n\`\`\`\n\`\`\`bash\npwd\n\`\`\``, toolCallNames: [] } });
+    const drafts = run([{ name: 'bash', args: '{"command":"ls"}', result: '{"returncode":0}' }], (traceId, rootId) => [0, 1, 2].map((index) => reply(traceId, rootId, index)));
+    expect(drafts).toMatchObject([{ pattern: 'actions_not_run', evidence: { repeats: 3 } }]);
+    const capped = run([{ name: 'search', args: '{"q":"a"}', result: 'x' }], (traceId, rootId) => [
+      makeSpan({ traceId, parentSpanId: rootId, kind: 'other', name: 'end', startMs: 1_700_000_050_000, statusMessage: 'Max rounds (30) reached.' }),
+    ]);
+    expect(capped).toMatchObject([{ pattern: 'iteration_cap' }]);
+  });
+
+  it('reads a code agent without tool spans: the same code with the same output three times is a loop', () => {
+    const traceId = hexId(16);
+    const root = makeSpan({ traceId, kind: 'agent', name: 'team', agent: 'team', startMs: 1_700_000_000_000, durationMs: 60_000 });
+    const spans = [root];
+    for (let index = 0; index < 3; index++) {
+      const step = makeSpan({ traceId, parentSpanId: root.spanId, kind: 'other', name: `Step ${index + 1}`, startMs: 1_700_000_001_000 + index * 5000, durationMs: 4000, attributes: { 'output.value': 'Execution logs:\nexitcode: 0 (execution succeeded)\nCode output: 4' } });
+      const code = index === 1 ? '# count them again\nprint( len(rows) )' : 'print( len(rows) )';
+      spans.push(step, makeSpan({ traceId, parentSpanId: step.spanId, kind: 'llm', name: 'llm', startMs: 1_700_000_001_000 + index * 5000, durationMs: 1000, llm: { model: 'gpt-4o', provider: 'openai', inputTokens: 10, outputTokens: 10, finishReason: 'stop', outputText: `Checking.\n\`\`\`python\n${code}\n\`\`\``, toolCallNames: [] } }));
+    }
+    const drafts = toolLoopDetector.detect(buildAnalysisTrace(traceId, spans), { ...context, options: { ...options, toolLoop: { ...options.toolLoop, minRepeats: 3 } } });
+    expect(drafts).toMatchObject([{ pattern: 'identical_calls', tool: 'code', evidence: { repeats: 3 } }]);
+  });
 });

@@ -6,6 +6,10 @@ import type { ToolLoopEvidence } from '../../model/detectors/tool-loop.js';
 import type { Detector, DetectorContext, FlagDraft } from '../detector.js';
 import { canonicalString, canonicalText, jaccard, preview, tokenSet } from './canonical-text.js';
 import { matchErrorPayload } from './error-payload.js';
+import { countActionBlocks, readCodeActions } from './code-actions.js';
+import { errorClass } from './tool-loop/error-class.js';
+import { loopCost, seconds, tokensPhrase, type LoopCost } from './tool-loop/loop-cost.js';
+import { findStuckTurns } from './tool-loop/stuck-turns.js';
 
 /**
  * `tool_loop`: the agent repeats itself without progress (DETECTION.md B.2).
@@ -20,8 +24,17 @@ import { matchErrorPayload } from './error-payload.js';
  *   times with the same results at each position.
  * - repeated_replies / empty_responses (T5, T6): ≥ 3 model replies in a row, no tool call between,
  *   with the same text or with no text at all.
+ * - failing_tool: ≥ minErrorRepeats calls of one tool in a row (no success of it between) that
+ *   failed with the same error class, whatever their arguments (tool-loop/error-class.ts).
+ * - stuck: the model says ≥ 2 times that it is going round in circles (tool-loop/stuck-turns.ts).
+ * - actions_not_run: ≥ 3 model turns in a row wrote actions (fenced code) and no tool ran after
+ *   any of them (a one-action framework rejecting the reply each time).
  * - iteration_cap (T7): a framework's give-up marker (LangGraph GraphRecursionError, LangChain
- *   "Agent stopped due to iteration limit", …) when no repetition was found to explain it.
+ *   "Agent stopped due to iteration limit", AutoGen "Max rounds (30) reached", …) when no
+ *   repetition was found to explain it.
+ * Code agents that run their code without tool spans (smolagents-style steps, AG2 teams) are
+ * read the same way: each model turn's code is a call and its step's output the result
+ * (tool-loop/code-actions.ts).
  * Calls are compared after normalising arguments and results: key order, whitespace, case,
  * and volatile fields (ids, timestamps, nonces) do not make calls different.
  */
@@ -35,6 +48,8 @@ interface Call {
   /** Tokens of a long observation, for near-equality; null for short ones (exact only). */
   tokens: Set<string> | null;
   failed: boolean;
+  /** The class of the error a failed call returned (tool-loop/error-class.ts); null when none. */
+  errorClass: string | null;
 }
 
 /** Results at least this long (characters) count as the same when their tokens overlap ≥ NEAR_SAME. */
@@ -52,7 +67,8 @@ function sameObservation(a: Call, b: Call): boolean {
   return jaccard(a.tokens, b.tokens) >= NEAR_SAME;
 }
 
-const CAP_MARKER = /GraphRecursionError|Recursion limit of \d+ reached|Agent stopped due to (?:iteration limit|max iterations)|max(?:imum)? iterations? (?:reached|exceeded)|exceeded (?:the )?max(?:imum)? (?:number of )?(?:iterations|steps|turns)/i;
+const CAP_MARKER =
+  /GraphRecursionError|Recursion limit of \d+ reached|Agent stopped due to (?:iteration limit|max iterations)|max(?:imum)? (?:number of )?(?:iterations?|rounds|turns|steps) (?:\(\d+\) )?(?:reached|exceeded)|exceeded (?:the )?max(?:imum)? (?:number of )?(?:iterations|steps|turns|rounds)/i;
 
 function toCall(span: NormalizedSpan): Call {
   const tool = span.tool!;
@@ -64,14 +80,31 @@ function toCall(span: NormalizedSpan): Call {
   if (failed) observation = `E:${canonicalText((span.status === 'error' && span.statusMessage) || tool.result || '', 'result') ?? ''}`;
   else observation = canonicalText(tool.result, 'result');
   const tokens = observation !== null && observation.length >= NEAR_MIN_CHARS ? tokenSet(observation) : null;
-  return { span, tool: tool.name, action: `${tool.name.toLowerCase()}\u0000${args ?? '∅'}`, observation, tokens, failed };
+  return { span, tool: tool.name, action: `${tool.name.toLowerCase()}\u0000${args ?? '∅'}`, observation, tokens, failed, errorClass: failed ? errorClass((span.status === 'error' && span.statusMessage) || tool.result) : null };
+}
+
+const FAILED_RUN = /^exitcode: [1-9]|^The script ran, then exited with Unix exit code: [1-9]/m;
+
+/** A code agent's turn as a call: its code the action, its step's output the observation. */
+function codeCall(span: NormalizedSpan, code: string, output: string | null): Call {
+  const failed = output !== null && (FAILED_RUN.test(output.slice(0, 200)) || matchErrorPayload(output) !== null);
+  const observation = output === null ? null : failed ? `E:${canonicalText(output, 'result') ?? ''}` : canonicalText(output, 'result');
+  const tokens = observation !== null && observation.length >= NEAR_MIN_CHARS ? tokenSet(observation) : null;
+  return { span, tool: 'code', action: `code\u0000${code}`, observation, tokens, failed, errorClass: failed ? errorClass(output) : null };
+}
+
+/** The calls of a trace: its tool spans, or, for a code agent with none, the code its turns ran. */
+function readCalls(trace: AnalysisTrace): Call[] {
+  const calls = trace.spans.filter((span) => span.kind === 'tool' && span.tool !== null).map(toCall);
+  if (calls.length > 0) return calls;
+  return readCodeActions(trace).map((action) => codeCall(action.span, action.code, action.observation));
 }
 
 export const toolLoopDetector: Detector<'tool_loop'> = {
   id: 'tool_loop',
   detect(trace: AnalysisTrace, context: DetectorContext): FlagDraft<ToolLoopEvidence>[] {
     const options = context.options.toolLoop;
-    const calls = trace.spans.filter((span) => span.kind === 'tool' && span.tool !== null).map(toCall);
+    const calls = readCalls(trace);
     const drafts: FlagDraft<ToolLoopEvidence>[] = [];
     const covered = new Set<number>();
 
@@ -108,7 +141,13 @@ export const toolLoopDetector: Detector<'tool_loop'> = {
       }
     }
 
+    drafts.push(...findFailingTool(trace, calls, covered, options.minErrorRepeats));
     drafts.push(...findMonologue(trace));
+    const stuck = findStuckTurns(trace);
+    if (stuck !== null) drafts.push(stuck);
+    const rejected = findActionsNotRun(trace);
+    // The same replies repeated are already a monologue flag; one story, one flag.
+    if (rejected !== null && !drafts.some((draft) => draft.spanIds.includes(rejected.spanIds[0]!))) drafts.push(rejected);
 
     if (drafts.length === 0) {
       const capped = findCapMarker(trace);
@@ -164,48 +203,97 @@ function judgeIdenticalRun(
   return [describeRepeat(trace, stretch, failing ? 'failing_calls' : 'identical_calls', stretch.length, threshold)];
 }
 
-interface Cost {
-  firstStart: string;
-  lastEnd: string;
-  durationMs: number;
-  inputTokens: number;
-  outputTokens: number;
-  llmCalls: number;
+type Cost = LoopCost;
+
+function costOf(trace: AnalysisTrace, loop: Call[]): Cost {
+  return loopCost(trace, loop.map((call) => call.span));
 }
 
-/** Time from the first call's start to the last one's end, and the LLM tokens spent in between. */
-function costOf(trace: AnalysisTrace, loop: Call[]): Cost {
-  const first = loop[0]!.span;
-  const last = loop[loop.length - 1]!.span;
-  let endNs = last.endTimeUnixNano;
-  for (const call of loop) if (call.span.endTimeUnixNano > endNs) endNs = call.span.endTimeUnixNano;
-  let inputTokens = 0;
-  let outputTokens = 0;
-  let llmCalls = 0;
-  for (const span of trace.spans) {
-    if (span.kind !== 'llm' || span.llm === null) continue;
-    if (span.startTimeUnixNano < first.startTimeUnixNano || span.startTimeUnixNano > endNs) continue;
-    llmCalls++;
-    inputTokens += span.llm.inputTokens ?? 0;
-    outputTokens += span.llm.outputTokens ?? 0;
-  }
+/**
+ * failing_tool: calls of one tool that keep failing with the same error class whatever their
+ * arguments — ≥ minErrorRepeats of them in a stretch with no success of that tool between
+ * (other tools may run in between). Calls already in an identical-call loop are not counted twice.
+ */
+function findFailingTool(trace: AnalysisTrace, calls: Call[], covered: Set<number>, minErrorRepeats: number): FlagDraft<ToolLoopEvidence>[] {
+  const drafts: FlagDraft<ToolLoopEvidence>[] = [];
+  const streaks = new Map<string, number[]>();
+  const flush = (tool: string) => {
+    const streak = streaks.get(tool);
+    streaks.delete(tool);
+    if (streak === undefined || streak.length < minErrorRepeats) return;
+    const byClass = new Map<string, number[]>();
+    for (const index of streak) {
+      const key = calls[index]!.errorClass;
+      if (key === null || covered.has(index)) continue;
+      byClass.set(key, [...(byClass.get(key) ?? []), index]);
+    }
+    for (const [key, indexes] of byClass) {
+      if (indexes.length < minErrorRepeats) continue;
+      indexes.forEach((index) => covered.add(index));
+      drafts.push(describeFailingTool(trace, indexes.map((index) => calls[index]!), key, minErrorRepeats));
+    }
+  };
+  calls.forEach((call, index) => {
+    const key = call.tool.toLowerCase();
+    if (call.failed) streaks.set(key, [...(streaks.get(key) ?? []), index]);
+    else flush(key);
+  });
+  for (const key of [...streaks.keys()]) flush(key);
+  return drafts;
+}
+
+function describeFailingTool(trace: AnalysisTrace, loop: Call[], errorKind: string, threshold: number): FlagDraft<ToolLoopEvidence> {
+  const first = loop[0]!;
+  const cost = costOf(trace, loop);
+  const distinct = new Set(loop.map((call) => call.action)).size;
+  const error = preview(first.failed ? first.span.statusMessage || first.span.tool?.result || null : null, 100) ?? errorKind;
+  const name = first.tool === 'code' ? 'the code it wrote' : first.tool;
   return {
-    firstStart: nanosToIso(first.startTimeUnixNano),
-    lastEnd: nanosToIso(endNs),
-    durationMs: Math.max(0, Number(endNs - first.startTimeUnixNano) / 1e6),
-    inputTokens,
-    outputTokens,
-    llmCalls,
+    severity: loop.length >= 2 * threshold ? 'critical' : 'warning',
+    summary: `${first.tool === 'code' ? 'The code the agent ran' : `Tool ${first.tool}`} failed ${loop.length} times with the same error ("${preview(error, 80)}")${distinct > 1 ? ` whatever the ${first.tool === 'code' ? 'code' : 'arguments'} (${distinct} different)` : ''}, spending ${seconds(cost.durationMs)}${tokensPhrase(cost)}.`,
+    spanIds: loop.map((call) => call.span.spanId),
+    evidence: { rule: 'failing_tool', tool: name, errorClass: errorKind, error, repeats: loop.length, distinctArguments: distinct, threshold, ...cost },
+    pattern: 'failing_tool',
+    tool: first.tool,
+    key: first.span.spanId,
   };
 }
 
-function seconds(ms: number): string {
-  return ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
-}
+/** Model turns in a row whose actions never ran, that make a loop. */
+const MIN_ACTIONS_NOT_RUN = 3;
 
-function tokensPhrase(cost: Cost): string {
-  const total = cost.inputTokens + cost.outputTokens;
-  return total > 0 ? ` and ${total.toLocaleString('en-US')} tokens` : '';
+/**
+ * actions_not_run: in a run whose actions are tool calls, ≥ 3 model turns in a row each wrote
+ * fenced code and no tool ran after any of them (the framework rejected the reply, typically
+ * for holding several actions, and the model repeated itself).
+ */
+function findActionsNotRun(trace: AnalysisTrace): FlagDraft<ToolLoopEvidence> | null {
+  if (!trace.spans.some((span) => span.kind === 'tool')) return null;
+  // Model turns and tool calls in order; a turn with actions did not run them when no tool call comes next.
+  const sequence = trace.spans.filter((span) => span.kind === 'tool' || (span.kind === 'llm' && span.llm !== null));
+  let best: NormalizedSpan[] = [];
+  let stretch: NormalizedSpan[] = [];
+  sequence.forEach((span, index) => {
+    const next = sequence[index + 1];
+    const notRun = span.kind === 'llm' && countActionBlocks(span.llm!.outputText ?? '') > 0 && next?.kind !== 'tool';
+    if (notRun) stretch.push(span);
+    else {
+      if (stretch.length > best.length) best = stretch;
+      stretch = [];
+    }
+  });
+  if (stretch.length > best.length) best = stretch;
+  if (best.length < MIN_ACTIONS_NOT_RUN) return null;
+  const cost = loopCost(trace, best);
+  return {
+    severity: best.length >= 2 * MIN_ACTIONS_NOT_RUN ? 'critical' : 'warning',
+    summary: `The model wrote actions ${best.length} times in a row that never ran (no tool call followed any of them), spending ${seconds(cost.durationMs)}${tokensPhrase(cost)}.`,
+    spanIds: best.map((span) => span.spanId),
+    evidence: { rule: 'actions_not_run', repeats: best.length, threshold: MIN_ACTIONS_NOT_RUN, reply: preview(best[0]!.llm?.outputText ?? '', 300), ...cost },
+    pattern: 'actions_not_run',
+    tool: null,
+    key: best[0]!.spanId,
+  };
 }
 
 function describeRepeat(trace: AnalysisTrace, loop: Call[], pattern: string, count: number, threshold: number): FlagDraft<ToolLoopEvidence> {
@@ -310,23 +398,7 @@ function findMonologue(trace: AnalysisTrace): FlagDraft<ToolLoopEvidence>[] {
 }
 
 function costOfSpans(spans: NormalizedSpan[]): Cost {
-  const first = spans[0]!;
-  let endNs = first.endTimeUnixNano;
-  let inputTokens = 0;
-  let outputTokens = 0;
-  for (const span of spans) {
-    if (span.endTimeUnixNano > endNs) endNs = span.endTimeUnixNano;
-    inputTokens += span.llm?.inputTokens ?? 0;
-    outputTokens += span.llm?.outputTokens ?? 0;
-  }
-  return {
-    firstStart: nanosToIso(first.startTimeUnixNano),
-    lastEnd: nanosToIso(endNs),
-    durationMs: Math.max(0, Number(endNs - first.startTimeUnixNano) / 1e6),
-    inputTokens,
-    outputTokens,
-    llmCalls: spans.length,
-  };
+  return loopCost({ spans } as AnalysisTrace, spans);
 }
 
 function isLastCall(trace: AnalysisTrace, span: NormalizedSpan): boolean {

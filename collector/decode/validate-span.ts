@@ -60,7 +60,7 @@ export function validateSpan(span: OtlpSpan, limits: SpanLimits): SpanRejection 
   return null;
 }
 
-function checkAttributes(attributes: Attributes, limits: SpanLimits): SpanRejection | null {
+export function checkAttributes(attributes: Attributes, limits: SpanLimits): SpanRejection | null {
   let count = 0;
   for (const key in attributes) {
     if (++count > limits.maxAttributeCount) {
@@ -77,7 +77,7 @@ function checkAttributes(attributes: Attributes, limits: SpanLimits): SpanReject
 }
 
 /** Whether every string in `value` is at most `maxBytes` UTF-8 bytes. Depth is bounded by the decoder. */
-function valueFits(value: AttributeValue, maxBytes: number): boolean {
+export function valueFits(value: AttributeValue, maxBytes: number): boolean {
   if (typeof value === 'string') {
     // A UTF-16 code unit takes at most 3 UTF-8 bytes: only measure when it could matter.
     if (value.length * 3 <= maxBytes) return true;

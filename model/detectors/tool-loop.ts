@@ -10,7 +10,8 @@ export type LoopCostEvidence = {
 
 /**
  * The evidence of a tool_loop flag. `rule` names the shape (`identical_calls`, `failing_calls`,
- * `cycle`, `repeated_replies`, `empty_responses`, `iteration_cap`, …); the fields below are those
+ * `failing_tool`, `cycle`, `repeated_replies`, `empty_responses`, `stuck`, `actions_not_run`,
+ * `iteration_cap`, …); the fields below are those
  * the web view and reports read, all optional because each shape records its own. Other fields
  * are shown as recorded.
  */
@@ -44,7 +45,7 @@ export const TOOL_LOOP: DetectorDescriptor<'tool_loop', 'toolLoop', typeof toolL
   colour: { main: '#c2410c', text: '#b03a0a', soft: '#fff0e6', border: '#fbd0b5' },
   configKey: 'toolLoop',
   options: toolLoopOptionsSchema,
-  rules: ['identical_calls', 'failing_calls', 'repeated_calls_no_result', 'cycle', 'repeated_replies', 'empty_responses', 'iteration_cap'],
+  rules: ['identical_calls', 'failing_calls', 'failing_tool', 'repeated_calls_no_result', 'cycle', 'repeated_replies', 'empty_responses', 'stuck', 'actions_not_run', 'iteration_cap'],
   baselines: [],
   failsRun: false,
 };

@@ -4,6 +4,7 @@ import { durationMsBetween } from '../time.js';
 import { firstOf, readCount, readString, toJsonText, parseJsonValue } from './attribute-values.js';
 import { normalizeFinishReason } from './finish-reason.js';
 import { maskSpanName } from './mask-span-name.js';
+import { isGenAiContentEvent, spanEventsAsContent, withGenAiEventContent } from './genai-events.js';
 import { GEN_AI, OPENINFERENCE, TRACELOOP, VERCEL_AI, candidateKeys, dialectMask } from './dialect-mask.js';
 import type { OutputReading } from './output-reading.js';
 import {
@@ -90,7 +91,8 @@ export function normalizeSpan(span: OtlpSpan, resource: Attributes, scope: OtlpS
   const serviceName = resource['service.name'];
   const service = typeof serviceName === 'string' && serviceName !== '' ? serviceName : 'unknown_service';
   const name = typeof span.name === 'string' ? span.name : '';
-  const attributes: Attributes = isAttributes(span.attributes) ? span.attributes : {};
+  const events = Array.isArray(span.events) ? span.events : [];
+  const attributes: Attributes = withSpanEventContent(isAttributes(span.attributes) ? span.attributes : {}, events);
   const base: NormalizedSpan = {
     traceId: span.traceId,
     spanId: span.spanId,
@@ -110,7 +112,7 @@ export function normalizeSpan(span: OtlpSpan, resource: Attributes, scope: OtlpS
     llm: null,
     tool: null,
     attributes,
-    events: Array.isArray(span.events) ? span.events : [],
+    events,
     resource,
     scopeName: typeof scope?.name === 'string' ? scope.name : '',
   };
@@ -123,6 +125,16 @@ export function normalizeSpan(span: OtlpSpan, resource: Attributes, scope: OtlpS
     base.operation = `span:${safeMask(name)}`;
   }
   return base;
+}
+
+/**
+ * GenAI content sent as span events (`gen_ai.user.message`, `gen_ai.choice`, …, or
+ * `gen_ai.client.inference.operation.details`) read as the span attributes they stand for
+ * (model/normalize/genai-events.ts).
+ */
+function withSpanEventContent(attributes: Attributes, events: OtlpSpan['events']): Attributes {
+  if (events.length === 0 || !events.some((event) => isGenAiContentEvent(event.name))) return attributes;
+  return withGenAiEventContent(attributes, spanEventsAsContent(events));
 }
 
 /** Every span of a decoded request, normalised, in request order. */

@@ -5,6 +5,7 @@ import { msToNs } from './cursor.js';
 import { DEDUP_READ, countedFlag } from './flag-rows.js';
 import { RUN_COLUMNS } from './run-rows.js';
 import { sqlInt, sqlString, sqlStringList } from './sql-literal.js';
+import { RUN_FAILING_DETECTORS_SQL, detectorSql } from '../detector-sql.js';
 
 const RANK_TO_SEVERITY: Severity[] = ['info', 'warning', 'critical'];
 const SEVERITY_RANK = `multiIf(severity = 'critical', 2, severity = 'warning', 1, 0)`;
@@ -22,7 +23,7 @@ export function createClickHouseReportQueries(context: ClickHouseContext): Repor
   const liveFlags = (where: string) =>
     `(SELECT id, trace_id, detector, severity, summary, evidence, span_ids, signature, service, agent, tool, run_start_ns, deleted, row_version
       FROM ${flagsTable} FINAL) WHERE deleted = 0 AND ${counted}${where ? ` AND ${where}` : ''}`;
-  const silentTraces = `(SELECT trace_id FROM ${liveFlags("detector = 'silent_failure'")})`;
+  const silentTraces = `(SELECT trace_id FROM ${liveFlags(`detector IN ${RUN_FAILING_DETECTORS_SQL}`)})`;
   const flaggedTraces = `(SELECT trace_id FROM ${liveFlags('')})`;
   const failedRun = `(status = 'error' OR trace_id IN ${silentTraces})`;
   const range = (period: Period, column: string) =>
@@ -171,7 +172,7 @@ export function createClickHouseReportQueries(context: ClickHouseContext): Repor
     },
     async burn(period) {
       const duration = 'ifNull(root_duration_ms, (end_ns - start_ns) / 1000000)';
-      const loops = await select<Record<string, string | null>>(`SELECT id, trace_id, evidence FROM ${liveFlags(`detector = 'tool_loop' AND ${range(period, 'run_start_ns')}`)}`);
+      const loops = await select<Record<string, string | null>>(`SELECT id, trace_id, evidence FROM ${liveFlags(`detector = ${detectorSql('tool_loop')} AND ${range(period, 'run_start_ns')}`)}`);
       const silent = await select<Record<string, string | null>>(
         `SELECT trace_id, agent, service, input_tokens + output_tokens AS tokens, ${duration} AS duration FROM ${runsIn(period)} AND trace_id IN ${silentTraces}`,
       );

@@ -11,6 +11,7 @@ import { sqlFloat, sqlInt, sqlString, sqlStringList } from './sql-literal.js';
 import type { LlmCall, ToolCall } from '../../model/span.js';
 import { readOverview } from './clickhouse-overview.js';
 import { createClickHouseSessions } from './clickhouse-sessions.js';
+import { detectorSql } from '../detector-sql.js';
 
 const SORT_EXPRESSIONS: Record<RunSort, string> = {
   start: 'start_ns',
@@ -184,8 +185,8 @@ export function createClickHouseRunQueries(context: ClickHouseContext): RunQueri
       });
     },
     async listConversationSpans(traceId) {
-      const rows = await connection.select<{ span_id: string; kind: 'llm' | 'tool'; name: string; start_ns: string; status: string; llm: string | null; tool: string | null; attributes: string }>(
-        `SELECT span_id, kind, name, start_ns, status, llm, tool, if(kind = 'llm', attributes, '{}') AS attributes
+      const rows = await connection.select<{ span_id: string; kind: 'llm' | 'tool'; name: string; start_ns: string; duration_ms: number; status: string; llm: string | null; tool: string | null; attributes: string }>(
+        `SELECT span_id, kind, name, start_ns, duration_ms, status, llm, tool, if(kind = 'llm', attributes, '{}') AS attributes
          FROM ${tables.spans} FINAL WHERE trace_id = ${sqlString(traceId)} AND kind IN ('llm', 'tool')
          ORDER BY start_ns, received_at_ms, seq LIMIT ${sqlInt(MAX_CONVERSATION_SPANS)}`,
       );
@@ -194,6 +195,7 @@ export function createClickHouseRunQueries(context: ClickHouseContext): RunQueri
         kind: row.kind,
         name: row.name,
         startMs: Number(BigInt(row.start_ns) / 1000n) / 1000,
+        durationMs: Number(row.duration_ms),
         status: row.status,
         llm: row.llm === null ? null : (JSON.parse(row.llm) as LlmCall),
         tool: row.tool === null ? null : (JSON.parse(row.tool) as ToolCall),
@@ -316,7 +318,7 @@ interface SpikeFlag {
 async function latencyFlags(context: ClickHouseContext, untilMs: number): Promise<SpikeFlag[]> {
   return context.connection.select<SpikeFlag>(
     `SELECT id, trace_id, span_ids FROM (SELECT id, trace_id, span_ids, detector, run_start_ns, deleted, row_version FROM ${context.tables.flags} FINAL)
-     WHERE deleted = 0 AND detector = 'latency_spike' AND run_start_ns < ${sqlInt(msToNs(untilMs))}`,
+     WHERE deleted = 0 AND detector = ${detectorSql('latency_spike')} AND run_start_ns < ${sqlInt(msToNs(untilMs))}`,
     DEDUP_READ,
   );
 }

@@ -7,6 +7,7 @@ import { createSqliteAnalysisStore, createSqliteBaselineStore } from './sqlite-a
 import { createSqliteSuppressionStore } from './sqlite-suppression-store.js';
 import { createSqliteReportQueries, createSqliteReportStore } from './sqlite-report-store.js';
 import { createSqliteMaintenance } from './sqlite-maintenance.js';
+import { createSqliteLogStore } from './sqlite-log-store.js';
 
 export interface SqliteStorageOptions {
   /** Database file, or ':memory:'. */
@@ -33,6 +34,7 @@ export function createSqliteStorage(db: Db, options: SqliteStorageOptions): Stor
   return {
     backend: 'sqlite',
     traces,
+    logs: createSqliteLogStore(db),
     runs: createSqliteRunQueries(db),
     flags: createSqliteFlagStore(db),
     analysis: createSqliteAnalysisStore(db),

@@ -233,3 +233,39 @@ describe('sessions', () => {
     await page.close();
   });
 });
+
+describe('compare and flame graph', () => {
+  it('compares two runs side by side, steps aligned and differences marked', async () => {
+    const page = await openPage();
+    await page.goto(`${service.url}/runs/${lisbonId}`);
+    await page.fill('.compare-form input[name="b"]', xssId.slice(0, 10));
+    await Promise.all([page.waitForURL(/\/compare\?/), page.click('.compare-form button')]);
+    const rows = page.locator('#compare-steps tbody tr');
+    await expect(rows.count()).resolves.toBe(3);
+    // The tool call is paired with the other run's, and its arguments and result differ.
+    const toolRow = rows.nth(1);
+    await expect(toolRow.getAttribute('class')).resolves.toBe('differs');
+    await expect(toolRow.locator('td').last().textContent()).resolves.toContain('arguments');
+    await expect(toolRow.locator('td').last().textContent()).resolves.toContain('result');
+    await expect(page.locator('#compare-head tr.differs', { hasText: 'Version' }).count()).resolves.toBe(1);
+    await expect(page.locator('#compare-head img').count()).resolves.toBe(0);
+    await expect(page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
+    const bad = await fetch(`${service.url}/compare?a=${lisbonId}&b=nothex`);
+    expect(bad.status).toBe(400);
+    await page.close();
+  });
+
+  it('draws the run as a flame graph beside the span panel; a box opens its span', async () => {
+    const page = await openPage();
+    await page.goto(`${service.url}/runs/${lisbonId}`);
+    await Promise.all([page.waitForURL(/view=flame/), page.getByRole('link', { name: 'Flame graph' }).click()]);
+    const boxes = page.locator('#flame-graph svg a');
+    await expect(boxes.count()).resolves.toBe(4);
+    const tool = page.locator('#flame-graph svg a', { has: page.locator('rect.fl-tool') });
+    const spanId = await tool.getAttribute('data-span');
+    await Promise.all([page.waitForURL(new RegExp(`span=${spanId}`)), tool.locator('rect').click()]);
+    await expect(page.locator('#span-panel').textContent()).resolves.toContain('search_flights');
+    await expect(page.locator(`#flame-graph rect.fl-selected`).count()).resolves.toBe(1);
+    await page.close();
+  });
+});

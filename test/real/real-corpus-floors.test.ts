@@ -10,13 +10,13 @@ import { evaluateReal, type RealEvaluation } from '../../analyzer/eval/real/eval
  */
 const FLOORS = {
   dev: {
-    tool_loop: { precision: 0.9, recall: 0.02 },
-    silent_failure: { precision: 0.3, recall: 0.4 },
+    tool_loop: { precision: 0.95, recall: 0.65 },
+    silent_failure: { precision: 0.8, recall: 0.8 },
     latency_spike: { precision: 0.9, recall: 0.12 },
   },
   holdout: {
-    tool_loop: { precision: 0.9, recall: 0.02 },
-    silent_failure: { precision: 0.25, recall: 0.4 },
+    tool_loop: { precision: 0.95, recall: 0.65 },
+    silent_failure: { precision: 0.7, recall: 0.7 },
     latency_spike: { precision: 0.9, recall: 0.18 },
   },
 } as const;

@@ -1,8 +1,10 @@
-import type { ApiSpan, Flag } from '../../model/api.js';
+import type { Child } from 'hono/jsx';
+import type { ApiSpan, DetectorId, Flag } from '../../model/api.js';
 import { BaselineBars, LatencyScatter, type BandSegment, type ScatterPoint } from './charts.js';
 import { FoldedText } from './span-detail.js';
 import { formatDuration, prettyJsonText, toDisplayText } from '../format.js';
 import { runHref } from '../links.js';
+import { detectorFillClass } from '../detector-styles.js';
 
 /** History of a spiking span's operation, loaded by the route for the spike chart. */
 export interface SpikeContext {
@@ -24,15 +26,33 @@ export interface SpikeContext {
 export function FlagEvidence(props: { flag: Flag; spansById: Map<string, ApiSpan>; runStartMs: number; spike?: SpikeContext }) {
   const { flag } = props;
   const spans = flag.spanIds.map((id) => props.spansById.get(id)).filter((span): span is ApiSpan => span !== undefined);
+  // A flag stored by another version may name a detector this one does not know: fields only.
+  const view = Object.hasOwn(EVIDENCE_VIEWS, flag.detector) ? EVIDENCE_VIEWS[flag.detector] : undefined;
   return (
     <div class="evidence">
-      {flag.detector === 'tool_loop' ? <LoopCalls spans={spans} traceId={flag.traceId} runStartMs={props.runStartMs} /> : null}
-      {flag.detector === 'latency_spike' ? <SpikeEvidence flag={flag} spans={spans} spike={props.spike} /> : null}
-      {flag.detector === 'silent_failure' ? <SilentFailureEvidence spans={spans} traceId={flag.traceId} /> : null}
-      <EvidenceFields evidence={flag.evidence} open={flag.detector !== 'latency_spike'} />
+      {view?.render({ flag, spans, runStartMs: props.runStartMs, spike: props.spike }) ?? null}
+      <EvidenceFields evidence={flag.evidence} open={view?.fieldsOpen ?? true} />
     </div>
   );
 }
+
+interface EvidenceViewProps {
+  flag: Flag;
+  /** The flag's spans that are in the run, in the flag's order. */
+  spans: ApiSpan[];
+  runStartMs: number;
+  spike: SpikeContext | undefined;
+}
+
+/**
+ * How each detector's evidence is shown, one entry per descriptor (model/detectors/): a detector
+ * without a view here is a type error. `fieldsOpen`: whether "Evidence as recorded" starts open.
+ */
+const EVIDENCE_VIEWS: { [Id in DetectorId]: { render(props: EvidenceViewProps): Child; fieldsOpen: boolean } } = {
+  silent_failure: { render: (props) => <SilentFailureEvidence spans={props.spans} traceId={props.flag.traceId} />, fieldsOpen: true },
+  tool_loop: { render: (props) => <LoopCalls spans={props.spans} traceId={props.flag.traceId} runStartMs={props.runStartMs} />, fieldsOpen: true },
+  latency_spike: { render: (props) => <SpikeEvidence flag={props.flag} spans={props.spans} spike={props.spike} />, fieldsOpen: false },
+};
 
 /** The repeated calls side by side: one column per call. */
 function LoopCalls(props: { spans: ApiSpan[]; traceId: string; runStartMs: number }) {
@@ -67,7 +87,7 @@ function SpikeEvidence(props: { flag: Flag; spans: ApiSpan[]; spike: SpikeContex
   const p95 = pickNumber(evidence, /^(baseline_?)?p9[59](_?ms)?$/i);
   const threshold = pickNumber(evidence, /^(threshold|limit|cutoff)_?ms$/i);
   const rows: { label: string; valueMs: number; cls: string }[] = [];
-  if (observed !== undefined) rows.push({ label: 'this call', valueMs: observed, cls: 'fill-latency_spike' });
+  if (observed !== undefined) rows.push({ label: 'this call', valueMs: observed, cls: detectorFillClass('latency_spike') });
   if (threshold !== undefined) rows.push({ label: 'threshold', valueMs: threshold, cls: 'fill-threshold' });
   if (p95 !== undefined) rows.push({ label: 'baseline p95', valueMs: p95, cls: 'fill-baseline' });
   if (median !== undefined) rows.push({ label: 'baseline median', valueMs: median, cls: 'fill-baseline' });

@@ -8,7 +8,8 @@ import { buildSpanTree } from '../span-tree.js';
 import type { WaterfallSpan } from '../../store/waterfall-reader.js';
 import { waterfallRows } from '../components/waterfall-rows.js';
 import { formatCount, formatDuration, formatTime, formatUsd } from '../format.js';
-import { runHref, runsHref, sessionHref } from '../links.js';
+import { runHref, runsHref, sessionHref, withQuery } from '../links.js';
+import { FlameGraph } from '../components/flame-graph.js';
 import { Conversation, RunIo } from '../components/conversation.js';
 import type { CallBlock } from '../conversation-turns.js';
 
@@ -29,6 +30,8 @@ export function RunPage(props: {
   spikes: Map<string, SpikeContext>;
   /** The model calls as chat turns (bounded: `truncated` when calls were left out). */
   conversation: { blocks: CallBlock[]; truncated: boolean };
+  /** The trace drawn as the waterfall (default) or as a flame graph (`?view=flame`). */
+  view?: 'waterfall' | 'flame';
 }) {
   const { run, spans, flags, selected } = props;
   const runStartMs = Date.parse(run.startTime);
@@ -133,6 +136,16 @@ export function RunPage(props: {
         </div>
       </section>
       <RunIo input={run.input} output={run.output} />
+      <form class="compare-form" method="get" action="/compare">
+        <input type="hidden" name="a" value={run.traceId} />
+        <label>
+          <span>Compare with run</span>
+          <input name="b" placeholder="trace id or its first 6+ hex digits" size={34} required />
+        </label>
+        <button type="submit" class="btn">
+          Compare
+        </button>
+      </form>
 
       {flags.length > 0 ? (
         <section class="flags-section" aria-label="Flags">
@@ -166,7 +179,18 @@ export function RunPage(props: {
 
       <Conversation traceId={run.traceId} blocks={props.conversation.blocks} truncated={props.conversation.truncated} />
 
-      <section class="trace" aria-label="Span waterfall">
+      <nav class="view-tabs" aria-label="Trace view">
+        <a href={`${runHref(run.traceId)}#waterfall`} class={props.view === 'flame' ? undefined : 'active'}>
+          Waterfall
+        </a>
+        <a href={`${withQuery(runHref(run.traceId), { view: 'flame', span: selected?.spanId })}#flame-graph`} class={props.view === 'flame' ? 'active' : undefined}>
+          Flame graph
+        </a>
+      </nav>
+      <section class="trace" aria-label={props.view === 'flame' ? 'Flame graph' : 'Span waterfall'}>
+        {props.view === 'flame' ? (
+          <FlameGraph traceId={run.traceId} rows={rows} axisStartMs={axisStart} axisMs={axisMs} selectedSpanId={selected?.spanId} flaggedSpanIds={new Set(flagsBySpan.keys())} />
+        ) : (
         <div class="waterfall" id="waterfall" data-trace={run.traceId}>
           <div class="wf-row wf-axis" aria-hidden="true">
             <div class="wf-name">{`${rows.length} spans`}</div>
@@ -179,6 +203,7 @@ export function RunPage(props: {
           </div>
           {waterfallRows({ rows, axisStartMs: axisStart, axisMs, selectedSpanId: selected?.spanId, flagsBySpan })}
         </div>
+        )}
         <aside class="detail-panel" id="span-panel" aria-live="polite">
           {selected !== null ? (
             <SpanDetail traceId={run.traceId} span={selected} runStartMs={runStartMs} flags={flagsBySpan.get(selected.spanId) ?? []} />

@@ -19,6 +19,19 @@ describe('no_final_answer rule (final turn)', () => {
     expect(judge([{ llm: { outputText: 'Agent stopped due to iteration limit or time limit.' } }])).toMatchObject({ pattern: 'gave_up', evidence: { rule: 'no_final_answer' } });
   });
 
+  it('has no verdict when the run ended on a final-answer tool, a hand-over or a submit command', () => {
+    expect(judge([{ llm: { finishReason: 'tool_call', outputText: '', toolCallNames: ['final_answer'] } }, { tool: 'final_answer', args: '{"answer":"42"}' }])).toBeNull();
+    expect(judge([{ llm: { finishReason: 'tool_call', outputText: '', toolCallNames: ['transfer_to_human_agents'] } }, { tool: 'transfer_to_human_agents' }])).toBeNull();
+    expect(judge([{ llm: { finishReason: null, outputText: 'Submitting.\n```bash\necho COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT\n```' } }, { tool: 'bash', args: '{"command":"echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT && git diff --cached"}' }])).toBeNull();
+  });
+
+  it("has no verdict when the run's span records its answer (FINAL ANSWER), and still judges one whose recorded output is the tool-asking turn's own text", () => {
+    const answered = readSilentRun(stepTrace([asksTool, { tool: 'search' }], 'unset', { 'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'FINAL ANSWER: 42' }] }]) }))!;
+    expect(RULE.scope === 'final_turn' ? RULE.judge(answered, answered.final!, options) : 'wrong scope').toBeNull();
+    const echoed = readSilentRun(stepTrace([{ llm: { finishReason: 'tool_call', outputText: 'Let me look.', toolCallNames: ['search'] } }, { tool: 'search' }], 'unset', { 'output.value': 'Let me look.' }))!;
+    expect(RULE.scope === 'final_turn' ? RULE.judge(echoed, echoed.final!, options) : null).toMatchObject({ pattern: 'no_final_answer' });
+  });
+
   it('has no verdict when a model reply follows the tools', () => {
     expect(judge([asksTool, { tool: 'search' }, { llm: {} }])).toBeNull();
   });

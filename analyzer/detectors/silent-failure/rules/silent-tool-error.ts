@@ -3,13 +3,23 @@ import { matchErrorPayload } from '../../error-payload.js';
 import { answerMentions } from '../answer-mentions.js';
 import { recoveredLater } from '../recovered-later.js';
 import type { SilentFailureDraft, SilentFailureRule } from '../rule.js';
+import { readCodeActions } from '../../code-actions.js';
+
+/** What a code run printed when it failed (AG2's terminal, smolagents' execution logs). */
+const FAILED_RUN = /^exitcode: [1-9]|^The script ran, then exited with Unix exit code: [1-9]/m;
+
+function codeRunError(observation: string): string | null {
+  const failed = FAILED_RUN.exec(observation.slice(0, 300));
+  return matchErrorPayload(observation) ?? (failed === null ? null : failed[0]);
+}
 
 /**
  * silent_tool_error (DETECTION.md S4): a tool's result is an error payload (error field, failed
  * status, HTTP 4xx/5xx, non-zero exit code, traceback, text that starts like an error), or the
  * span carries `error.type`, while the tool span is not ERROR. A result that merely mentions
  * "error" is not one. Handled failures are not flagged: the agent called the tool again and it
- * worked, or the final answer tells the user.
+ * worked, or the final answer tells the user. For a code agent without tool spans, what each
+ * step's code printed (the step span's output) is judged the same way, as tool `code`.
  */
 export const silentToolErrorRule: SilentFailureRule = {
   name: 'silent_tool_error',
@@ -34,6 +44,26 @@ export const silentToolErrorRule: SilentFailureRule = {
         key: span.spanId,
       });
     }
+    if (drafts.length > 0 || run.trace.spans.some((span) => span.kind === 'tool')) return drafts;
+    const actions = readCodeActions(run.trace);
+    actions.forEach((action, index) => {
+      if (action.observation === null) return;
+      const match = codeRunError(action.observation);
+      if (match === null) return;
+      // Handled: a later step's code ran cleanly, or the final answer tells the user.
+      if (actions.slice(index + 1).some((later) => later.observation !== null && codeRunError(later.observation) === null)) return;
+      if (answerMentions(finalText, action.observation, action.code)) return;
+      const step = action.span.parentSpanId ?? action.span.spanId;
+      drafts.push({
+        severity: 'warning',
+        summary: `The code the agent ran failed ("${preview(match, 80)}") and no later step ran cleanly, yet the run carried on to its answer as if it had worked.`,
+        spanIds: [step, action.span.spanId],
+        evidence: { rule: 'silent_tool_error', tool: 'code', spanStatus: action.span.status, matched: match, result: preview(action.observation, 300), arguments: preview(action.code, 200) },
+        pattern: 'silent_tool_error',
+        tool: 'code',
+        key: action.span.spanId,
+      });
+    });
     return drafts;
   },
 };
