@@ -19,6 +19,10 @@ describe('format', () => {
   it('makes round axis ticks that cover the maximum', () => {
     expect(niceTicks(27)).toEqual([0, 10, 20, 30]);
     expect(niceTicks(0)).toEqual([0, 1]);
+    // Counts: whole steps only, so no label is rounded off its line (issue 17, defect 7).
+    expect(niceTicks(10, 4, { integer: true })).toEqual([0, 5, 10]);
+    expect(niceTicks(1, 4, { integer: true })).toEqual([0, 1]);
+    expect(niceTicks(3, 4, { integer: true })).toEqual([0, 1, 2, 3]);
   });
 
   it('takes nearest-rank quantiles of sorted values, as the report does', () => {

@@ -87,12 +87,18 @@ export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** "Nice" axis ticks from 0 to at least `max`: 0, step, 2·step, … (about `count` of them). */
-export function niceTicks(max: number, count = 4): number[] {
+/**
+ * Axis ticks from 0 to at least `max`, about `count` steps of 1, 2, 2.5 or 5 × 10^n. With
+ * `integer`, steps are whole numbers (counts: a label must say exactly the value of its grid line).
+ */
+export function niceTicks(max: number, count = 4, options: { integer?: boolean } = {}): number[] {
   if (!(max > 0)) return [0, 1];
   const raw = max / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((candidate) => candidate >= raw) ?? raw;
+  const step =
+    [1, 2, 2.5, 5, 10]
+      .map((m) => m * magnitude)
+      .find((candidate) => candidate >= raw && (!options.integer || Number.isInteger(candidate))) ?? (options.integer ? Math.max(1, Math.ceil(raw)) : raw);
   const ticks: number[] = [];
   for (let value = 0; value < max + step * 0.999; value += step) ticks.push(Number(value.toPrecision(12)));
   return ticks;

@@ -187,3 +187,109 @@ describe('issue 17 defects in the web view', () => {
     await page.close();
   });
 });
+
+describe('issue 17 layout defects in the web view', () => {
+  it('7: puts the overview chart\'s y-axis labels on their grid lines, as whole counts', async () => {
+    const page = await openPage();
+    await page.goto(`${service.url}/`);
+    const grid = await page.locator('svg[aria-label="Flags over time by detector"] g:has(line.grid)').evaluateAll((groups) =>
+      groups.map((group) => ({ label: group.querySelector('text')!.textContent!, lineY: Number(group.querySelector('line')!.getAttribute('y1')) })),
+    );
+    expect(grid.length).toBeGreaterThanOrEqual(2);
+    const values = grid.map((tick) => Number(tick.label));
+    for (const value of values) expect(Number.isInteger(value), `label ${value}`).toBe(true);
+    expect(new Set(values).size).toBe(values.length);
+    // Label values are proportional to the grid lines' heights above zero.
+    const zero = grid[values.indexOf(0)]!.lineY;
+    const top = grid[values.indexOf(Math.max(...values))]!;
+    for (const tick of grid) expect((zero - tick.lineY) / (zero - top.lineY)).toBeCloseTo(Number(tick.label) / Number(top.label), 5);
+    await page.close();
+  });
+
+  it('8: keeps the span panel\'s fold arrows inside it and breaks attribute names only between words', async () => {
+    const page = await openPage(1280);
+    await page.goto(`${service.url}/runs/${loopTraceId}`);
+    const llm = page.locator('#waterfall a.wf-row.k-llm').last();
+    await llm.click();
+    await page.waitForSelector('#span-panel .attrs');
+    const problems = await page.evaluate(() => {
+      const found: string[] = [];
+      const panel = document.querySelector('#span-panel')!.getBoundingClientRect();
+      for (const summary of Array.from(document.querySelectorAll<HTMLElement>('#span-panel details.fold > summary'))) {
+        if (getComputedStyle(summary).listStylePosition !== 'inside' && getComputedStyle(summary).listStyleType !== 'none') found.push('a fold arrow is drawn outside its summary');
+        if (summary.getBoundingClientRect().left < panel.left) found.push('a summary starts left of the panel');
+      }
+      for (const th of Array.from(document.querySelectorAll<HTMLElement>('#span-panel .attrs th'))) {
+        // Each word of a name (between the separators where it may break) stays on one line.
+        const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+        const words: Node[] = [];
+        for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) words.push(node);
+        if (words.length === 0) found.push(`${th.textContent} has no text`);
+        for (const node of words) {
+          if (node.textContent === '') continue;
+          const range = document.createRange();
+          range.selectNodeContents(node);
+          const lines = new Set(Array.from(range.getClientRects()).map((rect) => Math.round(rect.top)));
+          if (lines.size > 1) found.push(`"${node.textContent}" of ${th.textContent} is broken mid-word`);
+        }
+      }
+      return found;
+    });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('9: does not scroll sideways at 800 px, shows the whole runs table, and follows a dark colour scheme', async () => {
+    const page = await openPage(800);
+    for (const path of ['/', '/runs', `/runs/${loopTraceId}`, '/flags?review=any', '/latency', '/reports']) {
+      await page.goto(`${service.url}${path}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, path).toBeLessThanOrEqual(0);
+    }
+    await page.goto(`${service.url}/runs`);
+    const cut = await page.evaluate(() => {
+      const table = document.querySelector('#runs-table')!;
+      const viewport = document.documentElement.clientWidth;
+      // A column right of the window is cut unless a panel around the table scrolls sideways to it.
+      const scroller = (element: Element): boolean => {
+        for (let node = element.parentElement; node !== null && node !== document.body; node = node.parentElement) {
+          const style = getComputedStyle(node);
+          if ((style.overflowX === 'auto' || style.overflowX === 'scroll') && node.getBoundingClientRect().right <= viewport + 0.5) return true;
+        }
+        return false;
+      };
+      return Array.from(table.querySelectorAll('thead th')).filter((th) => th.getBoundingClientRect().right > viewport + 0.5 && !scroller(th)).map((th) => th.textContent);
+    });
+    expect(cut).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(`${service.url}/runs`);
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const [r, g, b] = background.match(/\d+/g)!.map(Number) as [number, number, number];
+    expect(0.2126 * r + 0.7152 * g + 0.0722 * b, background).toBeLessThan(60);
+    const panel = await page.evaluate(() => getComputedStyle(document.querySelector('.panel, table')!).backgroundColor);
+    expect(panel).not.toBe('rgb(255, 255, 255)');
+    await page.close();
+  });
+
+  it('13: keeps a long tool loop\'s call cards inside the card and links the spans not named in its header', async () => {
+    const page = await openPage(1280);
+    await page.goto(`${service.url}/runs/${loopTraceId}`);
+    const card = page.locator('.flag-card.det-tool_loop').first();
+    await expect(card.locator('.call-card').count()).resolves.toBe(8);
+    const outside = await card.evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      return Array.from(element.querySelectorAll('.call-card')).filter((call) => {
+        const rect = call.getBoundingClientRect();
+        return rect.right > box.right + 0.5 || rect.left < box.left - 0.5;
+      }).length;
+    });
+    expect(outside).toBe(0);
+    const more = card.locator('.flag-card-head .more-spans');
+    const { flags } = (await (await fetch(`${service.url}/api/runs/${loopTraceId}`)).json()) as { flags: { spanIds: string[] }[] };
+    expect(flags[0]!.spanIds.length).toBeGreaterThanOrEqual(8);
+    await expect(more.textContent()).resolves.toBe(`+${flags[0]!.spanIds.length - 3} more`);
+    await expect(more.getAttribute('href')).resolves.toBe('#waterfall');
+    await expect(card.locator('.flag-card-head a.span-link').count()).resolves.toBe(3);
+    await page.close();
+  });
+});

@@ -11,12 +11,12 @@ import { evaluateReal, type RealEvaluation } from '../../analyzer/eval/real/eval
 const FLOORS = {
   dev: {
     tool_loop: { precision: 0.95, recall: 0.65 },
-    silent_failure: { precision: 0.8, recall: 0.8 },
+    silent_failure: { precision: 0.9, recall: 0.75 },
     latency_spike: { precision: 0.9, recall: 0.12 },
   },
   holdout: {
-    tool_loop: { precision: 0.95, recall: 0.65 },
-    silent_failure: { precision: 0.7, recall: 0.7 },
+    tool_loop: { precision: 0.95, recall: 0.68 },
+    silent_failure: { precision: 0.78, recall: 0.68 },
     latency_spike: { precision: 0.9, recall: 0.18 },
   },
 } as const;

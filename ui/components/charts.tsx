@@ -27,7 +27,7 @@ export function StackedBarChart(props: { buckets: StackedBucket[]; series: Serie
   const plotWidth = width - PAD.left - PAD.right;
   const plotHeight = height - PAD.top - PAD.bottom;
   const maxTotal = Math.max(1, ...props.buckets.map((bucket) => bucket.values.reduce((sum, value) => sum + value, 0)));
-  const ticks = niceTicks(maxTotal, 4);
+  const ticks = niceTicks(maxTotal, 4, { integer: true });
   const yMax = ticks[ticks.length - 1] ?? maxTotal;
   const n = Math.max(1, props.buckets.length);
   const slot = plotWidth / n;

@@ -1,3 +1,4 @@
+import { BreakableName } from './breakable-name.js';
 import type { ApiSpan, Flag } from '../../model/api.js';
 import type { AttributeValue } from '../../model/otlp.js';
 import { FlagBadge, KindTag, StatusTag } from './badges.js';
@@ -99,7 +100,9 @@ export function SpanDetail(props: { traceId: string; span: ApiSpan; runStartMs: 
             <tbody>
               {attributeEntries.map(([key, value]) => (
                 <tr>
-                  <th class="mono">{key}</th>
+                  <th class="mono">
+                    <BreakableName name={key} />
+                  </th>
                   <td>
                     <FoldedText text={attributeText(value)} />
                   </td>
@@ -127,7 +130,9 @@ export function SpanDetail(props: { traceId: string; span: ApiSpan; runStartMs: 
                     <tbody>
                       {Object.entries(event.attributes).map(([key, value]) => (
                         <tr>
-                          <th class="mono">{key}</th>
+                          <th class="mono">
+                    <BreakableName name={key} />
+                  </th>
                           <td>
                             <FoldedText text={attributeText(value)} />
                           </td>

@@ -163,6 +163,11 @@ export function RunPage(props: {
                       {namesById.get(spanId) ?? spanId}
                     </a>
                   ))}
+                  {flag.spanIds.length > 3 ? (
+                    <a class="more-spans small" href="#waterfall" title="Every span of this flag is marked in the waterfall below">
+                      {`+${flag.spanIds.length - 3} more`}
+                    </a>
+                  ) : null}
                 </span>
                 <span class="flag-summary">{flag.summary}</span>
               </summary>

@@ -61,4 +61,12 @@ describe('silent_tool_error rule', () => {
     expect(codeRun([{ code: 'print(df.shape)', printed: failed }], 'The answer is 4.')).toMatchObject([{ tool: 'code', evidence: { rule: 'silent_tool_error', tool: 'code' } }]);
     expect(codeRun([{ code: 'print(df.shape)', printed: failed }, { code: 'import pandas as pd\ndf = pd.read_csv("a.csv")\nprint(df.shape)', printed: 'exitcode: 0 (execution succeeded)\nCode output: (4, 2)' }], 'The answer is 4.')).toEqual([]);
   });
+
+  it('does not flag an error the agent got past with a sibling tool, or told the user about in its next reply', () => {
+    expect(check([asksTool, { tool: 'find_user_id_by_email', result: 'Error: user not found' }, asksTool, { tool: 'find_user_id_by_name_zip', result: 'sara_doe_496' }, { llm: { outputText: 'Your order is on its way.' } }])).toEqual([]);
+    const told = check([asksTool, { tool: 'update_flight', args: '{"flight":"HAT030"}', result: 'Error: flight HAT030 not available on date 2024-05-13' }, { llm: { outputText: 'Flight HAT030 is no longer available on that date. Shall I look for another one?' } }, { llm: { outputText: 'Have a nice trip!' } }]);
+    expect(told).toEqual([]);
+    // A reply that does not mention it leaves the error silent.
+    expect(check([asksTool, { tool: 'update_flight', args: '{"flight":"HAT030"}', result: 'Error: flight HAT030 not available on date 2024-05-13' }, { llm: { outputText: 'All set, your trip is updated!' } }])).toHaveLength(1);
+  });
 });

@@ -1,9 +1,20 @@
+import type { NormalizedSpan } from '../../../../model/span.js';
 import { preview } from '../../canonical-text.js';
 import { matchErrorPayload } from '../../error-payload.js';
 import { answerMentions } from '../answer-mentions.js';
 import { recoveredLater } from '../recovered-later.js';
 import type { SilentFailureDraft, SilentFailureRule } from '../rule.js';
 import { readCodeActions } from '../../code-actions.js';
+
+/** The text of the first model reply (with text) that started after `span` ended; null when none. */
+function nextReply(spans: readonly NormalizedSpan[], span: NormalizedSpan): string | null {
+  for (const other of spans) {
+    if (other.kind !== 'llm' || other.startTimeUnixNano < span.endTimeUnixNano - 1_000_000n) continue;
+    const text = other.llm?.outputText ?? null;
+    if (text !== null && text.trim() !== '') return text;
+  }
+  return null;
+}
 
 /** What a code run printed when it failed (AG2's terminal, smolagents' execution logs). */
 const FAILED_RUN = /^exitcode: [1-9]|^The script ran, then exited with Unix exit code: [1-9]/m;
@@ -18,7 +29,7 @@ function codeRunError(observation: string): string | null {
  * status, HTTP 4xx/5xx, non-zero exit code, traceback, text that starts like an error), or the
  * span carries `error.type`, while the tool span is not ERROR. A result that merely mentions
  * "error" is not one. Handled failures are not flagged: the agent called the tool again and it
- * worked, or the final answer tells the user. For a code agent without tool spans, what each
+ * worked, or the final answer — or the model's next reply — tells the user. For a code agent without tool spans, what each
  * step's code printed (the step span's output) is judged the same way, as tool `code`.
  */
 export const silentToolErrorRule: SilentFailureRule = {
@@ -34,6 +45,8 @@ export const silentToolErrorRule: SilentFailureRule = {
       if (match === null) continue;
       const callContext = `${span.tool.name} ${span.tool.arguments ?? ''}`;
       if (recoveredLater(run.trace, span) || answerMentions(finalText, span.tool.result ?? match, callContext)) continue;
+      // Told the user: the next reply the model wrote after the error says so.
+      if (answerMentions(nextReply(run.trace.spans, span), span.tool.result ?? match, callContext)) continue;
       drafts.push({
         severity: 'warning',
         summary: `Tool ${span.tool.name} returned an error ("${preview(match, 80)}") but its span reports ${span.status.toUpperCase()}, so the run carried on as if it had worked.`,
