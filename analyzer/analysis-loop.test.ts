@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../config/schema.js';
 import type { Flag } from '../model/api.js';
 import type { NormalizedSpan } from '../model/span.js';
-import { openDatabase } from '../store/database.js';
+import { openDatabase } from '../store/sqlite/database.js';
 import { createSqliteStorage } from '../store/sqlite/open-sqlite-storage.js';
 import { createSpanWriter } from '../store/span-writer.js';
 import { listFlagsForTrace } from '../store/flag-reader.js';

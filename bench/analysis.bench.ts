@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseConfig } from '../config/load-config.js';
 import { startService } from '../cli/service.js';
-import { openDatabase } from '../store/database.js';
+import { openDatabase } from '../store/sqlite/database.js';
 import { createSpanWriter } from '../store/span-writer.js';
 import { normalizeRequest } from '../model/normalize/normalize-span.js';
 import type { AttributeValue, Attributes, OtlpTraceRequest } from '../model/otlp.js';

@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { configSchema } from '../config/schema.js';
 import { startService } from '../cli/service.js';
-import { openDatabase } from '../store/database.js';
+import { openDatabase } from '../store/sqlite/database.js';
 import { normalizeSpan } from '../model/normalize/normalize-span.js';
 import { decodeProtobufTraceRequest } from '../collector/decode/protobuf-decoder.js';
 import { decodeJsonTraceRequest } from '../collector/decode/json-decoder.js';

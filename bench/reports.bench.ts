@@ -4,7 +4,7 @@
  * longest the event loop waits while `tracehound serve` builds one (buildReportAsync yields
  * between queries).
  */
-import { openDatabase } from '../store/database.js';
+import { openDatabase } from '../store/sqlite/database.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildReport, buildReportAsync } from '../reports/build-report.js';
 import { renderHtml } from '../reports/render-html.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../store/database.js';
+import { openDatabase } from '../store/sqlite/database.js';
 import { createSpanWriter } from '../store/span-writer.js';
 import { createRetention } from '../store/retention.js';
 import { hexId, makeSpan } from '../test/support/normalized-spans.js';

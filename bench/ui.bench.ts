@@ -9,7 +9,7 @@ import { Hono } from 'hono';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Db } from '../store/database.js';
+import { openDatabase, type Db } from '../store/sqlite/database.js';
 import { createSqliteStorage } from '../store/sqlite/open-sqlite-storage.js';
 import { createSpanWriter } from '../store/span-writer.js';
 import { createFlagWriter, type FlagRecord } from '../store/flag-writer.js';

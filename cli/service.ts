@@ -3,7 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/schema.js';
-import { openDatabase, type Db } from '../store/database.js';
+import { openDatabase, type Db } from '../store/sqlite/database.js';
 import type { Storage } from '../store/api.js';
 import { createSqliteStorage } from '../store/sqlite/open-sqlite-storage.js';
 import { openClickHouseStorage } from '../store/clickhouse/open-clickhouse-storage.js';

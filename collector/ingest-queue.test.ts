@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../store/database.js';
+import { openDatabase, type Db } from '../store/sqlite/database.js';
 import { createSpanWriter, type WriteResult } from '../store/span-writer.js';
 import type { NormalizedSpan } from '../model/span.js';
 import { createMetrics } from '../ops/metrics.js';

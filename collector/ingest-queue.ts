@@ -1,5 +1,5 @@
 import type { NormalizedSpan } from '../model/span.js';
-import type { WriteResult } from '../store/span-writer.js';
+import type { WriteResult } from '../store/api.js';
 import type { Metrics } from '../ops/metrics.js';
 
 /** Why a request's spans were not stored; every one of these is retryable (503/429). */

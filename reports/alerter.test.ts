@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../store/database.js';
+import { openDatabase, type Db } from '../store/sqlite/database.js';
 import { createFlagWriter } from '../store/flag-writer.js';
 import { createLogger } from '../ops/logger.js';
 import type { Flag, Severity } from '../model/api.js';

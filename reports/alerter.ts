@@ -1,4 +1,4 @@
-import type { Db } from '../store/database.js';
+import type { Db } from '../store/sqlite/database.js';
 import type { Flag, Severity } from '../model/api.js';
 import { SEVERITIES } from '../model/api.js';
 import type { Logger } from '../ops/logger.js';

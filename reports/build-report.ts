@@ -1,4 +1,4 @@
-import type { Db } from '../store/database.js';
+import type { Db } from '../store/sqlite/database.js';
 import type { DetectorId, Severity } from '../model/api.js';
 import { DETECTOR_IDS, SEVERITIES } from '../model/api.js';
 import type { ReportSummary } from '../store/report-store.js';

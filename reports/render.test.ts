@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../store/database.js';
+import { openDatabase } from '../store/sqlite/database.js';
 import { createSpanWriter } from '../store/span-writer.js';
 import { createFlagWriter } from '../store/flag-writer.js';
 import { makeSpan, hexId } from '../test/support/normalized-spans.js';

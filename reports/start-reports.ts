@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { Db } from '../store/database.js';
+import type { Db } from '../store/sqlite/database.js';
 import type { Logger } from '../ops/logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Flag } from '../model/api.js';

@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { openDatabase, type Db } from '../store/database.js';
+import { openDatabase, type Db } from '../store/sqlite/database.js';
 import { createSpanWriter } from '../store/span-writer.js';
 import { createFlagWriter } from '../store/flag-writer.js';
 import type { NormalizedSpan } from '../model/span.js';

@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import type { Db } from './sqlite/database.js';
 import type { NormalizedSpan, SpanKind, SpanStatus, LlmCall, ToolCall } from '../model/span.js';
 import type { Attributes, OtlpEvent } from '../model/otlp.js';
 

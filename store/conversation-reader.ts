@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import type { Db } from './sqlite/database.js';
 import type { Attributes } from '../model/otlp.js';
 import type { LlmCall, ToolCall } from '../model/span.js';
 

@@ -1,5 +1,5 @@
 import { InvalidCursorError } from './api.js';
-import type { Db } from './database.js';
+import type { Db } from './sqlite/database.js';
 import type { DetectorId, Flag, Severity, Verdict } from '../model/api.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { FLAG_COLUMNS, toFlag, type FlagRow } from './flag-reader.js';

@@ -1,5 +1,5 @@
 import { countedFlag } from './counted-flags.js';
-import type { Db } from './database.js';
+import type { Db } from './sqlite/database.js';
 import type { DetectorId, Flag, RunFlagBadge, Severity } from '../model/api.js';
 import type { FlagRecord } from './api.js';
 

@@ -1,5 +1,5 @@
 import { countedFlag } from './counted-flags.js';
-import type { Db } from './database.js';
+import type { Db } from './sqlite/database.js';
 import type { DetectorId, Severity } from '../model/api.js';
 import { listToolCallCounts } from './latency-reader.js';
 

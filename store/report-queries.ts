@@ -1,6 +1,6 @@
 import { percentileSorted } from '../model/percentile.js';
 import { countedFlag } from './counted-flags.js';
-import type { Db } from './database.js';
+import type { Db } from './sqlite/database.js';
 import type { DetectorId, Severity } from '../model/api.js';
 import { RUN_FAILING_DETECTORS_SQL, detectorSql } from './detector-sql.js';
 

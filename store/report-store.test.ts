@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from './database.js';
+import { openDatabase } from './sqlite/database.js';
 import { getReport, getReportRendering, insertReport, listReports, updateReportDelivery, type NewReport } from './report-store.js';
 
 function newReport(id: string, createdAtMs: number): NewReport {

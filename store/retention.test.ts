@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from './database.js';
+import { openDatabase, type Db } from './sqlite/database.js';
 import { createSpanWriter } from './span-writer.js';
 import { createRetention, startRetention } from './retention.js';
 import { createMetrics } from '../ops/metrics.js';

@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import type { Db } from './sqlite/database.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../ops/logger.js';
 

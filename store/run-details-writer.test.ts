@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from './database.js';
+import { openDatabase } from './sqlite/database.js';
 import { createSpanWriter } from './span-writer.js';
 import { getRun, listRunFacets, listRuns } from './run-reader.js';
 import { createPriceList } from '../model/pricing/price-list.js';

@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import type { Db } from './sqlite/database.js';
 
 /**
  * Trace ids starting with `prefix` (lowercase hex, shorter than 32 digits), at most `limit`, in

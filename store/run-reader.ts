@@ -1,6 +1,6 @@
 import { InvalidCursorError } from './api.js';
 import { countedFlag } from './counted-flags.js';
-import type { Db } from './database.js';
+import type { Db } from './sqlite/database.js';
 import type { ApiSpan, Run, RunFlagBadge } from '../model/api.js';
 import type { SpanKind, SpanStatus } from '../model/span.js';
 import type { Attributes } from '../model/otlp.js';

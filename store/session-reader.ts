@@ -1,5 +1,5 @@
 import { InvalidCursorError } from './api.js';
-import type { Db } from './database.js';
+import type { Db } from './sqlite/database.js';
 import type { Run, Session } from '../model/api.js';
 import { totalCost, type ModelUsage, type PriceList } from '../model/pricing/price-list.js';
 import { decodeCursor, encodeCursor } from './cursor.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from './database.js';
+import { openDatabase } from './sqlite/database.js';
 import { createSpanWriter } from './span-writer.js';
 import { getRun, getRunSpans, listRuns } from './run-reader.js';
 import { hexId, makeSpan } from '../test/support/normalized-spans.js';

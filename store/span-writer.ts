@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import type { Db } from './sqlite/database.js';
 import type { NormalizedSpan } from '../model/span.js';
 import { fnv1a64 } from '../model/hash.js';
 import type { Attributes } from '../model/otlp.js';

@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import type { Db } from './sqlite/database.js';
 import type { DetectorId } from '../model/api.js';
 import { fnv1a64 } from '../model/hash.js';
 

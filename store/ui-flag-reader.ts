@@ -1,5 +1,5 @@
 import { InvalidCursorError } from './api.js';
-import type { Db } from './database.js';
+import type { Db } from './sqlite/database.js';
 import type { Flag } from '../model/api.js';
 import { FLAG_COLUMNS, toFlag, type FlagRow } from './flag-reader.js';
 import { decodeCursor, encodeCursor } from './cursor.js';

@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import type { Db } from './sqlite/database.js';
 import type { SpanKind, SpanStatus } from '../model/span.js';
 
 /**

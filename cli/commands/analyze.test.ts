@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../store/database.js';
+import { openDatabase } from '../../store/sqlite/database.js';
 import { createSpanWriter } from '../../store/span-writer.js';
 import { hexId, makeSpan } from '../../test/support/normalized-spans.js';
 import { analyzeCommand } from './analyze.js';

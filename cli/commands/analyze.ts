@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load-config.js';
 import { requireExistingDatabase } from '../existing-database.js';
-import { openDatabase } from '../../store/database.js';
+import { openDatabase } from '../../store/sqlite/database.js';
 import { createSqliteStorage } from '../../store/sqlite/open-sqlite-storage.js';
 import { createAnalyzer, type AnalyzeSummary } from '../../analyzer/analysis-loop.js';
 import { createLogger } from '../../ops/logger.js';

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load-config.js';
-import { openDatabase } from '../../store/database.js';
-import { backupDatabase } from '../../store/backup.js';
+import { openDatabase } from '../../store/sqlite/database.js';
+import { backupDatabase } from '../../store/sqlite/backup.js';
 import { UsageError } from '../usage-error.js';
 
 export const backupHelp = `tracehound backup --out F [--db F] [--config F] [--force]

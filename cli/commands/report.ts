@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load-config.js';
 import { requireExistingDatabase } from '../existing-database.js';
-import { openDatabase } from '../../store/database.js';
+import { openDatabase } from '../../store/sqlite/database.js';
 import { createLogger } from '../../ops/logger.js';
 import { parseTimeInput } from '../../model/time.js';
 import { createReportMaker } from '../../reports/create-report-maker.js';

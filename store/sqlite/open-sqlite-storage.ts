@@ -1,4 +1,4 @@
-import { openDatabase, type Db } from '../database.js';
+import { openDatabase, type Db } from './database.js';
 import type { Storage, StorageFactory } from '../api.js';
 import { createSqliteTraceWriter } from './sqlite-trace-writer.js';
 import { createSqliteRunQueries } from './sqlite-run-queries.js';

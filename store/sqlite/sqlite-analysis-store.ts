@@ -1,4 +1,4 @@
-import type { Db } from '../database.js';
+import type { Db } from './database.js';
 import type { AnalysisStore, BaselineContribution, BaselineStore, CommittedAnalysis, TraceForAnalysis } from '../api.js';
 import { createAnalysisReader } from '../analysis-reader.js';
 import { createFlagWriter } from '../flag-writer.js';

@@ -1,4 +1,4 @@
-import type { Db } from '../database.js';
+import type { Db } from './database.js';
 import type { LogStore, SpanKey, SpanLogRecord } from '../api.js';
 import type { AttributeValue, Attributes, OtlpEvent, OtlpStatusCode } from '../../model/otlp.js';
 import type { GenAiContentEvent } from '../../model/normalize/genai-events.js';

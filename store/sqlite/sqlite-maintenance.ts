@@ -1,7 +1,7 @@
-import type { Db } from '../database.js';
+import type { Db } from './database.js';
 import type { Maintenance } from '../api.js';
 import { createRetention } from '../retention.js';
-import { backupDatabase } from '../backup.js';
+import { backupDatabase } from './backup.js';
 
 /** Maintenance over SQLite: retention in small transactions, the online backup API, page counts. */
 export function createSqliteMaintenance(db: Db): Maintenance {

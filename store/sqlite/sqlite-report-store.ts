@@ -1,4 +1,4 @@
-import type { Db } from '../database.js';
+import type { Db } from './database.js';
 import type { ReportQueries, ReportStore } from '../api.js';
 import { getReport, getReportRendering, insertReport, listReports, setReportFilePath, updateReportDelivery } from '../report-store.js';
 import {

@@ -1,4 +1,4 @@
-import type { Db } from '../database.js';
+import type { Db } from './database.js';
 import type { RunQueries } from '../api.js';
 import { getRun, getRunsByIds, getRunSpan, getRunSpans, listRunFacets, listRuns } from '../run-reader.js';
 import { listWaterfallSpans } from '../waterfall-reader.js';

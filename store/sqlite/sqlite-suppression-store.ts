@@ -1,4 +1,4 @@
-import type { Db } from '../database.js';
+import type { Db } from './database.js';
 import type { SuppressionStore } from '../api.js';
 import { deleteSuppression, getSuppression, insertSuppression, listSuppressions, suppressionVersion } from '../suppression-store.js';
 

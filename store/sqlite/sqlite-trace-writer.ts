@@ -1,4 +1,4 @@
-import type { Db } from '../database.js';
+import type { Db } from './database.js';
 import type { TraceWriter } from '../api.js';
 import { createSpanWriter } from '../span-writer.js';
 import { createWorkerSpanWriter, type WorkerSpanWriter } from './writer-thread/worker-span-writer.js';

@@ -1,7 +1,7 @@
 import { configSchema } from '../../config/schema.js';
 import { DETECTOR_IDS, type DetectorId } from '../../model/api.js';
 import { normalizeRequest } from '../../model/normalize/normalize-span.js';
-import { openDatabase } from '../../store/database.js';
+import { openDatabase } from '../../store/sqlite/database.js';
 import { createSqliteStorage } from '../../store/sqlite/open-sqlite-storage.js';
 import { createSpanWriter } from '../../store/span-writer.js';
 import { listFlagsForTrace } from '../../store/flag-reader.js';

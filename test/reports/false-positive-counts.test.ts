@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../store/database.js';
+import { openDatabase, type Db } from '../../store/sqlite/database.js';
 import { createSpanWriter } from '../../store/span-writer.js';
 import { createFlagWriter } from '../../store/flag-writer.js';
 import { reviewFlag } from '../../store/flag-queries.js';

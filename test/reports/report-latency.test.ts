@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../store/database.js';
+import { openDatabase, type Db } from '../../store/sqlite/database.js';
 import { createSpanWriter } from '../../store/span-writer.js';
 import { createSqliteStorage } from '../../store/sqlite/open-sqlite-storage.js';
 import { buildReport } from '../../reports/build-report.js';

@@ -226,7 +226,7 @@ describe('reports in the service', () => {
     const configPath = join(dir, 'config.yaml');
     writeFileSync(configPath, `reports:\n  dir: ${join(dir, 'reports')}\nlogging:\n  level: silent\n`);
     // Seed with a service, then close it, as a user would run the command next to a stopped server.
-    const { openDatabase } = await import('../../store/database.js');
+    const { openDatabase } = await import('../../store/sqlite/database.js');
     const db = openDatabase(dbPath);
     seedSampleData(db, SAMPLE_NOW_MS);
     db.close();

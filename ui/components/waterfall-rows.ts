@@ -1,7 +1,7 @@
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Flag } from '../../model/api.js';
-import type { WaterfallSpan } from '../../store/waterfall-reader.js';
+import type { WaterfallSpan } from '../../store/api.js';
 import type { TreeRow } from '../span-tree.js';
 import { formatCount, formatDuration } from '../format.js';
 import { cssToken } from './badges.js';

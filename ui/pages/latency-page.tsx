@@ -1,4 +1,4 @@
-import type { LatencySample, OperationSummary } from '../../store/latency-reader.js';
+import type { LatencySample, OperationSummary } from '../../store/api.js';
 import { Layout } from '../components/layout.js';
 import { LatencyScatter, baselineBand, type ScatterPoint } from '../components/charts.js';
 import { formatCount, formatDuration, formatTime, quantileSorted } from '../format.js';

@@ -1,4 +1,4 @@
-import type { Overview } from '../../store/overview-reader.js';
+import type { Overview } from '../../store/api.js';
 import { DETECTOR_IDS } from '../../model/api.js';
 import { Layout } from '../components/layout.js';
 import { FlagBadge, ReviewTag } from '../components/badges.js';

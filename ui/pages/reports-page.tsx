@@ -1,4 +1,4 @@
-import type { ReportListItem } from '../../store/report-store.js';
+import type { ReportListItem } from '../../store/api.js';
 import { Layout } from '../components/layout.js';
 import { formatTime } from '../format.js';
 import { withQuery } from '../links.js';

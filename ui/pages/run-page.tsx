@@ -5,7 +5,7 @@ import { FlagEvidence, type SpikeContext } from '../components/flag-evidence.js'
 import { SpanDetail } from '../components/span-detail.js';
 import { ReviewForm } from '../components/review-form.js';
 import { buildSpanTree } from '../span-tree.js';
-import type { WaterfallSpan } from '../../store/waterfall-reader.js';
+import type { WaterfallSpan } from '../../store/api.js';
 import { waterfallRows } from '../components/waterfall-rows.js';
 import { formatCount, formatDuration, formatTime, formatUsd } from '../format.js';
 import { runHref, runsHref, sessionHref, withQuery } from '../links.js';

@@ -4,7 +4,7 @@ import { Layout } from '../components/layout.js';
 import { FilterSelect } from '../components/filter-select.js';
 import { FlagBadges, StatusTag } from '../components/badges.js';
 import { detectorLabel, formatAgo, formatCount, formatDuration, formatTime, formatUsd } from '../format.js';
-import type { RunFacets } from '../../store/run-reader.js';
+import type { RunFacets } from '../../store/api.js';
 import { runHref, runsHref } from '../links.js';
 
 /** The runs list's filters exactly as they appear in the URL (strings; '' = not set). */

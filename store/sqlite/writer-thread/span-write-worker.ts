@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../../database.js';
+import { openDatabase } from '../database.js';
 import { createSpanRowWriter } from '../../span-writer.js';
 import type { WriteRequest, WriteReply, WriteWorkerData } from './worker-span-writer.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../database.js';
+import { openDatabase } from '../database.js';
 import { getRun } from '../../run-reader.js';
 import { hexId, makeSpan } from '../../../test/support/normalized-spans.js';
 import { createWorkerSpanWriter } from './worker-span-writer.js';

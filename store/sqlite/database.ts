@@ -17,7 +17,7 @@ export interface OpenDatabaseOptions {
   readonly?: boolean;
 }
 
-const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
 
 /**
  * Opens (creating when missing) the SQLite database at `path` — `:memory:` works too — in WAL
