@@ -16,9 +16,7 @@ import { startClickHouseCluster } from '../scripts/clickhouse-cluster.js';
 import { openClickHouseStorage } from '../store/clickhouse/open-clickhouse-storage.js';
 import { createHttpConnection } from '../store/clickhouse/http-connection.js';
 import { toSpanInsertRow } from '../store/clickhouse/clickhouse-trace-writer.js';
-import { openDatabase } from '../store/database.js';
-import { createSqliteStorage } from '../store/sqlite/open-sqlite-storage.js';
-import { createSpanWriter } from '../store/span-writer.js';
+import { openSqliteStorage } from '../store/sqlite/open-sqlite-storage.js';
 import type { NormalizedSpan, SpanKind } from '../model/span.js';
 
 const SPANS_PER_RUN = 40;
@@ -137,10 +135,8 @@ export default async function clickhouseBench(options: { quick: boolean }): Prom
 
     // SQLite with the same spans.
     const dbPath = join(dir, 'bench.db');
-    const db = openDatabase(dbPath, { synchronous: 'normal' });
-    const write = createSpanWriter(db);
-    for (const batch of batches) write(batch, 1_000);
-    const sqlite = createSqliteStorage(db, { path: dbPath, synchronous: 'normal' });
+    const sqlite = await openSqliteStorage({ path: dbPath, synchronous: 'normal' });
+    for (const batch of batches) await sqlite.traces.writeSpans(batch, 1_000);
     const traceId = all[Math.floor(all.length / 2)]!.traceId;
     const chList = await time(() => storage.runs.listRuns({ limit: 50 }));
     const chPage = await time(async () => Promise.all([storage.runs.getRun(traceId), storage.runs.listRunSpans(traceId), storage.flags.listFlagsOfTrace(traceId)]));
@@ -162,7 +158,7 @@ export default async function clickhouseBench(options: { quick: boolean }): Prom
     await storage.close();
     await raw.close();
     await connection.close();
-    db.close();
+    await sqlite.close();
   } finally {
     await cluster.stop({ kill: true });
     rmSync(dir, { recursive: true, force: true });
