@@ -221,14 +221,23 @@ export function createAnalyzer(stores: AnalyzerStores, options: AnalyzerOptions,
         await yieldToEventLoop();
         await deferToIngest();
       }
+      // The lag is measured after every batch too: a long pass over a backlog must not leave it at its last (0) value.
+      await updateLagMetrics();
       if (stopping || batch.length < BATCH) break;
     }
-    if (metrics !== undefined) {
-      const oldest = await analysis.oldestPendingReceivedMs(now() - options.idle);
-      metrics.analysisLagSeconds.set(oldest === null ? 0 : Math.max(0, (now() - options.idle - oldest) / 1000));
-    }
+    await updateLagMetrics();
     summary.elapsedMs = performance.now() - started;
     return summary;
+  }
+
+  if (dependencies.metrics !== undefined) dependencies.metrics.measureAnalysisLag = updateLagMetrics;
+
+  /** How far analysis is behind: the oldest complete trace still waiting, and the runs not analysed yet. */
+  async function updateLagMetrics(): Promise<void> {
+    if (metrics === undefined) return;
+    const [oldest, pending] = await Promise.all([analysis.oldestPendingReceivedMs(now() - options.idle), analysis.countPending()]);
+    metrics.analysisLagSeconds.set(oldest === null ? 0 : Math.max(0, (now() - options.idle - oldest) / 1000));
+    metrics.analysisPendingRuns.set(pending);
   }
 
   function enqueue(force: boolean): Promise<AnalyzeSummary> {

@@ -10,6 +10,7 @@ import { openClickHouseStorage } from '../store/clickhouse/open-clickhouse-stora
 import { createMetrics, type Metrics } from '../ops/metrics.js';
 import { createLogger, type Logger } from '../ops/logger.js';
 import { registerOpsRoutes } from '../ui/api/ops-routes.js';
+import { StorageHealth } from '../ops/storage-health.js';
 import { registerRunRoutes } from '../ui/api/runs-routes.js';
 import { registerUiRoutes } from '../ui/ui-routes.js';
 import { securityHeaders } from '../ui/security-headers.js';
@@ -19,6 +20,7 @@ import { grpcListenPort } from '../collector/collector-config.js';
 import { createKeyMatcher } from '../security/key-matcher.js';
 import { refusingLogStore } from '../store/clickhouse/refusing-log-store.js';
 import { registerAuth } from '../security/auth-middleware.js';
+import { registerHostCheck } from '../security/request-origin.js';
 import { startRetention } from '../store/retention.js';
 import { createRedactor } from '../security/redactor.js';
 import { registerRequestMetrics } from '../ops/request-metrics.js';
@@ -89,6 +91,7 @@ export async function startService(config: Config, options: StartServiceOptions 
   // [ui: middleware] (first, so every answer — a 401 too — carries the security headers)
   app.use('*', securityHeaders());
   // [security: middleware]
+  registerHostCheck(app, config, metrics);
   registerRequestMetrics(app, metrics);
   try {
     registerAuth(app, config, { metrics, logger });
@@ -96,10 +99,11 @@ export async function startService(config: Config, options: StartServiceOptions 
     await storage.close();
     throw error;
   }
-  registerOpsRoutes(app, storage.maintenance, metrics, () => accepting);
+  const storageHealth = new StorageHealth({ path: config.storage.path, minFreeBytes: config.storage.minFreeBytes });
+  registerOpsRoutes(app, storage.maintenance, metrics, () => accepting, () => storageHealth.report());
   // [collector: routes]
   const redact = createRedactor(config.redaction, { onRedacted: (pattern) => metrics.valuesRedacted.inc({ pattern }) });
-  const ingest = registerOtlpRoutes(app, { traces: storage.traces, config, metrics, logger, redact, logs: storage.logs ?? refusingLogStore(storage.backend) });
+  const ingest = registerOtlpRoutes(app, { traces: storage.traces, config, metrics, logger, redact, logs: storage.logs ?? refusingLogStore(storage.backend), onCommitOutcome: (error) => storageHealth.recordCommit(error) });
   const prices = createPriceList(config.pricing.models);
   registerRunRoutes(app, storage, prices);
   registerSessionRoutes(app, storage.runs, prices);

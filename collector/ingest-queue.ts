@@ -27,6 +27,8 @@ export interface IngestQueueOptions {
   /** Called after each commit with the traces that received new spans. Errors are logged, not thrown. */
   onSpansStored?: (traceIds: string[]) => void;
   onError?: (error: unknown, context: string) => void;
+  /** Told the outcome of every commit attempt (null = stored, else the error): /healthz reads it. */
+  onCommitOutcome?: (error: unknown) => void;
 }
 
 interface Pending {
@@ -187,9 +189,11 @@ export class IngestQueue {
     try {
       result = await this.options.writeSpans(spans, receivedAtMs);
     } catch (error) {
+      this.options.onCommitOutcome?.(error ?? new Error('commit failed'));
       this.options.onError?.(error, 'committing spans failed');
       return false;
     }
+    this.options.onCommitOutcome?.(null);
     if (metrics) {
       metrics.ingestCommitSeconds.observe((performance.now() - startedAt) / 1000);
       metrics.spansStored.inc(result.inserted);

@@ -18,6 +18,8 @@ export interface OtlpRouteOptions {
   logger?: Logger;
   /** Applied to every span before it is normalised (its derived fields after): nothing unredacted is ever stored. */
   redact?: SpanRedaction;
+  /** Told the outcome of every commit attempt (null = stored, else the error); see IngestQueueOptions. */
+  onCommitOutcome?: (error: unknown) => void;
   /** Where log records go (POST {collector.logsPath}, gRPC LogsService), GenAI content events joined to their spans. */
   logs: LogStore;
 }
@@ -68,6 +70,7 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
     metrics,
     onSpansStored: (traceIds) => logs.onSpansStored(traceIds),
     onError: (error, context) => logger?.error({ err: error }, context),
+    onCommitOutcome: options.onCommitOutcome,
   });
   const core = createOtlpExport({
     queue,

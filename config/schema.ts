@@ -22,6 +22,10 @@ export const serverSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1').describe('Address to listen on. Default 127.0.0.1 (this machine only).'),
     port: port.default(4318).describe('TCP port for OTLP/HTTP, the API and the web view. Default 4318; 0 picks a free port.'),
+    allowedHosts: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Host names (without port) accepted in the Host header besides loopback names and the publicUrl host, while listening on loopback (DNS-rebinding guard). Default [].'),
     publicUrl: z
       .string()
       .default('')
@@ -63,6 +67,12 @@ export const storageSchema = z
       .enum(['full', 'normal'])
       .default('full')
       .describe('full: every acknowledged span survives power loss; normal: survives a process crash only. Default full.'),
+    minFreeBytes: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(64 * 1024 * 1024)
+      .describe('Free bytes on the database file system below which /healthz answers 503 (spans may soon fail to commit). Default 67108864 (64 MiB).'),
     cacheSizeMb: positiveInt().default(64).describe('SQLite page cache, in MiB. Default 64.'),
     batchMaxSpans: positiveInt().default(4096).describe('Most spans committed in one transaction. Default 4096.'),
     writerThread: z

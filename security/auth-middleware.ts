@@ -5,6 +5,7 @@ import type { Logger } from '../ops/logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import { assertSafeExposure } from './exposure.js';
 import { createKeyMatcher } from './key-matcher.js';
+import { crossSiteRefusal } from './request-origin.js';
 import { renderLoginPage, safeNextPath } from './login-page.js';
 import { otlpStatusBody, RPC_UNAUTHENTICATED } from './otlp-status.js';
 import { createSessionCodec, SESSION_COOKIE } from './session-cookie.js';
@@ -27,7 +28,9 @@ export interface AuthOptions {
  * - `/api/*` and `/metrics` need one of `auth.apiTokens` as a Bearer header, or a login session
  *   cookie, when any is configured; failures get 401 `{ error }` (text for /metrics);
  * - web pages need the session cookie (or Bearer) and otherwise redirect to `/login`;
- * - `/healthz`, `/login` and `/logout` are always open.
+ * - `/healthz`, `/login` and `/logout` are always open;
+ * - a state change by cookie (or on an open API) must come from our own origin and, under
+ *   /api/, be JSON (crossSiteRefusal, 403); Bearer-token clients are not checked.
  * Throws ConfigError when the listening address is not loopback and keys are missing
  * (see assertSafeExposure). Keys and tokens are never logged.
  */
@@ -55,7 +58,14 @@ export function registerAuth(app: Hono, config: Pick<Config, 'server' | 'auth' |
       c.header('Connection', 'close'); // the unread body is not drained: end the connection
       return c.body(status.body as never, 401, { 'Content-Type': status.contentType });
     }
-    if (apiOpen || isApiToken(bearerOf(c)) || hasSession(c)) return next();
+    if (!apiOpen && isApiToken(bearerOf(c))) return next();
+    const session = !apiOpen && hasSession(c);
+    if (apiOpen || session) {
+      const refusal = crossSiteRefusal(c, session);
+      if (refusal === null) return next();
+      fail('csrf');
+      return path.startsWith('/api/') ? c.json({ error: refusal }, 403) : c.text(`${refusal}\n`, 403);
+    }
     c.header('WWW-Authenticate', 'Bearer realm="tracehound"');
     if (path.startsWith('/api/')) {
       fail('api');
