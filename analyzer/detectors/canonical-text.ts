@@ -87,7 +87,7 @@ export function parseJsonLoose(text: string): unknown {
 export function canonicalText(text: string | null, role: 'arguments' | 'result' = 'arguments'): string | null {
   if (text === null) return null;
   // Equivalent spellings of "no arguments": "", "{}", {"": ""}, null, [] (tools called with nothing).
-  if (role === 'arguments' && NO_ARGUMENTS.test(text)) return '{}';
+  if (role === 'arguments' && text.length <= 40 && NO_ARGUMENTS.test(text)) return '{}';
   let parsed = parseJsonLoose(text);
   if (typeof parsed === 'string') parsed = parseJsonLoose(parsed) ?? parsed;
   if (parsed === undefined) return canonicalString(text, role);

@@ -18,6 +18,7 @@ const CODE_LANGUAGES = new Set(['', 'python', 'py', 'sh', 'bash', 'shell', 'cons
 
 /** The normalised code of the fenced blocks in a model's text; null when it wrote none. */
 export function codeOf(text: string): string | null {
+  if (!text.includes('```')) return null;
   const blocks: string[] = [];
   for (const match of text.matchAll(FENCE)) {
     if (!CODE_LANGUAGES.has(match[1]!.toLowerCase())) continue;
@@ -46,6 +47,7 @@ export function readCodeActions(trace: AnalysisTrace): CodeAction[] {
 
 /** Fenced blocks in a text that would each be an action (a reply holding several is rejected by one-action frameworks). */
 export function countActionBlocks(text: string): number {
+  if (!text.includes('```')) return 0;
   let count = 0;
   for (const match of text.matchAll(FENCE)) if (CODE_LANGUAGES.has(match[1]!.toLowerCase())) count++;
   return count;

@@ -42,7 +42,8 @@ const ERROR_MESSAGE = /^(?:not found|bad credentials|not authenticated|authentic
 
 function matchErrorText(text: string): string | null {
   const head = text.trim().slice(0, 200);
-  const title = PAGE_TITLE.exec(text.length > 2000 ? text.slice(0, 2000) : text);
+  const page = text.length > 2000 ? text.slice(0, 2000) : text;
+  const title = page.includes('Title: ') || page.includes('screenshot of [') || page.includes('<title>') ? PAGE_TITLE.exec(page) : null;
   const titleText = title === null ? null : (title[1] ?? title[2] ?? title[3] ?? '').trim();
   // The page's own title, before a site suffix ("404 Not Found | Example", "Access Denied - Site").
   const pageTitle = titleText === null ? null : titleText.split(/\s+[|–—-]\s+/)[0]!.trim();

@@ -216,6 +216,9 @@ function costOf(trace: AnalysisTrace, loop: Call[]): Cost {
  */
 function findFailingTool(trace: AnalysisTrace, calls: Call[], covered: Set<number>, minErrorRepeats: number): FlagDraft<ToolLoopEvidence>[] {
   const drafts: FlagDraft<ToolLoopEvidence>[] = [];
+  let failures = 0;
+  for (const call of calls) if (call.failed) failures++;
+  if (failures < minErrorRepeats) return drafts;
   const streaks = new Map<string, number[]>();
   const flush = (tool: string) => {
     const streak = streaks.get(tool);
@@ -268,7 +271,9 @@ const MIN_ACTIONS_NOT_RUN = 3;
  * for holding several actions, and the model repeated itself).
  */
 function findActionsNotRun(trace: AnalysisTrace): FlagDraft<ToolLoopEvidence> | null {
-  if (!trace.spans.some((span) => span.kind === 'tool')) return null;
+  let actions = 0;
+  for (const span of trace.spans) if (span.kind === 'llm' && span.llm?.outputText?.includes('```')) actions++;
+  if (actions < MIN_ACTIONS_NOT_RUN || !trace.spans.some((span) => span.kind === 'tool')) return null;
   // Model turns and tool calls in order; a turn with actions did not run them when no tool call comes next.
   const sequence = trace.spans.filter((span) => span.kind === 'tool' || (span.kind === 'llm' && span.llm !== null));
   let best: NormalizedSpan[] = [];

@@ -18,7 +18,11 @@ const STUCK = [
   /\b(?:i am|i'm|we are|we're|i seem to be|we seem to be|(?:it )?(?:seems|looks) like (?:i|we)(?:'re|'m| are| am)?|i keep|we keep)\s+(?:still\s+)?(?:stuck|going (?:a)?round in circles|in a loop|looping|getting the same (?:result|error|output|page))\b/i,
 ];
 
+/** Cheap pre-check: words every STUCK pattern needs. */
+const STUCK_HINT = /is_in_loop|stuck|circles|in a loop|looping|getting the same/i;
+
 export function stuckSentence(text: string): string | null {
+  if (!STUCK_HINT.test(text)) return null;
   for (const pattern of STUCK) {
     const match = pattern.exec(text.length > 20_000 ? text.slice(0, 20_000) : text);
     if (match !== null) return match[0];

@@ -18,6 +18,11 @@ describe('masked_child_error rule', () => {
     expect(check([asksTool, { tool: 'book_hotel', error: 'HotelProviderError: no rooms available for the selected dates' }, { llm: { outputText: 'Hotel Alma has no rooms left on those dates; shall I try another hotel?' } }])).toEqual([]);
   });
 
+  it('does not excuse failed retries: two failures in a row are one flag, three or more are a tool_loop flag instead', () => {
+    expect(check([asksTool, { tool: 'search', error: 'HTTP 502' }, asksTool, { tool: 'search', error: 'HTTP 502' }, { llm: { outputText: 'Here are the results.' } }])).toEqual(['masked_child_error']);
+    expect(check([asksTool, { tool: 'search', error: 'HTTP 502' }, asksTool, { tool: 'search', error: 'HTTP 502' }, asksTool, { tool: 'search', error: 'HTTP 502' }, { llm: { outputText: 'Here are the results.' } }])).toEqual([]);
+  });
+
   it('is off when analyzer.silentFailure.maskedChildErrors is false', () => {
     expect(check([asksTool, { tool: 'search', error: 'HTTP 502' }, { llm: {} }], false)).toEqual([]);
   });

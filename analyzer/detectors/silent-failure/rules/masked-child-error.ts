@@ -7,11 +7,12 @@ import { recoveredLater } from '../recovered-later.js';
 import type { SilentFailureDraft, SilentFailureRule } from '../rule.js';
 
 /**
- * masked_child_error (DETECTION.md S7): a span under the run failed (ERROR), was neither retried
- * nor repeated, and the run ended without saying so in its final answer (off when
+ * masked_child_error (DETECTION.md S7): a span under the run failed (ERROR), was not retried
+ * into success, and the run ended without saying so in its final answer (off when
  * `analyzer.silentFailure.maskedChildErrors` is false). Not flagged: a failure inside a tool or
- * model call that itself succeeded (the call handled it), and an ERROR parent of an ERROR child
- * (only the deepest failure is reported).
+ * model call that itself succeeded (the call handled it), an ERROR parent of an ERROR child
+ * (only the deepest failure is reported), and 3+ failures in a row of one tool (tool_loop's
+ * failing-call flag); 2 failures in a row are one flag, on the last.
  */
 export const maskedChildErrorRule: SilentFailureRule = {
   name: 'masked_child_error',
@@ -30,8 +31,13 @@ export const maskedChildErrorRule: SilentFailureRule = {
       // call handled it, and its result is what the agent saw (an error result is S4's business).
       if (handledByCall(trace, span)) continue;
       if (!isAncestorOf(trace, top, span) && trace.root !== null) continue;
-      // Retried (successfully or not) or repeated: the agent noticed; a loop is tool_loop's business.
-      if (recoveredLater(trace, span) || repeatedCall(trace, span)) continue;
+      // Retried until it worked: handled. Failing again and again is one story, not one per
+      // call: a streak of FAILING_LOOP or more is tool_loop's flag (with its count and cost);
+      // a shorter one is flagged here once, on its last failure — "it was retried" is no excuse
+      // when the retries failed too.
+      if (recoveredLater(trace, span)) continue;
+      const streak = failureStreak(trace, span);
+      if (streak.length >= FAILING_LOOP || streak[streak.length - 1] !== span) continue;
       // Report the deepest failure only: an ERROR parent of an ERROR child is the same story.
       const children = trace.children.get(span.spanId) ?? [];
       if (children.some((child) => child.status === 'error')) continue;
@@ -49,14 +55,24 @@ export const maskedChildErrorRule: SilentFailureRule = {
   },
 };
 
-/** The next call of the same kind was the same tool or operation (a retry), or the previous one was and failed too (a failing loop). */
-function repeatedCall(trace: AnalysisTrace, failed: NormalizedSpan): boolean {
-  const sameKind = trace.spans.filter((span) => span.kind === failed.kind && (span.kind === 'tool' || span.kind === 'llm'));
-  const index = sameKind.indexOf(failed);
-  const same = (other: NormalizedSpan | undefined) =>
-    other !== undefined && (other.operation === failed.operation || (failed.tool !== null && other.tool?.name === failed.tool.name));
-  const previous = sameKind[index - 1];
-  return index >= 0 && (same(sameKind[index + 1]) || (same(previous) && previous!.status === 'error'));
+/** Failures in a row that tool_loop reports as one loop (its default `minErrorRepeats`). */
+const FAILING_LOOP = 3;
+
+/**
+ * The failed calls in a row around `failed`: calls of the same kind and the same tool or
+ * operation, each ERROR, with no other call of that tool or operation between.
+ */
+function failureStreak(trace: AnalysisTrace, failed: NormalizedSpan): NormalizedSpan[] {
+  const same = trace.spans.filter(
+    (span) => span.kind === failed.kind && (span.operation === failed.operation || (failed.tool !== null && span.tool?.name === failed.tool.name)),
+  );
+  const index = same.indexOf(failed);
+  if (index < 0) return [failed];
+  let from = index;
+  let to = index;
+  while (from > 0 && same[from - 1]!.status === 'error') from--;
+  while (to + 1 < same.length && same[to + 1]!.status === 'error') to++;
+  return same.slice(from, to + 1);
 }
 
 /** A tool or model call above `span` finished without error: the failure stayed inside it. */
