@@ -96,6 +96,15 @@ export function canonicalText(text: string | null, role: 'arguments' | 'result' 
 }
 
 /** The first `maxChars` characters of a text, with an ellipsis when cut. */
+/**
+ * A short excerpt to put between double quotes in a summary: preview() with its own double
+ * quotes turned into single ones, so a quoted JSON fragment never doubles the summary's quotes
+ * (`("error: 'OrderService unavailable…'")`, not `("error: "OrderService unavailable…"")`).
+ */
+export function quotable(text: string, maxChars = 120): string {
+  return (preview(text, maxChars) ?? '').replace(/["“”]/g, "'");
+}
+
 export function preview(text: string | null, maxChars = 120): string | null {
   if (text === null) return null;
   const flat = text.replace(/\s+/g, ' ').trim();

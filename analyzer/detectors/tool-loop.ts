@@ -4,7 +4,7 @@ import { readRunOutputText } from '../../model/normalize/run-output.js';
 import type { AnalysisTrace } from '../analysis-trace.js';
 import type { ToolLoopEvidence } from '../../model/detectors/tool-loop.js';
 import type { Detector, DetectorContext, FlagDraft } from '../detector.js';
-import { canonicalString, canonicalText, jaccard, preview, tokenSet } from './canonical-text.js';
+import { canonicalString, canonicalText, jaccard, preview, quotable, tokenSet } from './canonical-text.js';
 import { matchErrorPayload } from './error-payload.js';
 import { countActionBlocks, readCodeActions } from './code-actions.js';
 import { errorClass } from './tool-loop/error-class.js';
@@ -253,7 +253,7 @@ function describeFailingTool(trace: AnalysisTrace, loop: Call[], errorKind: stri
   const name = first.tool === 'code' ? 'the code it wrote' : first.tool;
   return {
     severity: loop.length >= 2 * threshold ? 'critical' : 'warning',
-    summary: `${first.tool === 'code' ? 'The code the agent ran' : `Tool ${first.tool}`} failed ${loop.length} times with the same error ("${preview(error, 80)}")${distinct > 1 ? ` whatever the ${first.tool === 'code' ? 'code' : 'arguments'} (${distinct} different)` : ''}, spending ${seconds(cost.durationMs)}${tokensPhrase(cost)}.`,
+    summary: `${first.tool === 'code' ? 'The code the agent ran' : `Tool ${first.tool}`} failed ${loop.length} times with the same error ("${quotable(error, 80)}")${distinct > 1 ? ` whatever the ${first.tool === 'code' ? 'code' : 'arguments'} (${distinct} different)` : ''}, spending ${seconds(cost.durationMs)}${tokensPhrase(cost)}.`,
     spanIds: loop.map((call) => call.span.spanId),
     evidence: { rule: 'failing_tool', tool: name, errorClass: errorKind, error, repeats: loop.length, distinctArguments: distinct, threshold, ...cost },
     pattern: 'failing_tool',
@@ -373,7 +373,7 @@ function findMonologue(trace: AnalysisTrace): FlagDraft<ToolLoopEvidence>[] {
         severity: stretch.length >= 2 * MIN_MONOLOGUE ? 'critical' : 'warning',
         summary: empty
           ? `The model replied with nothing ${stretch.length} times in a row, spending ${seconds(cost.durationMs)}${tokensPhrase(cost)}.`
-          : `The model gave the same reply ("${preview(first.llm?.outputText ?? '', 60)}") ${stretch.length} times in a row without calling a tool, spending ${seconds(cost.durationMs)}${tokensPhrase(cost)}.`,
+          : `The model gave the same reply ("${quotable(first.llm?.outputText ?? '', 60)}") ${stretch.length} times in a row without calling a tool, spending ${seconds(cost.durationMs)}${tokensPhrase(cost)}.`,
         spanIds: stretch.map((item) => item.span.spanId),
         evidence: { rule: empty ? 'empty_responses' : 'repeated_replies', reply: preview(first.llm?.outputText ?? '', 300), repeats: stretch.length, threshold: MIN_MONOLOGUE, ...cost },
         pattern: empty ? 'empty_responses' : 'repeated_replies',

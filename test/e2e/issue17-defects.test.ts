@@ -292,4 +292,20 @@ describe('issue 17 layout defects in the web view', () => {
     await expect(card.locator('.flag-card-head a.span-link').count()).resolves.toBe(3);
     await page.close();
   });
+
+  it('5 and 6: a silent failure\'s summary quotes the error without doubled quotes, and its evidence shows the final answer', async () => {
+    const run = (await (await fetch(`${service.url}/api/runs/${silentTraceId}`)).json()) as { flags: { detector: string; summary: string }[] };
+    const silent = run.flags.filter((flag) => flag.detector === 'silent_failure');
+    expect(silent.length).toBeGreaterThanOrEqual(1);
+    for (const flag of silent) {
+      expect(flag.summary).not.toContain('""');
+      for (const excerpt of flag.summary.match(/\("([^)]*)"\)/g) ?? []) expect(excerpt.slice(2, -2), flag.summary).not.toContain('"');
+    }
+    expect(silent.some((flag) => flag.summary.includes('OrderService unavailable'))).toBe(true);
+    const page = await openPage();
+    await page.goto(`${service.url}/runs/${silentTraceId}`);
+    const card = page.locator('.flag-card.det-silent_failure').first();
+    await expect(card.locator('.final-answer').textContent()).resolves.toContain('Done! Your refund of $42 is on its way.');
+    await page.close();
+  });
 });

@@ -23,14 +23,21 @@ export interface SpikeContext {
  * failure the offending result or answer — followed by every evidence field as recorded.
  * The evidence's shape belongs to each detector; unknown fields are shown generically.
  */
-export function FlagEvidence(props: { flag: Flag; spansById: Map<string, ApiSpan>; runStartMs: number; spike?: SpikeContext }) {
+export function FlagEvidence(props: {
+  flag: Flag;
+  spansById: Map<string, ApiSpan>;
+  runStartMs: number;
+  spike?: SpikeContext;
+  /** The run's final answer (Run.output): a silent failure's evidence shows the answer that claimed success. */
+  finalAnswer?: string | null;
+}) {
   const { flag } = props;
   const spans = flag.spanIds.map((id) => props.spansById.get(id)).filter((span): span is ApiSpan => span !== undefined);
   // A flag stored by another version may name a detector this one does not know: fields only.
   const view = Object.hasOwn(EVIDENCE_VIEWS, flag.detector) ? EVIDENCE_VIEWS[flag.detector] : undefined;
   return (
     <div class="evidence">
-      {view?.render({ flag, spans, runStartMs: props.runStartMs, spike: props.spike }) ?? null}
+      {view?.render({ flag, spans, runStartMs: props.runStartMs, spike: props.spike, finalAnswer: props.finalAnswer ?? null }) ?? null}
       <EvidenceFields evidence={flag.evidence} open={view?.fieldsOpen ?? true} />
     </div>
   );
@@ -42,6 +49,7 @@ interface EvidenceViewProps {
   spans: ApiSpan[];
   runStartMs: number;
   spike: SpikeContext | undefined;
+  finalAnswer: string | null;
 }
 
 /**
@@ -49,10 +57,29 @@ interface EvidenceViewProps {
  * without a view here is a type error. `fieldsOpen`: whether "Evidence as recorded" starts open.
  */
 const EVIDENCE_VIEWS: { [Id in DetectorId]: { render(props: EvidenceViewProps): Child; fieldsOpen: boolean } } = {
-  silent_failure: { render: (props) => <SilentFailureEvidence spans={props.spans} traceId={props.flag.traceId} />, fieldsOpen: true },
+  silent_failure: {
+    render: (props) => (
+      <>
+        <SilentFailureEvidence spans={props.spans} traceId={props.flag.traceId} />
+        <FinalAnswer text={props.finalAnswer} />
+      </>
+    ),
+    fieldsOpen: true,
+  },
   tool_loop: { render: (props) => <LoopCalls spans={props.spans} traceId={props.flag.traceId} runStartMs={props.runStartMs} />, fieldsOpen: true },
   latency_spike: { render: (props) => <SpikeEvidence flag={props.flag} spans={props.spans} spike={props.spike} />, fieldsOpen: false },
 };
+
+/** The answer the run ended with, which reported success over the failure (issue 17, defect 6). */
+function FinalAnswer(props: { text: string | null }) {
+  if (props.text === null) return null;
+  return (
+    <div class="final-answer">
+      <div class="ev-label">The final answer, which reported success</div>
+      {props.text.trim() === '' ? <pre class="value value-error">(empty)</pre> : <FoldedText text={props.text} open />}
+    </div>
+  );
+}
 
 /** The repeated calls side by side: one column per call. */
 function LoopCalls(props: { spans: ApiSpan[]; traceId: string; runStartMs: number }) {

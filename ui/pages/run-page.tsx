@@ -171,7 +171,7 @@ export function RunPage(props: {
                 </span>
                 <span class="flag-summary">{flag.summary}</span>
               </summary>
-              <FlagEvidence flag={flag} spansById={props.flagSpans} runStartMs={runStartMs} spike={props.spikes.get(flag.id)} />
+              <FlagEvidence flag={flag} spansById={props.flagSpans} runStartMs={runStartMs} spike={props.spikes.get(flag.id)} finalAnswer={run.output} />
               <ReviewForm flag={flag} returnTo={runHref(run.traceId)} />
             </details>
           ))}

@@ -1,6 +1,6 @@
 import type { NormalizedSpan } from '../../../../model/span.js';
 import type { AnalysisTrace } from '../../../analysis-trace.js';
-import { preview } from '../../canonical-text.js';
+import { preview, quotable } from '../../canonical-text.js';
 import { answerMentions } from '../answer-mentions.js';
 import { readExceptionEvent } from '../exception-event.js';
 import { recoveredLater } from '../recovered-later.js';
@@ -43,7 +43,7 @@ export const maskedChildErrorRule: SilentFailureRule = {
       if (children.some((child) => child.status === 'error')) continue;
       drafts.push({
         severity: 'warning',
-        summary: `${span.kind === 'tool' && span.tool ? `Tool ${span.tool.name}` : `Step ${span.name}`} failed${span.statusMessage ? ` ("${preview(span.statusMessage, 80)}")` : ''}, yet the run finished ${top.status.toUpperCase()} without retrying it or mentioning the failure.`,
+        summary: `${span.kind === 'tool' && span.tool ? `Tool ${span.tool.name}` : `Step ${span.name}`} failed${span.statusMessage ? ` ("${quotable(span.statusMessage, 80)}")` : ''}, yet the run finished ${top.status.toUpperCase()} without retrying it or mentioning the failure.`,
         spanIds: [span.spanId, top.spanId],
         evidence: { rule: 'masked_child_error', span: span.name, statusMessage: preview(span.statusMessage, 300), rootStatus: top.status, finalAnswer: preview(finalText, 200) },
         pattern: 'masked_child_error',

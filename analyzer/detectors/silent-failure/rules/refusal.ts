@@ -1,4 +1,4 @@
-import { preview } from '../../canonical-text.js';
+import { preview, quotable } from '../../canonical-text.js';
 import { finalTurnEvidence, type SilentFailureRule } from '../rule.js';
 
 /**
@@ -14,7 +14,7 @@ export const refusalRule: SilentFailureRule = {
     if (final.llm.finishReason !== 'refusal' && (text === null || final.asksForTools || !isRefusal(text, options.refusalMaxChars))) return null;
     return {
       severity: 'warning',
-      summary: text !== null && text.trim() !== '' ? `The final answer is a refusal: "${preview(text, 100)}".` : 'The model refused to answer (finish reason "refusal").',
+      summary: text !== null && text.trim() !== '' ? `The final answer is a refusal: "${quotable(text, 100)}".` : 'The model refused to answer (finish reason "refusal").',
       spanIds: [final.span.spanId],
       evidence: { rule: 'refusal', ...finalTurnEvidence(final), answer: preview(text, 300) },
       pattern: 'refusal',

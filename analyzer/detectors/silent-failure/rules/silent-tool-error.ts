@@ -1,5 +1,5 @@
 import type { NormalizedSpan } from '../../../../model/span.js';
-import { preview } from '../../canonical-text.js';
+import { preview, quotable } from '../../canonical-text.js';
 import { matchErrorPayload } from '../../error-payload.js';
 import { answerMentions } from '../answer-mentions.js';
 import { recoveredLater } from '../recovered-later.js';
@@ -49,7 +49,7 @@ export const silentToolErrorRule: SilentFailureRule = {
       if (answerMentions(nextReply(run.trace.spans, span), span.tool.result ?? match, callContext)) continue;
       drafts.push({
         severity: 'warning',
-        summary: `Tool ${span.tool.name} returned an error ("${preview(match, 80)}") but its span reports ${span.status.toUpperCase()}, so the run carried on as if it had worked.`,
+        summary: `Tool ${span.tool.name} returned an error ("${quotable(match, 80)}") but its span reports ${span.status.toUpperCase()}, so the run carried on as if it had worked.`,
         spanIds: [span.spanId],
         evidence: { rule: 'silent_tool_error', tool: span.tool.name, spanStatus: span.status, matched: match, result: preview(span.tool.result, 300), arguments: preview(span.tool.arguments, 200) },
         pattern: 'silent_tool_error',
@@ -69,7 +69,7 @@ export const silentToolErrorRule: SilentFailureRule = {
       const step = action.span.parentSpanId ?? action.span.spanId;
       drafts.push({
         severity: 'warning',
-        summary: `The code the agent ran failed ("${preview(match, 80)}") and no later step ran cleanly, yet the run carried on to its answer as if it had worked.`,
+        summary: `The code the agent ran failed ("${quotable(match, 80)}") and no later step ran cleanly, yet the run carried on to its answer as if it had worked.`,
         spanIds: [step, action.span.spanId],
         evidence: { rule: 'silent_tool_error', tool: 'code', spanStatus: action.span.status, matched: match, result: preview(action.observation, 300), arguments: preview(action.code, 200) },
         pattern: 'silent_tool_error',

@@ -1,4 +1,4 @@
-import { preview } from '../../canonical-text.js';
+import { preview, quotable } from '../../canonical-text.js';
 import { readExceptionEvent } from '../exception-event.js';
 import type { SilentFailureDraft, SilentFailureRule } from '../rule.js';
 
@@ -18,7 +18,7 @@ export const unrecordedExceptionRule: SilentFailureRule = {
       if (exception === null) continue;
       drafts.push({
         severity: 'warning',
-        summary: `Span ${span.name} recorded a ${exception.type} exception${exception.message ? ` ("${preview(exception.message, 80)}")` : ''} but its status is ${span.status.toUpperCase()}.`,
+        summary: `Span ${span.name} recorded a ${exception.type} exception${exception.message ? ` ("${quotable(exception.message, 80)}")` : ''} but its status is ${span.status.toUpperCase()}.`,
         spanIds: [span.spanId],
         evidence: { rule: 'unrecorded_exception', span: span.name, spanStatus: span.status, exceptionType: exception.type, exceptionMessage: preview(exception.message, 300) },
         pattern: `unrecorded_exception:${exception.type}`,
