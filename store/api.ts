@@ -147,6 +147,20 @@ export interface RunFacets {
   environments: string[];
 }
 
+/** Money spent in a window (see RunQueries.readCosts). USD at the prices given. */
+export interface CostSummary {
+  /** Cost of every priced model call. */
+  totalUsd: number;
+  /** Model calls whose model has no price (not in totalUsd). */
+  unpricedCalls: number;
+  /** Most expensive first; costUsd null for a model without a price. */
+  byModel: { model: string; calls: number; tokens: number; costUsd: number | null }[];
+  /** Per agent (the service when a run names no agent), most expensive first; `partial` when some calls had no price. */
+  byAgent: { key: string; runs: number; costUsd: number; partial: boolean }[];
+  /** Per detector id: the cost of the runs it flagged (counted flags), most expensive first. */
+  burnedByDetector: { key: string; runs: number; costUsd: number; partial: boolean }[];
+}
+
 export interface SessionFilter {
   service?: string;
   agent?: string;
@@ -322,6 +336,12 @@ export interface RunQueries {
   listSessions(filter?: SessionFilter, prices?: PriceList): Promise<SessionPage>;
   /** A session and its runs in start order (its first 500); null when no run has this id. */
   getSession(sessionId: string, prices?: PriceList): Promise<{ session: Session; runs: Run[] } | null>;
+  /**
+   * Money spent by runs starting in [sinceMs, untilMs): by model, by agent, and burned on runs
+   * each detector flagged. Optional until every backend has it: the web view leaves the cost
+   * panel out when a backend does not.
+   */
+  readCosts?(window: { sinceMs: number; untilMs: number }, prices?: PriceList): Promise<CostSummary>;
   /**
    * The overview page: totals and per-bucket counts of runs (by run start) and flags (by their
    * run's start) in the window; the `top` worst agents (flagged + error runs) and tools (flags +

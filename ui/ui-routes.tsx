@@ -70,7 +70,8 @@ export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fla
     const bucketMs = OVERVIEW_BUCKETS[range];
     const untilMs = Math.ceil((now() + 1) / bucketMs) * bucketMs;
     const overview = await runs.readOverview({ sinceMs: untilMs - rangeMs, untilMs, bucketMs });
-    return c.html(<OverviewPage overview={overview} range={range} nowMs={now()} />);
+    const costs = runs.readCosts ? await runs.readCosts({ sinceMs: untilMs - rangeMs, untilMs }, prices) : null;
+    return c.html(<OverviewPage overview={overview} range={range} nowMs={now()} costs={costs} />);
   });
 
   app.get('/runs', async (c) => {

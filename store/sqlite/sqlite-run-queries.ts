@@ -7,6 +7,7 @@ import { readOverview } from '../overview-reader.js';
 import { listConversationSpans } from '../conversation-reader.js';
 import { listLatencySamples, listOperations, listSpikeSpanKeys } from '../latency-reader.js';
 import { getSession, listSessions } from '../session-reader.js';
+import { readCostSummary } from '../cost-reader.js';
 import { createPriceList } from '../../model/pricing/price-list.js';
 
 const DEFAULT_PRICES = createPriceList();
@@ -25,6 +26,7 @@ export function createSqliteRunQueries(db: Db): RunQueries {
     listRunFacets: async () => listRunFacets(db),
     listSessions: async (filter, prices) => listSessions(db, filter ?? {}, prices ?? DEFAULT_PRICES),
     getSession: async (sessionId, prices) => getSession(db, sessionId, prices ?? DEFAULT_PRICES),
+    readCosts: async (window, prices) => readCostSummary(db, window.sinceMs, window.untilMs, prices ?? DEFAULT_PRICES),
     readOverview: async (window, options) => readOverview(db, window, options),
     listOperations: async (sinceMs, untilMs, limit) => listOperations(db, sinceMs, untilMs, limit),
     listLatencySamples: async (operation, sinceMs, untilMs, limit) => listLatencySamples(db, operation, sinceMs, untilMs, limit),

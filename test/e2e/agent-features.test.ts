@@ -93,6 +93,15 @@ beforeAll(async () => {
       steps: [{ kind: 'llm', model: 'acme-mini', durationMs: 200, inputTokens: 1_000_000, outputTokens: 0, text: 'ok' }],
     },
   ];
+  runs.push({
+    agent: 'research-agent',
+    startMs: nowMs - 3 * MINUTE_MS,
+    steps: [
+      { kind: 'llm', durationMs: 300, text: '', finishReason: 'tool_call', inputTokens: 2_000_000, outputTokens: 0 },
+      ...Array.from({ length: 6 }, () => ({ kind: 'tool' as const, tool: 'web_search', args: '{"query":"tracehound pricing"}', result: '{"results":[]}', durationMs: 90 })),
+      { kind: 'llm', durationMs: 300, text: 'I could not find anything.' },
+    ],
+  });
   const ids = await sendRuns(`${service.url}/v1/traces`, runs);
   [lisbonId, , xssId, unpricedId] = ids as [string, string, string, string];
   const analyzed = await fetch(`${service.url}/api/analyze`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
@@ -266,6 +275,22 @@ describe('compare and flame graph', () => {
     await Promise.all([page.waitForURL(new RegExp(`span=${spanId}`)), tool.locator('rect').click()]);
     await expect(page.locator('#span-panel').textContent()).resolves.toContain('search_flights');
     await expect(page.locator(`#flame-graph rect.fl-selected`).count()).resolves.toBe(1);
+    await page.close();
+  });
+});
+
+describe('cost on the overview', () => {
+  it('shows the money spent by model and agent, and burned on flagged runs', async () => {
+    const page = await openPage();
+    await page.goto(`${service.url}/`);
+    const total = await page.locator('#cost-total').textContent();
+    // The loop run alone spends 2M gpt-4o input tokens: $5.
+    expect(Number(total!.replace(/[$,]/g, ''))).toBeGreaterThan(5);
+    await expect(page.locator('#cost-panel').textContent()).resolves.toContain('in-house-7b');
+    await expect(page.locator('#cost-panel').textContent()).resolves.toContain('have no price');
+    await expect(page.locator('#cost-by-agent').textContent()).resolves.toContain('research-agent');
+    const burned = page.locator('#cost-burned tr', { hasText: 'Tool loop' });
+    await expect(burned.locator('td').last().textContent()).resolves.toMatch(/^\$5\.\d\d$/);
     await page.close();
   });
 });

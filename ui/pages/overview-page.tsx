@@ -1,4 +1,5 @@
-import type { Overview } from '../../store/api.js';
+import { CostPanel } from '../components/cost-panel.js';
+import type { CostSummary, Overview } from '../../store/api.js';
 import { DETECTOR_IDS } from '../../model/api.js';
 import { Layout } from '../components/layout.js';
 import { FlagBadge, ReviewTag } from '../components/badges.js';
@@ -10,7 +11,7 @@ export const OVERVIEW_RANGES = { '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86
 export type OverviewRange = keyof typeof OVERVIEW_RANGES;
 
 /** The landing page: what went wrong, how often, where, and the latest flags. */
-export function OverviewPage(props: { overview: Overview; range: OverviewRange; nowMs: number }) {
+export function OverviewPage(props: { overview: Overview; range: OverviewRange; nowMs: number; costs?: CostSummary | null }) {
   const { overview, range } = props;
   const { totals } = overview;
   const runBuckets = overview.buckets.map((bucket) => ({
@@ -179,6 +180,7 @@ export function OverviewPage(props: { overview: Overview; range: OverviewRange; 
           )}
         </div>
       </section>
+      {props.costs ? <CostPanel costs={props.costs} since={props.range} /> : null}
     </Layout>
   );
 }

@@ -1,0 +1,70 @@
+import type { Db } from './sqlite/database.js';
+import type { CostSummary } from './api.js';
+import { costOfUsage, type ModelUsage, type PriceList } from '../model/pricing/price-list.js';
+import { countedFlag } from './counted-flags.js';
+
+interface UsageRow extends ModelUsage {
+  group: string | null;
+  calls: number;
+  runs: number;
+}
+
+/**
+ * Money spent by runs starting in [sinceMs, untilMs): by model, by agent, and on the runs each
+ * detector flagged (counted flags only). Tokens of models without a price are counted apart
+ * (`unpricedCalls`), never guessed. Three GROUP BY queries over runs ⋈ run_models.
+ */
+export function readCostSummary(db: Db, sinceMs: number, untilMs: number, prices: PriceList): CostSummary {
+  const since = BigInt(Math.floor(sinceMs)) * 1_000_000n;
+  const until = BigInt(Math.floor(untilMs)) * 1_000_000n;
+  const sums = `SUM(m.calls) AS calls, COUNT(DISTINCT r.trace_id) AS runs, SUM(m.input_tokens) AS inputTokens,
+    SUM(m.output_tokens) AS outputTokens, SUM(m.cached_input_tokens) AS cachedInputTokens`;
+  const byModelRows = db
+    .prepare(`SELECT m.model AS model, NULL AS "group", ${sums} FROM runs r JOIN run_models m ON m.trace_id = r.trace_id
+      WHERE r.start_ns >= ? AND r.start_ns < ? GROUP BY m.model`)
+    .all(since, until) as UsageRow[];
+  const byAgentRows = db
+    .prepare(`SELECT m.model AS model, COALESCE(r.agent, r.service) AS "group", ${sums} FROM runs r JOIN run_models m ON m.trace_id = r.trace_id
+      WHERE r.start_ns >= ? AND r.start_ns < ? GROUP BY 2, m.model`)
+    .all(since, until) as UsageRow[];
+  const burnedRows = db
+    .prepare(`SELECT m.model AS model, fl.detector AS "group", ${sums}
+      FROM (SELECT DISTINCT f.trace_id, f.detector FROM flags f WHERE f.run_start_ns >= ? AND f.run_start_ns < ? AND ${countedFlag('f')}) fl
+      JOIN runs r ON r.trace_id = fl.trace_id JOIN run_models m ON m.trace_id = fl.trace_id GROUP BY fl.detector, m.model`)
+    .all(since, until) as UsageRow[];
+
+  const price = (row: UsageRow) => {
+    if (row.inputTokens === 0 && row.outputTokens === 0) return 0;
+    const found = prices.priceOf(row.model);
+    return found === null ? null : costOfUsage(row, found);
+  };
+  let totalUsd = 0;
+  let unpricedCalls = 0;
+  const byModel = byModelRows
+    .map((row) => {
+      const costUsd = price(row);
+      if (costUsd === null) unpricedCalls += row.calls;
+      else totalUsd += costUsd;
+      return { model: row.model, calls: row.calls, tokens: row.inputTokens + row.outputTokens, costUsd };
+    })
+    .sort((a, b) => (b.costUsd ?? -1) - (a.costUsd ?? -1) || b.tokens - a.tokens);
+  return { totalUsd, unpricedCalls, byModel, byAgent: groupCosts(byAgentRows, price), burnedByDetector: groupCosts(burnedRows, price) };
+}
+
+/** Per group: the known cost summed, and whether some of its calls had no price. */
+function groupCosts(rows: UsageRow[], price: (row: UsageRow) => number | null): { key: string; runs: number; costUsd: number; partial: boolean }[] {
+  const groups = new Map<string, { key: string; runs: number; costUsd: number; partial: boolean }>();
+  for (const row of rows) {
+    const key = row.group ?? '';
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { key, runs: 0, costUsd: 0, partial: false };
+      groups.set(key, group);
+    }
+    group.runs = Math.max(group.runs, row.runs);
+    const cost = price(row);
+    if (cost === null) group.partial = true;
+    else group.costUsd += cost;
+  }
+  return [...groups.values()].sort((a, b) => b.costUsd - a.costUsd);
+}
