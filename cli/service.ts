@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import { openDatabase, type Db } from '../store/sqlite/database.js';
 import type { Storage } from '../store/api.js';
 import { createSqliteStorage } from '../store/sqlite/open-sqlite-storage.js';
+import { openClickHouseStorage } from '../store/clickhouse/open-clickhouse-storage.js';
 import { createMetrics, type Metrics } from '../ops/metrics.js';
 import { createLogger, type Logger } from '../ops/logger.js';
 import { registerOpsRoutes } from '../ui/api/ops-routes.js';
@@ -17,7 +18,7 @@ import { registerOtlpRoutes } from '../collector/otlp-route.js';
 import { startOtlpGrpcServer, type OtlpGrpcServer } from '../collector/grpc/otlp-grpc-server.js';
 import { grpcListenPort } from '../collector/collector-config.js';
 import { createKeyMatcher } from '../security/key-matcher.js';
-import { createSqliteLogStore } from '../store/sqlite/sqlite-log-store.js';
+import { refusingLogStore } from '../store/clickhouse/refusing-log-store.js';
 import { registerAuth } from '../security/auth-middleware.js';
 import { registerHostCheck } from '../security/request-origin.js';
 import { startRetention } from '../store/retention.js';
@@ -61,19 +62,27 @@ export interface BackgroundTask {
 export async function startService(config: Config, options: StartServiceOptions = {}): Promise<RunningService> {
   const logger = options.logger ?? createLogger(config.logging.level);
   const metrics = createMetrics();
-  const db = openDatabase(config.storage.path, {
+  const clickhouse = config.storage.backend === 'clickhouse';
+  // On ClickHouse, the SQLite connection only serves what still reads it directly (report
+  // building, SQLite retention, which stay off there): an empty in-memory database.
+  const db = openDatabase(clickhouse ? ':memory:' : config.storage.path, {
     synchronous: config.storage.synchronous,
     cacheSizeMb: config.storage.cacheSizeMb,
   });
   // The storage backend every feature receives (store/api.ts). storage.writerThread: span commits
   // on their own thread and connection (file databases only); measured +20–40% spans/s and half
   // the event-loop delay (bench/ingest.bench.ts).
-  const storage: Storage = createSqliteStorage(db, {
-    path: config.storage.path,
-    synchronous: config.storage.synchronous,
-    cacheSizeMb: config.storage.cacheSizeMb,
-    writerThread: config.storage.writerThread,
-  });
+  const storage: Storage = clickhouse
+    ? await openClickHouseStorage(config.storage.clickhouse).catch((error: unknown) => {
+        db.close();
+        throw error;
+      })
+    : createSqliteStorage(db, {
+        path: config.storage.path,
+        synchronous: config.storage.synchronous,
+        cacheSizeMb: config.storage.cacheSizeMb,
+        writerThread: config.storage.writerThread,
+      });
   let accepting = true;
   const background: BackgroundTask[] = [];
 
@@ -94,7 +103,7 @@ export async function startService(config: Config, options: StartServiceOptions 
   registerOpsRoutes(app, storage.maintenance, metrics, () => accepting, () => storageHealth.report());
   // [collector: routes]
   const redact = createRedactor(config.redaction, { onRedacted: (pattern) => metrics.valuesRedacted.inc({ pattern }) });
-  const ingest = registerOtlpRoutes(app, { traces: storage.traces, config, metrics, logger, redact, logs: createSqliteLogStore(db), onCommitOutcome: (error) => storageHealth.recordCommit(error) });
+  const ingest = registerOtlpRoutes(app, { traces: storage.traces, config, metrics, logger, redact, logs: storage.logs ?? refusingLogStore(storage.backend), onCommitOutcome: (error) => storageHealth.recordCommit(error) });
   const prices = createPriceList(config.pricing.models);
   registerRunRoutes(app, storage, prices);
   registerSessionRoutes(app, storage.runs, prices);
@@ -111,12 +120,15 @@ export async function startService(config: Config, options: StartServiceOptions 
   if (config.analyzer.enabled) analyzer.start();
   background.push({ stop: () => analyzer.stop() });
   // [reports: routes and background]
-  const reports = startReports({ db, config, metrics, logger, publicUrl: () => config.server.publicUrl || url });
+  // Report building reads SQLite directly for now: on ClickHouse the nightly report is off.
+  const reportsConfig = clickhouse ? { ...config, reports: { ...config.reports, enabled: false } } : config;
+  if (clickhouse && config.reports.enabled) logger.warn('reports.enabled is ignored on storage.backend clickhouse: report building does not read ClickHouse yet');
+  const reports = startReports({ db, config: reportsConfig, metrics, logger, publicUrl: () => config.server.publicUrl || url });
   registerReportRoutes(app, storage.reports, { makeReport: reports.makeReport, defaultPeriodMs: config.reports.period });
   analyzerFlagListeners.push((flags) => reports.handleFlags(flags));
   background.push(reports);
   // [security: background]
-  background.push(startRetention(db, { ...config.retention, metrics, logger }));
+  if (!clickhouse) background.push(startRetention(db, { ...config.retention, metrics, logger }));
   // [ui: routes]
   registerUiRoutes(app, storage, { prices });
   app.notFound((c) =>
@@ -150,7 +162,7 @@ export async function startService(config: Config, options: StartServiceOptions 
   const server = await listen(app, config.server.host, config.server.port);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${formatHost(config.server.host)}:${port}`;
-  logger.info({ url, grpcPort: grpc?.port ?? null, db: config.storage.path }, 'tracehound listening');
+  logger.info({ url, grpcPort: grpc?.port ?? null, db: clickhouse ? config.storage.clickhouse.urls.join(',') : config.storage.path }, 'tracehound listening');
 
   let closing: Promise<void> | undefined;
   return {
@@ -171,6 +183,7 @@ export async function startService(config: Config, options: StartServiceOptions 
         // In start order: the analyser commits its last slice before the alerter it feeds stops.
         for (const task of background) await task.stop();
         await storage.close();
+        if (clickhouse) db.close();
         logger.info('tracehound stopped');
       })();
       return closing;

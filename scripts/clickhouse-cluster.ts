@@ -43,8 +43,11 @@ export interface RunningCluster extends ClusterInfo {
   killReplica(index: number): Promise<void>;
   /** Starts a killed server again with the same ports and data; resolves once it answers. */
   restartReplica(index: number): Promise<void>;
-  /** SIGTERM to every server and ZooKeeper (SIGKILL after 10 s); resolves once all have exited. */
-  stop(): Promise<void>;
+  /**
+   * SIGTERM to every server and ZooKeeper (SIGKILL after 10 s), or SIGKILL at once with
+   * `kill: true` (data thrown away); resolves once all have exited.
+   */
+  stop(options?: { kill?: boolean }): Promise<void>;
 }
 
 const ZOOKEEPER_CLASSPATH = '/usr/share/java/zookeeper.jar:/usr/share/java/*';
@@ -107,7 +110,7 @@ ${shards}
   </remote_servers>
   <zookeeper>
     <node><host>127.0.0.1</host><port>${zookeeperPort}</port></node>
-    <session_timeout_ms>10000</session_timeout_ms>
+    <session_timeout_ms>4000</session_timeout_ms>
   </zookeeper>
   <macros>
     <shard>0${r.shard}</shard>
@@ -179,9 +182,9 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((ok) => child.once('exit', () => ok()));
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+async function stopChild(child: ChildProcess, kill = false): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
+  child.kill(kill ? 'SIGKILL' : 'SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited(child);
   clearTimeout(timer);
@@ -227,9 +230,9 @@ export async function startClickHouseCluster(dirArg: string): Promise<RunningClu
     servers[i] = child;
     return child;
   };
-  const stopAll = async () => {
-    await Promise.all(servers.map((s) => (s ? stopChild(s) : undefined)));
-    await stopChild(zookeeper);
+  const stopAll = async (options: { kill?: boolean } = {}) => {
+    await Promise.all(servers.map((s) => (s ? stopChild(s, options.kill) : undefined)));
+    await stopChild(zookeeper, options.kill);
   };
 
   try {
@@ -292,14 +295,24 @@ async function stopFromFile(dir: string): Promise<void> {
   const file = join(resolve(dir), 'cluster.json');
   if (!existsSync(file)) throw new Error(`${file} not found: no cluster started in ${dir}`);
   const info = JSON.parse(readFileSync(file, 'utf8')) as ClusterInfo;
-  const pids = [...info.replicas.map((r) => r.pid), info.zookeeperPid].filter((p) => p > 0);
+  // Only processes that are still this cluster's (a pid may have been reused since): their
+  // command line names a config file under DIR.
+  const pids = [...info.replicas.map((r) => r.pid), info.zookeeperPid].filter((p) => p > 0 && ownedBy(p, info.dir));
   for (const pid of pids) {
     try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
   }
   const deadline = Date.now() + 10_000;
   for (const pid of pids) {
-    while (alive(pid) && Date.now() < deadline) await sleep(50);
-    if (alive(pid)) process.kill(pid, 'SIGKILL');
+    while (alive(pid) && ownedBy(pid, info.dir) && Date.now() < deadline) await sleep(50);
+    if (alive(pid) && ownedBy(pid, info.dir)) process.kill(pid, 'SIGKILL');
+  }
+}
+
+function ownedBy(pid: number, dir: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
+  } catch {
+    return false;
   }
 }
 

@@ -33,9 +33,9 @@ export function createContext(connection: ClickHouseConnection, tables: Tables, 
     writeSettings: clustered
       ? {
           // Both replicas of the shard hold the rows before the insert returns; a quorum that is
-          // not reached in 10 s is an error (503 upstream), never a silent single copy.
+          // not reached in 5 s is an error (503 upstream), never a silent single copy.
           insert_quorum: 2,
-          insert_quorum_timeout: 10_000,
+          insert_quorum_timeout: 5_000,
           // Through a Distributed table: the insert returns after every shard took its part.
           insert_distributed_sync: 1,
         }
