@@ -210,6 +210,12 @@ export default async function uiBench({ quick }: { quick: boolean }): Promise<vo
       ['flags queue', '/flags'],
       ['overview (24h)', '/'],
       ['latency view (24h)', '/latency?op=tool%3Aweb_search'],
+      ['runs, full text q (absent word)', '/runs?q=Lisbon'],
+      ['runs, full text q (word in every answer)', '/runs?q=found'],
+      ['runs, model filter', '/runs?model=gpt-4.1'],
+      ['sessions list', '/sessions'],
+      ['run page as flame graph, 2,000 spans', `/runs/${bigTraceId}?view=flame`],
+      ['compare two runs (2,000 spans each)', `/compare?a=${bigTraceId}&b=${bigTraceId}`],
     ];
     console.log(`${'page'.padEnd(40)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'CPU p50'.padStart(8)} ${'HTML KiB'.padStart(9)}   (load average ${os.loadavg()[0]!.toFixed(1)})`);
     for (const [label, path] of pages) {
