@@ -65,6 +65,8 @@ function readModelCallTexts(span: SpanTextSource): SpanTexts {
   const words: string[] = [];
   if (transcript.system !== null) words.push(transcript.system);
   for (const message of [...transcript.input, ...transcript.output]) words.push(...messageWords(message));
+  // A call recorded with input messages but its answer only as output text is still searchable by that answer.
+  if (transcript.output.length === 0 && outputText !== null) words.push(outputText);
   const answer = outputText ?? nonEmpty(transcript.output.map(textOf).join('\n'));
   return {
     input: firstUser === undefined ? null : bound(textOf(firstUser), MAX_TEXT_CHARS),
