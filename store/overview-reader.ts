@@ -9,75 +9,9 @@ import { listToolCallCounts } from './latency-reader.js';
  * the half-open window [sinceMs, untilMs).
  */
 
-export interface OverviewWindow {
-  /** Window start, epoch ms (inclusive). */
-  sinceMs: number;
-  /** Window end, epoch ms (exclusive). */
-  untilMs: number;
-  /** Width of one chart bucket, ms; at least 1. */
-  bucketMs: number;
-}
-
-export interface TimeBucket {
-  /** Bucket start, epoch ms. */
-  startMs: number;
-  runs: number;
-  errorRuns: number;
-  flaggedRuns: number;
-  /** Flags by detector id in this bucket. */
-  flags: Partial<Record<DetectorId, number>>;
-}
-
-export interface OverviewTotals {
-  runs: number;
-  errorRuns: number;
-  flaggedRuns: number;
-  flags: number;
-  unreviewedFlags: number;
-  flagsByDetector: Partial<Record<DetectorId, number>>;
-  llmCalls: number;
-  toolCalls: number;
-  tokens: number;
-}
-
-export interface AgentScore {
-  agent: string;
-  service: string;
-  runs: number;
-  flaggedRuns: number;
-  errorRuns: number;
-}
-
-export interface ToolScore {
-  tool: string;
-  calls: number;
-  errors: number;
-  /** Distinct flags that point at a call of this tool. */
-  flags: number;
-}
-
-export interface LatestFlag {
-  id: string;
-  traceId: string;
-  detector: DetectorId;
-  severity: Severity;
-  summary: string;
-  runName: string | null;
-  agent: string | null;
-  service: string;
-  /** The flagged run's start, epoch ms. */
-  runStartMs: number;
-  reviewVerdict: string | null;
-}
-
-export interface Overview {
-  window: OverviewWindow;
-  totals: OverviewTotals;
-  buckets: TimeBucket[];
-  worstAgents: AgentScore[];
-  worstTools: ToolScore[];
-  latestFlags: LatestFlag[];
-}
+import type { AgentScore, LatestFlag, Overview, OverviewTotals, OverviewWindow, TimeBucket, ToolScore } from './api.js';
+// The shapes are the RunQueries contract's (store/api.ts); re-exported for this reader's callers.
+export type { AgentScore, LatestFlag, Overview, OverviewTotals, OverviewWindow, TimeBucket, ToolScore };
 
 const NS_PER_MS = 1_000_000n;
 

@@ -7,67 +7,11 @@ import { decodeCursor, encodeCursor } from './cursor.js';
  * renderings as made; it never re-renders. Shapes here are what the API and the web view list.
  */
 
-export const REPORT_TRIGGERS = ['schedule', 'api', 'cli'] as const;
-export type ReportTrigger = (typeof REPORT_TRIGGERS)[number];
-
-export const DELIVERY_STATUSES = ['none', 'pending', 'delivered', 'failed'] as const;
-/** none: no webhook configured; pending: being sent/retried; delivered; failed: gave up. */
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-
-export const REPORT_FORMATS = ['json', 'html', 'md'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-/** The headline figures of a report, enough for a list row. */
-export interface ReportSummary {
-  runs: number;
-  failedRuns: number;
-  /** failedRuns / runs, 0..1; 0 when there were no runs. */
-  failureRate: number;
-  flags: number;
-  criticalFlags: number;
-  signatures: number;
-  newSignatures: number;
-  latencyRegressions: number;
-}
-
-export interface ReportDelivery {
-  status: DeliveryStatus;
-  attempts: number;
-  error: string | null;
-  /** ISO time delivery ended (delivered or gave up); null while pending or when none. */
-  at: string | null;
-}
-
-/** One report in a list: no bodies. */
-export interface ReportListItem {
-  id: string;
-  createdAt: string;
-  since: string;
-  until: string;
-  trigger: ReportTrigger;
-  summary: ReportSummary;
-  filePath: string | null;
-  delivery: ReportDelivery;
-}
-
-export interface StoredReport extends ReportListItem {
-  /** The whole report as JSON (the `Report` shape of reports/build-report.ts). */
-  body: unknown;
-}
-
-export interface NewReport {
-  id: string;
-  createdAtMs: number;
-  sinceMs: number;
-  untilMs: number;
-  trigger: ReportTrigger;
-  summary: ReportSummary;
-  bodyJson: string;
-  bodyHtml: string;
-  bodyMd: string;
-  filePath?: string | null;
-  deliveryStatus?: DeliveryStatus;
-}
+import { DELIVERY_STATUSES, REPORT_FORMATS, REPORT_TRIGGERS } from './api.js';
+import type { DeliveryStatus, NewReport, ReportDelivery, ReportFormat, ReportListItem, ReportSummary, ReportTrigger, StoredReport } from './api.js';
+// The shapes are the ReportStore contract's (store/api.ts); re-exported for this store's callers.
+export { DELIVERY_STATUSES, REPORT_FORMATS, REPORT_TRIGGERS };
+export type { DeliveryStatus, NewReport, ReportDelivery, ReportFormat, ReportListItem, ReportSummary, ReportTrigger, StoredReport };
 
 interface ReportRow {
   id: string;
