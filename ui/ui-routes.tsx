@@ -448,7 +448,7 @@ async function readForm(c: Context): Promise<Map<string, string> | null> {
 
 /** Only local paths are followed after a form post (no open redirect). */
 function safeReturnTo(value: string | undefined): string {
-  if (value === undefined || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return '/flags';
+  if (value === undefined || !value.startsWith('/') || value.startsWith('//') || value.includes('\\') || /[\u0000-\u001f\u007f]/.test(value)) return '/flags';
   return value;
 }
 
