@@ -1,5 +1,5 @@
 import type { DetectorId } from '../../model/api.js';
-import { suppressionId, type Suppression, type SuppressionScope, type SuppressionStore } from '../api.js';
+import { NotSupportedError, suppressionId, type Suppression, type SuppressionScope, type SuppressionStore } from '../api.js';
 import type { ClickHouseContext } from './context.js';
 import { DEDUP_READ } from './flag-rows.js';
 import { sqlString } from './sql-literal.js';
@@ -28,6 +28,8 @@ function toSuppression(row: Row): Suppression {
     note: row.note,
     fromFlagId: row.from_flag_id,
     createdAt: new Date(Number(row.created_at_ms)).toISOString(),
+    // Not stored on ClickHouse yet (the suppressions table has no created_by column).
+    createdBy: null,
   };
 }
 
@@ -74,6 +76,16 @@ export function createClickHouseSuppressionStore(context: ClickHouseContext): Su
     async suppressionsVersion() {
       const rows = await connection.select<{ v: string; n: string }>(`SELECT toString(max(row_version)) AS v, toString(count()) AS n FROM ${tables.suppressions}`);
       return `${rows[0]?.v ?? '0'}:${rows[0]?.n ?? '0'}`;
+    },
+    // The trace rules leave on the runs they silenced needs a silenced_flags table on the cluster (to do).
+    async recordSilencedFlags() {
+      throw new NotSupportedError('recording silenced flags is not supported on ClickHouse yet');
+    },
+    async listSilencedFlags() {
+      throw new NotSupportedError('listing silenced flags is not supported on ClickHouse yet');
+    },
+    async countSilencedByRule() {
+      throw new NotSupportedError('counting silenced flags is not supported on ClickHouse yet');
     },
   };
 }
