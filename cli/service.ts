@@ -40,6 +40,8 @@ export interface RunningService {
   /** The OTLP/gRPC port (the real one when 0 was asked for); null when collector.grpc.enabled is false. */
   grpcPort: number | null;
   db: Db;
+  /** The storage backend every feature was given (store/api.ts). */
+  storage: Storage;
   metrics: Metrics;
   logger: Logger;
   /** Graceful stop: refuse new requests, drain in-flight ones, finish work, close the database. */
@@ -120,12 +122,13 @@ export async function startService(config: Config, options: StartServiceOptions 
   if (config.analyzer.enabled) analyzer.start();
   background.push({ stop: () => analyzer.stop() });
   // [reports: routes and background]
-  // Report building reads SQLite directly for now: on ClickHouse the nightly report is off.
+  // On ClickHouse several processes share one cluster: the nightly schedule stays off there until
+  // the report lease makes one process make each report (reports made via API/CLI work).
   const reportsConfig = clickhouse ? { ...config, reports: { ...config.reports, enabled: false } } : config;
-  if (clickhouse && config.reports.enabled) logger.warn('reports.enabled is ignored on storage.backend clickhouse: report building does not read ClickHouse yet');
-  const reports = startReports({ db, config: reportsConfig, metrics, logger, publicUrl: () => config.server.publicUrl || url });
+  if (clickhouse && config.reports.enabled) logger.warn('reports.enabled (the nightly schedule) is ignored on storage.backend clickhouse until the report lease lands; POST /api/reports and `tracehound report` work');
+  const reports = startReports({ storage, config: reportsConfig, metrics, logger, publicUrl: () => config.server.publicUrl || url });
   registerReportRoutes(app, storage.reports, { makeReport: reports.makeReport, defaultPeriodMs: config.reports.period });
-  analyzerFlagListeners.push((flags) => reports.handleFlags(flags));
+  analyzerFlagListeners.push((flags) => void reports.handleFlags(flags));
   background.push(reports);
   // [security: background]
   if (!clickhouse) background.push(startRetention(db, { ...config.retention, metrics, logger }));
@@ -170,6 +173,7 @@ export async function startService(config: Config, options: StartServiceOptions 
     port,
     grpcPort: grpc?.port ?? null,
     db,
+    storage,
     metrics,
     logger,
     close() {

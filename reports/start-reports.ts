@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { Db } from '../store/sqlite/database.js';
+import type { FlagStore, ReportQueries, ReportStore } from '../store/api.js';
 import type { Logger } from '../ops/logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Flag } from '../model/api.js';
@@ -17,15 +17,16 @@ import { createWebhookSender } from './webhook.js';
 
 export interface ReportsFeature {
   makeReport: MakeReport;
-  /** For the analyser's onFlagsRaised; a no-op when alerts are off. */
-  handleFlags(flags: Flag[]): void;
+  /** For the analyser's onFlagsRaised; a no-op when alerts are off. Never rejects. */
+  handleFlags(flags: Flag[]): Promise<void>;
   alerter: Alerter | null;
   scheduler: ReportScheduler | null;
   stop(): Promise<void>;
 }
 
 export interface StartReportsOptions {
-  db: Db;
+  /** The backend's parts this feature uses (store/api.ts; a Storage fits). */
+  storage: { reports: ReportStore; reportQueries: ReportQueries; flags: FlagStore };
   config: Config;
   logger: Logger;
   metrics?: Metrics;
@@ -46,7 +47,8 @@ export function startReports(options: StartReportsOptions): ReportsFeature {
     metrics: options.metrics,
   });
   const makeReport = createReportMaker({
-    db: options.db,
+    store: options.storage.reports,
+    queries: options.storage.reportQueries,
     publicUrl: options.publicUrl,
     dir: reports.dir,
     logger,
@@ -68,7 +70,7 @@ export function startReports(options: StartReportsOptions): ReportsFeature {
   const alerter =
     config.alerts.enabled && alertUrl !== ''
       ? createAlerter({
-          db: options.db,
+          flags: options.storage.flags,
           publicUrl: options.publicUrl,
           logger,
           minSeverity: config.alerts.minSeverity,
@@ -82,13 +84,14 @@ export function startReports(options: StartReportsOptions): ReportsFeature {
       : null;
   return {
     makeReport,
-    handleFlags: (flags) => alerter?.handleFlags(flags),
+    handleFlags: async (flags) => alerter?.handleFlags(flags),
     alerter,
     scheduler,
     async stop() {
       await scheduler?.stop();
-      alerter?.stop();
+      await alerter?.stop();
       await sender.stop();
+      await makeReport.settled();
     },
   };
 }

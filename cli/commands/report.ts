@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load-config.js';
 import { requireExistingDatabase } from '../existing-database.js';
 import { openDatabase } from '../../store/sqlite/database.js';
+import { createSqliteStorage } from '../../store/sqlite/open-sqlite-storage.js';
 import { createLogger } from '../../ops/logger.js';
 import { parseTimeInput } from '../../model/time.js';
 import { createReportMaker } from '../../reports/create-report-maker.js';
@@ -48,8 +49,10 @@ export async function reportCommand(argv: string[], nowMs: number = Date.now()):
   try {
     const logger = createLogger(config.logging.level === 'info' ? 'warn' : config.logging.level, process.stderr);
     const publicUrl = config.server.publicUrl || `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${config.server.port}`;
+    const storage = createSqliteStorage(db, { path: config.storage.path });
     const makeReport = createReportMaker({
-      db,
+      store: storage.reports,
+      queries: storage.reportQueries,
       publicUrl,
       dir: config.reports.dir,
       logger,

@@ -117,9 +117,19 @@ function toApiSpan(row: SpanRow): ApiSpan {
 export function createClickHouseRunQueries(context: ClickHouseContext): RunQueries {
   const { connection, tables } = context;
 
+  /**
+   * The spans of one trace whose run is live: retention hides a run at once (a tombstone) while
+   * the mutation that removes its spans runs in the background. Runs and spans are sharded alike,
+   * so each shard checks its own runs ('local').
+   */
+  const ofLiveTrace = (traceId: string) =>
+    `trace_id = ${sqlString(traceId)} AND trace_id IN (SELECT trace_id FROM (SELECT trace_id, deleted, row_version FROM ${tables.runs} FINAL WHERE trace_id = ${sqlString(traceId)}) WHERE deleted = 0)`;
+  const SPAN_READ = { ...DEDUP_READ, distributed_product_mode: 'local' };
+
   async function spansOf(traceId: string, extra = ''): Promise<SpanRow[]> {
     return connection.select<SpanRow>(
-      `SELECT ${API_SPAN_COLUMNS} FROM ${tables.spans} FINAL WHERE trace_id = ${sqlString(traceId)}${extra} ORDER BY start_ns, received_at_ms, seq`,
+      `SELECT ${API_SPAN_COLUMNS} FROM ${tables.spans} FINAL WHERE ${ofLiveTrace(traceId)}${extra} ORDER BY start_ns, received_at_ms, seq`,
+      SPAN_READ,
     );
   }
 
@@ -187,8 +197,9 @@ export function createClickHouseRunQueries(context: ClickHouseContext): RunQueri
     async listConversationSpans(traceId) {
       const rows = await connection.select<{ span_id: string; kind: 'llm' | 'tool'; name: string; start_ns: string; duration_ms: number; status: string; llm: string | null; tool: string | null; attributes: string }>(
         `SELECT span_id, kind, name, start_ns, duration_ms, status, llm, tool, if(kind = 'llm', attributes, '{}') AS attributes
-         FROM ${tables.spans} FINAL WHERE trace_id = ${sqlString(traceId)} AND kind IN ('llm', 'tool')
+         FROM ${tables.spans} FINAL WHERE ${ofLiveTrace(traceId)} AND kind IN ('llm', 'tool')
          ORDER BY start_ns, received_at_ms, seq LIMIT ${sqlInt(MAX_CONVERSATION_SPANS)}`,
+        SPAN_READ,
       );
       return rows.map((row): ConversationSpan => ({
         spanId: row.span_id,
@@ -231,7 +242,8 @@ export function createClickHouseRunQueries(context: ClickHouseContext): RunQueri
         tool: string | null;
       }>(
         `SELECT span_id, parent_span_id, name, kind, start_ns, duration_ms, status, operation, llm, tool
-         FROM ${tables.spans} FINAL WHERE trace_id = ${sqlString(traceId)} ORDER BY start_ns, received_at_ms, seq`,
+         FROM ${tables.spans} FINAL WHERE ${ofLiveTrace(traceId)} ORDER BY start_ns, received_at_ms, seq`,
+        SPAN_READ,
       );
       return rows.map((row) => {
         const llm = row.llm === null ? null : (JSON.parse(row.llm) as { model: string | null; inputTokens: number | null; outputTokens: number | null });
