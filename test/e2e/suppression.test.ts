@@ -39,7 +39,7 @@ async function expectFitsCard(cardSelector: string, innerSelector: string): Prom
     ([card, inner]) => {
       const cardBox = document.querySelector(card!)!.getBoundingClientRect();
       // Hidden inputs have no box.
-      const innerElements = [...document.querySelector(card!)!.querySelectorAll(inner!)].filter((element) => element.getBoundingClientRect().width > 0);
+      const innerElements = Array.from(document.querySelector(card!)!.querySelectorAll(inner!)).filter((element) => element.getBoundingClientRect().width > 0);
       return {
         card: { left: cardBox.left, right: cardBox.right },
         inner: innerElements.map((element) => ({ left: element.getBoundingClientRect().left, right: element.getBoundingClientRect().right })),
