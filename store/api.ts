@@ -972,8 +972,12 @@ export interface LogStore {
     renormalize: (source: StoredSpanSource, events: GenAiContentEvent[]) => NormalizedSpan,
     receivedAtMs: number,
   ): Promise<number>;
-  /** The log records tied to one span in time order, at most `limit` (content events included). */
-  listSpanLogRecords(traceId: string, spanId: string, limit: number): Promise<SpanLogRecord[]>;
+  /**
+   * The log records tied to one span OTHER than GenAI content events (those are in the span
+   * itself once joined), in time order, ties in arrival order; at most `limit` of them (0 reads
+   * none), and `total`: how many such records the span has in all. An unknown span has none.
+   */
+  listSpanLogs(traceId: string, spanId: string, limit: number): Promise<{ records: SpanLogRecord[]; total: number }>;
 }
 
 // ─── LeaseStore ───────────────────────────────────────────────────────────────────────────────

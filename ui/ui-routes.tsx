@@ -14,6 +14,7 @@ import { ReportsPage, type ReportLink } from './pages/reports-page.js';
 import { MessagePage } from './pages/message-page.js';
 import { AmbiguousPrefixPage } from './pages/ambiguous-prefix-page.js';
 import { SpanDetail } from './components/span-detail.js';
+import { MAX_PANEL_SPAN_LOGS, readSpanLogs } from './span-logs.js';
 import { baselineBand } from './components/charts.js';
 import { pickNumber, type SpikeContext } from './components/flag-evidence.js';
 import { formatDuration, formatTime } from './format.js';
@@ -50,7 +51,7 @@ const MAX_EVIDENCE_SPANS = 12;
  * queue (/flags), latency per operation (/latency), reports (/reports), and our static assets.
  * Every page is a GET whose state lives in the URL; the only writes are the review forms.
  */
-export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'flags' | 'suppressions' | 'reports'>, options: UiOptions = {}): void {
+export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'flags' | 'suppressions' | 'reports' | 'logs'>, options: UiOptions = {}): void {
   const { runs, flags: flagStore, reports } = storage;
   const now = options.nowMs ?? Date.now;
   const prices = options.prices ?? createPriceList();
@@ -171,7 +172,8 @@ export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fla
       if (span !== undefined) spikes.set(flag.id, await spikeContext(runs, traceId, span.spanId, span.operation, Date.parse(span.startTime), flag.evidence));
     }
     const conversation = await readConversation(runs, traceId);
-    return c.html(<RunPage run={run} spans={spans} flagSpans={flagSpans} selected={selected} flags={flags} spikes={spikes} conversation={conversation} view={c.req.query('view') === 'flame' ? 'flame' : 'waterfall'} />);
+    const selectedLogs = selected === null ? undefined : await readSpanLogs(storage.logs, traceId, selected.spanId, MAX_PANEL_SPAN_LOGS);
+    return c.html(<RunPage run={run} spans={spans} flagSpans={flagSpans} selected={selected} selectedLogs={selectedLogs} flags={flags} spikes={spikes} conversation={conversation} view={c.req.query('view') === 'flame' ? 'flame' : 'waterfall'} />);
   });
 
   // The detail panel of one span, as an HTML fragment for app.js (the page itself renders it too).
@@ -183,7 +185,8 @@ export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fla
     const span = run === null ? null : await runs.getRunSpan(traceId, spanId);
     if (run === null || span === null) return c.text('Not found', 404);
     const flags = (await flagStore.listFlagsOfTrace(traceId)).filter((flag) => flag.spanIds.includes(spanId));
-    return c.html(<SpanDetail traceId={traceId} span={span} runStartMs={Date.parse(run.startTime)} flags={flags} />);
+    const logs = await readSpanLogs(storage.logs, traceId, spanId, MAX_PANEL_SPAN_LOGS);
+    return c.html(<SpanDetail traceId={traceId} span={span} runStartMs={Date.parse(run.startTime)} flags={flags} logs={logs} />);
   });
 
   app.get('/flags', async (c) => {
@@ -448,7 +451,7 @@ async function readForm(c: Context): Promise<Map<string, string> | null> {
 
 /** Only local paths are followed after a form post (no open redirect). */
 function safeReturnTo(value: string | undefined): string {
-  if (value === undefined || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return '/flags';
+  if (value === undefined || !value.startsWith('/') || value.startsWith('//') || value.includes('\\') || /[\u0000-\u001f\u007f]/.test(value)) return '/flags';
   return value;
 }
 

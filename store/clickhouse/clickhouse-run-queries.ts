@@ -169,8 +169,9 @@ export function createClickHouseRunQueries(context: ClickHouseContext): RunQueri
       if (filter.cursor) {
         const [value = '', traceId = ''] = decodeCursor(filter.cursor, 2);
         if (!/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(value)) throw new InvalidCursorError();
+        if (sort === 'start' && !/^-?\d{1,20}$/.test(value)) throw new InvalidCursorError(`cursor is not one this server issued: its position ${JSON.stringify(value.slice(0, 40))} is not an integer`);
         const op = descending ? '<' : '>';
-        const literal = sort === 'start' ? sqlInt(BigInt(value.split('.')[0]!)) : sqlFloat(Number(value));
+        const literal = sort === 'start' ? sqlInt(BigInt(value)) : sqlFloat(Number(value));
         where.push(`(${sortExpression} ${op} ${literal} OR (${sortExpression} = ${literal} AND trace_id ${op} ${sqlString(traceId)}))`);
       }
       const direction = descending ? 'DESC' : 'ASC';

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { RUN_SORTS, type Storage } from '../../store/api.js';
 import { describeQueryError, limitParam, timeParam } from './query-params.js';
 import { createPriceList, type PriceList } from '../../model/pricing/price-list.js';
+import type { ApiSpanDetail } from '../../model/api.js';
+import { MAX_API_SPAN_LOGS, readSpanLogs } from '../span-logs.js';
 
 const runsQuery = z
   .object({
@@ -26,9 +28,13 @@ const runsQuery = z
   .strict();
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
 
-/** GET /api/runs and GET /api/runs/:traceId, with the shapes in SPEC.md; costs at `prices`. */
-export function registerRunRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'flags'>, prices: PriceList = createPriceList()): void {
+/**
+ * GET /api/runs and GET /api/runs/:traceId, with the shapes in SPEC.md; costs at `prices`.
+ * Added: GET /api/runs/:traceId/spans/:spanId, one span with its log records (ApiSpanDetail).
+ */
+export function registerRunRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'flags' | 'logs'>, prices: PriceList = createPriceList()): void {
   app.get('/api/runs', async (c) => {
     const parsed = runsQuery.safeParse(c.req.query());
     if (!parsed.success) return c.json({ error: describeQueryError(parsed.error) }, 400);
@@ -66,5 +72,16 @@ export function registerRunRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fl
     if (run === null) return c.json({ error: `no run with trace id ${traceId}` }, 404);
     const [spans, flags] = await Promise.all([storage.runs.listRunSpans(traceId), storage.flags.listFlagsOfTrace(traceId)]);
     return c.json({ run, spans, flags });
+  });
+
+  app.get('/api/runs/:traceId/spans/:spanId', async (c) => {
+    const traceId = c.req.param('traceId').toLowerCase();
+    const spanId = c.req.param('spanId').toLowerCase();
+    if (!TRACE_ID.test(traceId)) return c.json({ error: 'traceId must be 32 hex digits' }, 400);
+    if (!SPAN_ID.test(spanId)) return c.json({ error: 'spanId must be 16 hex digits' }, 400);
+    const span = await storage.runs.getRunSpan(traceId, spanId);
+    if (span === null) return c.json({ error: `no span ${spanId} in a run with trace id ${traceId}` }, 404);
+    const detail: ApiSpanDetail = { span, ...(await readSpanLogs(storage.logs, traceId, spanId, MAX_API_SPAN_LOGS)) };
+    return c.json(detail);
   });
 }

@@ -2,6 +2,7 @@ import type { ApiSpan, Flag, Run } from '../../model/api.js';
 import { Layout } from '../components/layout.js';
 import { FlagBadge, FlagBadges, ReviewTag, SeverityTag, StatusTag, cssToken } from '../components/badges.js';
 import { FlagEvidence, type SpikeContext } from '../components/flag-evidence.js';
+import type { SpanLogs } from '../span-logs.js';
 import { SpanDetail } from '../components/span-detail.js';
 import { ReviewForm } from '../components/review-form.js';
 import { buildSpanTree } from '../span-tree.js';
@@ -26,6 +27,8 @@ export function RunPage(props: {
   flagSpans: Map<string, ApiSpan>;
   /** The span whose details the panel shows (from `?span=`, else the first flagged one, else the root). */
   selected: ApiSpan | null;
+  /** The selected span's log records (bounded). */
+  selectedLogs?: SpanLogs;
   flags: Flag[];
   spikes: Map<string, SpikeContext>;
   /** The model calls as chat turns (bounded: `truncated` when calls were left out). */
@@ -211,7 +214,7 @@ export function RunPage(props: {
         )}
         <aside class="detail-panel" id="span-panel" aria-live="polite">
           {selected !== null ? (
-            <SpanDetail traceId={run.traceId} span={selected} runStartMs={runStartMs} flags={flagsBySpan.get(selected.spanId) ?? []} />
+            <SpanDetail traceId={run.traceId} span={selected} runStartMs={runStartMs} flags={flagsBySpan.get(selected.spanId) ?? []} logs={props.selectedLogs} />
           ) : (
             <p class="empty">No spans.</p>
           )}
