@@ -32,6 +32,7 @@ export interface Tables {
   flags: string;
   reviews: string;
   suppressions: string;
+  silenced_flags: string;
   reports: string;
   baselines: string;
   leases: string;
@@ -51,6 +52,7 @@ export function tableNames(options: SchemaOptions): Tables {
     flags: name('flags'),
     reviews: name('reviews'),
     suppressions: name('suppressions'),
+    silenced_flags: name('silenced_flags'),
     reports: name('reports'),
     baselines: name('baselines'),
     leases: name('leases'),
@@ -153,7 +155,19 @@ const SUPPRESSIONS_COLUMNS = `
   note String,
   from_flag_id Nullable(String),
   created_at_ms Int64,
+  created_by Nullable(String),
   deleted UInt8,
+  row_version UInt64`;
+
+/** Flags a suppression rule kept the analyser from raising (SuppressionStore.recordSilencedFlags). */
+const SILENCED_FLAGS_COLUMNS = `
+  trace_id String,
+  flag_id String,
+  rule_id String,
+  detector String,
+  severity String,
+  summary String,
+  at_ms Int64,
   row_version UInt64`;
 
 const REPORTS_COLUMNS = `
@@ -215,6 +229,7 @@ const TABLES: TableSpec[] = [
   { name: 'flags', columns: FLAGS_COLUMNS, engine: 'ReplacingMergeTree(row_version)', orderBy: 'id', sharded: false },
   { name: 'reviews', columns: REVIEWS_COLUMNS, engine: 'ReplacingMergeTree(row_version)', orderBy: 'flag_id', sharded: false },
   { name: 'suppressions', columns: SUPPRESSIONS_COLUMNS, engine: 'ReplacingMergeTree(row_version)', orderBy: 'id', sharded: false },
+  { name: 'silenced_flags', columns: SILENCED_FLAGS_COLUMNS, engine: 'ReplacingMergeTree(row_version)', orderBy: '(trace_id, flag_id)', sharded: false },
   { name: 'reports', columns: REPORTS_COLUMNS, engine: 'ReplacingMergeTree(row_version)', orderBy: 'id', sharded: false },
   { name: 'baselines', columns: BASELINES_COLUMNS, engine: 'SummingMergeTree(count)', orderBy: '(key, bucket_start_ms, bin)', sharded: false },
   { name: 'leases', columns: LEASES_COLUMNS, engine: 'ReplacingMergeTree()', orderBy: '(name, holder)', sharded: false },

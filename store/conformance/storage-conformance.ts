@@ -441,7 +441,7 @@ export function runStorageConformance(name: string, open: () => Promise<Storage>
         const v0 = await storage.suppressions.suppressionsVersion();
         const rule = { detector: 'tool_loop' as const, scope: 'tool' as const, value: 'search', note: 'noisy', fromFlagId: null };
         const added = await storage.suppressions.addSuppression(rule, T0_MS);
-        expect(added).toEqual({ id: suppressionId(rule), detector: 'tool_loop', scope: 'tool', value: 'search', note: 'noisy', fromFlagId: null, createdAt: new Date(T0_MS).toISOString() });
+        expect(added).toEqual({ id: suppressionId(rule), detector: 'tool_loop', scope: 'tool', value: 'search', note: 'noisy', fromFlagId: null, createdAt: new Date(T0_MS).toISOString(), createdBy: null });
         expect(await storage.suppressions.addSuppression({ ...rule, note: 'again' }, T0_MS + 5)).toEqual(added);
         const other = await storage.suppressions.addSuppression({ detector: 'silent_failure', scope: 'agent', value: 'a' }, T0_MS + 10);
         const v1 = await storage.suppressions.suppressionsVersion();
@@ -454,6 +454,33 @@ export function runStorageConformance(name: string, open: () => Promise<Storage>
         expect(await storage.suppressions.deleteSuppression(added.id)).toBe(false);
         expect(await storage.suppressions.getSuppression(added.id)).toBeNull();
         expect(await storage.suppressions.suppressionsVersion()).not.toBe(v1);
+      });
+
+      test('keeps who made a rule, and the flags rules silenced per run (first time kept, latest rule) with counts per rule', async (storage) => {
+        const rule = await storage.suppressions.addSuppression({ detector: 'tool_loop', scope: 'agent', value: 'planner', createdBy: 'ann' }, T0_MS);
+        expect(rule.createdBy).toBe('ann');
+        const silenced = (trace: number, n: number, ruleId: string) => ({
+          traceId: traceIdOf(trace),
+          flagId: flagOf(trace, n).id,
+          detector: 'tool_loop' as const,
+          severity: 'warning' as const,
+          summary: `loop ${n}`,
+          ruleId,
+        });
+        await storage.suppressions.recordSilencedFlags([silenced(1, 1, rule.id), silenced(1, 2, rule.id), silenced(2, 1, rule.id)], T0_MS + 1000);
+        await storage.suppressions.recordSilencedFlags([silenced(1, 2, 'ffffffffffffffff')], T0_MS + 5000);
+        await storage.suppressions.recordSilencedFlags([], T0_MS + 6000);
+        await eventually(async () => {
+          expect(await storage.suppressions.listSilencedFlags(traceIdOf(1))).toEqual([
+            { ...silenced(1, 1, rule.id), atMs: T0_MS + 1000 },
+            { ...silenced(1, 2, 'ffffffffffffffff'), atMs: T0_MS + 1000 },
+          ]);
+          expect(await storage.suppressions.listSilencedFlags(traceIdOf(3))).toEqual([]);
+          expect(await storage.suppressions.countSilencedByRule()).toEqual({ [rule.id]: 2, ffffffffffffffff: 1 });
+        });
+        // A deleted rule's records stay: they say what happened to the run.
+        await storage.suppressions.deleteSuppression(rule.id);
+        expect(await storage.suppressions.listSilencedFlags(traceIdOf(2))).toHaveLength(1);
       });
     });
 

@@ -9,6 +9,7 @@ import { createSqliteReportQueries, createSqliteReportStore } from './sqlite-rep
 import { createSqliteMaintenance } from './sqlite-maintenance.js';
 import { createSqliteLogStore } from './sqlite-log-store.js';
 import { createSqliteLeaseStore } from './sqlite-lease-store.js';
+import { startSearchBackfill } from './search-backfill.js';
 
 export interface SqliteStorageOptions {
   /** Database file, or ':memory:'. */
@@ -31,6 +32,8 @@ export function createSqliteStorage(db: Db, options: SqliteStorageOptions): Stor
     cacheSizeMb: options.cacheSizeMb ?? 64,
     writerThread: (options.writerThread ?? false) && !options.readonly,
   });
+  // Spans stored before migration 0010 get their search words in the background (0028).
+  const backfill = options.readonly ? null : startSearchBackfill(db);
   let closing: Promise<void> | undefined;
   return {
     backend: 'sqlite',
@@ -47,6 +50,7 @@ export function createSqliteStorage(db: Db, options: SqliteStorageOptions): Stor
     leases: createSqliteLeaseStore(),
     close() {
       closing ??= (async () => {
+        backfill?.stop();
         await traces.close();
         db.close();
       })();
