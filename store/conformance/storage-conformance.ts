@@ -219,6 +219,30 @@ export function runStorageConformance(name: string, open: () => Promise<Storage>
         });
       });
 
+      test("keeps a run's first input and final answer, and finds runs by every word of a span's text", async (storage) => {
+        const [root, llm, tool] = agentRun(10, T0_MS);
+        const told = { ...root!, attributes: { 'input.value': 'Plan a TRIP to Lisbôn', 'output.value': 'Take the night train' } };
+        await storage.traces.writeSpans([told, llm!, tool!], T0_MS);
+        await storage.traces.writeSpans(agentRun(11, T0_MS + 60_000), T0_MS);
+        await eventually(async () => {
+          expect(await storage.runs.getRun(traceIdOf(10))).toMatchObject({ input: 'Plan a TRIP to Lisbôn', output: 'Take the night train' });
+          // No agent text: the model call's answer stands for the run's.
+          expect(await storage.runs.getRun(traceIdOf(11))).toMatchObject({ input: null, output: 'The answer.' });
+          const ids = async (q: string) => (await storage.runs.listRuns({ q })).runs.map((run) => parseInt(run.traceId, 16));
+          expect(await ids('night TRAIN')).toEqual([10]);
+          // Case and diacritics folded; the last word of 3+ letters also as a prefix.
+          expect(await ids('trip lisbon')).toEqual([10]);
+          expect(await ids('plan lisb')).toEqual([10]);
+          // Tool arguments and results, and model answers, of every run.
+          expect(await ids('lisbon hit')).toEqual([11, 10]);
+          expect(await ids('answer')).toEqual([11, 10]);
+          // Whole words except the last: "lis" is no word of either run.
+          expect(await ids('lis trip')).toEqual([]);
+          expect(await ids('zebra')).toEqual([]);
+          expect(await ids("'; DROP \"x")).toEqual([]);
+        });
+      });
+
       test('summarises a window for the overview and the latency view', async (storage) => {
         for (let n = 1; n <= 4; n++) await storage.traces.writeSpans(agentRun(n, T0_MS + n * 60_000, { toolMs: n === 4 ? 5000 : 200, toolStatus: n === 2 ? 'error' : 'ok' }), T0_MS);
         await analyse(storage, new Map([[4, [flagOf(4, 1, { detector: 'latency_spike', severity: 'critical', spanIds: [spanIdOf(4, 3)] })]], [1, []], [2, []], [3, []]]));
@@ -521,6 +545,23 @@ export function runStorageConformance(name: string, open: () => Promise<Storage>
             { bucket: 1, runs: 2, failedRuns: 1, flags: 2 },
           ]);
         });
+      });
+    });
+
+    describe('LeaseStore', () => {
+      test('grants a lease to one holder until it expires; of claims made together exactly one wins', async (storage) => {
+        const hour = HOUR;
+        expect(await storage.leases.claimLease('report:1', 'process-a', hour, T0_MS)).toBe(true);
+        expect(await storage.leases.claimLease('report:1', 'process-b', hour, T0_MS + 1)).toBe(false);
+        expect(await storage.leases.claimLease('report:1', 'process-a', hour, T0_MS + 2)).toBe(true);
+        expect(await storage.leases.claimLease('report:2', 'process-b', hour, T0_MS + 3)).toBe(true);
+        // Expired: the name can be claimed afresh, and then the old holder is refused.
+        expect(await storage.leases.claimLease('report:1', 'process-b', hour, T0_MS + hour + 1)).toBe(true);
+        expect(await storage.leases.claimLease('report:1', 'process-a', hour, T0_MS + hour + 2)).toBe(false);
+        const together = await Promise.all(['p-3', 'p-1', 'p-2'].map((holder) => storage.leases.claimLease('report:3', holder, hour, T0_MS)));
+        expect(together.filter(Boolean)).toHaveLength(1);
+        const winner = ['p-3', 'p-1', 'p-2'][together.indexOf(true)]!;
+        expect(await storage.leases.claimLease('report:3', winner, hour, T0_MS + 5)).toBe(true);
       });
     });
 

@@ -8,6 +8,7 @@ import { createSqliteSuppressionStore } from './sqlite-suppression-store.js';
 import { createSqliteReportQueries, createSqliteReportStore } from './sqlite-report-store.js';
 import { createSqliteMaintenance } from './sqlite-maintenance.js';
 import { createSqliteLogStore } from './sqlite-log-store.js';
+import { createSqliteLeaseStore } from './sqlite-lease-store.js';
 import { startSearchBackfill } from './search-backfill.js';
 
 export interface SqliteStorageOptions {
@@ -46,6 +47,7 @@ export function createSqliteStorage(db: Db, options: SqliteStorageOptions): Stor
     reports: createSqliteReportStore(db),
     reportQueries: createSqliteReportQueries(db),
     maintenance: createSqliteMaintenance(db),
+    leases: createSqliteLeaseStore(),
     close() {
       closing ??= (async () => {
         backfill?.stop();
