@@ -143,6 +143,20 @@ export interface Flag {
   review: FlagReview | null;
 }
 
+/** Added (issue 17): a flag a suppression rule kept the analyser from raising on a run. */
+export interface SilencedFlagView {
+  /** The id the flag would have had. */
+  flagId: string;
+  detector: DetectorId;
+  severity: Severity;
+  summary: string;
+  /** When the analyser first silenced it. */
+  silencedAt: string;
+  ruleId: string;
+  /** The rule as it is now; null when it has been deleted since. */
+  rule: { id: string; detector: DetectorId; scope: 'agent' | 'tool' | 'signature'; value: string; note: string; createdAt: string; createdBy: string | null } | null;
+}
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
