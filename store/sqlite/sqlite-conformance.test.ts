@@ -14,3 +14,4 @@ runStorageConformance('sqlite (file, writer thread)', () => openSqliteStorage({ 
   backupToFile: true,
   backupPath: () => join(dir, `backup-${next++}.db`),
 });
+
