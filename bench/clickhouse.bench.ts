@@ -158,6 +158,8 @@ function runRowOf(rows: SpanInsertRow[], version: number): RunRow {
     contribution: '',
     deleted: 0,
     row_version: version,
+    input_text: rows.find((row) => row.input_text !== '')?.input_text ?? '',
+    output_text: [...rows].reverse().find((row) => row.output_text !== '')?.output_text ?? '',
   };
 }
 
