@@ -1,17 +1,22 @@
-import { InvalidCursorError } from './api.js';
-import type { Db } from './sqlite/database.js';
-import { cursorInteger, decodeCursor, encodeCursor } from './cursor.js';
+import { InvalidCursorError } from '../api.js';
+import type { DeliveryStatus, NewReport, ReportFormat, ReportListItem, ReportPage, ReportStore, ReportSummary, ReportTrigger, StoredReport } from '../api.js';
+import type { Db } from './database.js';
+import { cursorInteger, decodeCursor, encodeCursor } from '../cursor.js';
 
 /**
- * Stored anomaly reports (table `reports`, migration 0003). The store keeps a report's three
- * renderings as made; it never re-renders. Shapes here are what the API and the web view list.
+ * ReportStore over SQLite (table `reports`, migration 0003). The store keeps a report's three
+ * renderings as made; it never re-renders.
  */
-
-import { DELIVERY_STATUSES, REPORT_FORMATS, REPORT_TRIGGERS } from './api.js';
-import type { DeliveryStatus, NewReport, ReportDelivery, ReportFormat, ReportListItem, ReportSummary, ReportTrigger, StoredReport } from './api.js';
-// The shapes are the ReportStore contract's (store/api.ts); re-exported for this store's callers.
-export { DELIVERY_STATUSES, REPORT_FORMATS, REPORT_TRIGGERS };
-export type { DeliveryStatus, NewReport, ReportDelivery, ReportFormat, ReportListItem, ReportSummary, ReportTrigger, StoredReport };
+export function createSqliteReportStore(db: Db): ReportStore {
+  return {
+    insertReport: async (report) => insertReport(db, report),
+    listReports: async (options) => listReports(db, options),
+    getReport: async (id) => getReport(db, id),
+    getReportRendering: async (id, format) => getReportRendering(db, id, format),
+    updateReportDelivery: async (id, delivery) => updateReportDelivery(db, id, delivery),
+    setReportFilePath: async (id, filePath) => setReportFilePath(db, id, filePath),
+  };
+}
 
 interface ReportRow {
   id: string;
@@ -31,9 +36,9 @@ interface ReportRow {
 const LIST_COLUMNS = `id, created_at_ms, since_ms, until_ms, trigger, summary, file_path,
   delivery_status, delivery_attempts, delivery_error, delivered_at_ms`;
 
-export const MAX_REPORT_PAGE_LIMIT = 200;
+const MAX_REPORT_PAGE_LIMIT = 200;
 
-export function insertReport(db: Db, report: NewReport): void {
+function insertReport(db: Db, report: NewReport): void {
   db.prepare(
     `INSERT INTO reports (id, created_at_ms, since_ms, until_ms, trigger, summary, body_json, body_html, body_md,
        file_path, delivery_status)
@@ -46,16 +51,11 @@ export function insertReport(db: Db, report: NewReport): void {
   });
 }
 
-export interface ReportPage {
-  reports: ReportListItem[];
-  nextCursor: string | null;
-}
-
 /**
  * Reports, newest first, with keyset pagination (`limit` default 50, at most 200).
  * Throws `RangeError` for a cursor this store did not make.
  */
-export function listReports(db: Db, options: { limit?: number; cursor?: string } = {}): ReportPage {
+function listReports(db: Db, options: { limit?: number; cursor?: string } = {}): ReportPage {
   const limit = Math.min(Math.max(1, options.limit ?? 50), MAX_REPORT_PAGE_LIMIT);
   let rows: ReportRow[];
   if (options.cursor !== undefined) {
@@ -82,21 +82,21 @@ export function listReports(db: Db, options: { limit?: number; cursor?: string }
 }
 
 /** One report with its JSON body; null when unknown. */
-export function getReport(db: Db, id: string): StoredReport | null {
+function getReport(db: Db, id: string): StoredReport | null {
   const row = db.prepare(`SELECT ${LIST_COLUMNS}, body_json FROM reports WHERE id = ?`).get(id) as ReportRow | undefined;
   if (!row) return null;
   return { ...toListItem(row), body: JSON.parse(row.body_json ?? 'null') as unknown };
 }
 
 /** One rendering of a report exactly as stored (`json` is the JSON text); null when unknown. */
-export function getReportRendering(db: Db, id: string, format: ReportFormat): string | null {
+function getReportRendering(db: Db, id: string, format: ReportFormat): string | null {
   const column = format === 'html' ? 'body_html' : format === 'md' ? 'body_md' : 'body_json';
   const row = db.prepare(`SELECT ${column} AS body FROM reports WHERE id = ?`).get(id) as { body: string } | undefined;
   return row?.body ?? null;
 }
 
 /** Records the state of a report's webhook delivery (called after every attempt). */
-export function updateReportDelivery(
+function updateReportDelivery(
   db: Db,
   id: string,
   delivery: { status: DeliveryStatus; attempts: number; error: string | null; atMs: number | null },
@@ -106,7 +106,7 @@ export function updateReportDelivery(
   ).run(delivery.status, delivery.attempts, delivery.error, delivery.atMs, id);
 }
 
-export function setReportFilePath(db: Db, id: string, filePath: string): void {
+function setReportFilePath(db: Db, id: string, filePath: string): void {
   db.prepare('UPDATE reports SET file_path = ? WHERE id = ?').run(filePath, id);
 }
 
