@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import { openDatabase, type Db } from '../store/sqlite/database.js';
 import type { Storage } from '../store/api.js';
@@ -40,6 +42,8 @@ export interface RunningService {
   /** The OTLP/gRPC port (the real one when 0 was asked for); null when collector.grpc.enabled is false. */
   grpcPort: number | null;
   db: Db;
+  /** The storage backend every feature was given (store/api.ts). */
+  storage: Storage;
   metrics: Metrics;
   logger: Logger;
   /** Graceful stop: refuse new requests, drain in-flight ones, finish work, close the database. */
@@ -120,12 +124,12 @@ export async function startService(config: Config, options: StartServiceOptions 
   if (config.analyzer.enabled) analyzer.start();
   background.push({ stop: () => analyzer.stop() });
   // [reports: routes and background]
-  // Report building reads SQLite directly for now: on ClickHouse the nightly report is off.
-  const reportsConfig = clickhouse ? { ...config, reports: { ...config.reports, enabled: false } } : config;
-  if (clickhouse && config.reports.enabled) logger.warn('reports.enabled is ignored on storage.backend clickhouse: report building does not read ClickHouse yet');
-  const reports = startReports({ db, config: reportsConfig, metrics, logger, publicUrl: () => config.server.publicUrl || url });
+  // Several processes may share one backend (ClickHouse): each scheduled report is made by the
+  // one process granted its lease (storage.leases).
+  const holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const reports = startReports({ storage, holder, config, metrics, logger, publicUrl: () => config.server.publicUrl || url });
   registerReportRoutes(app, storage.reports, { makeReport: reports.makeReport, defaultPeriodMs: config.reports.period });
-  analyzerFlagListeners.push((flags) => reports.handleFlags(flags));
+  analyzerFlagListeners.push((flags) => void reports.handleFlags(flags));
   background.push(reports);
   // [security: background]
   if (!clickhouse) background.push(startRetention(db, { ...config.retention, metrics, logger }));
@@ -170,6 +174,7 @@ export async function startService(config: Config, options: StartServiceOptions 
     port,
     grpcPort: grpc?.port ?? null,
     db,
+    storage,
     metrics,
     logger,
     close() {

@@ -4,6 +4,7 @@ import { createFlagWriter } from '../store/flag-writer.js';
 import { createLogger } from '../ops/logger.js';
 import type { Flag, Severity } from '../model/api.js';
 import { hexId } from '../test/support/normalized-spans.js';
+import { createSqliteStorage } from '../store/sqlite/open-sqlite-storage.js';
 import { createAlerter, type AlertPayload } from './alerter.js';
 
 const logger = createLogger('silent');
@@ -24,16 +25,16 @@ function setup(options: { maxPerHour?: number; dedupWindowMs?: number } = {}) {
   const db = openDatabase(':memory:');
   let nowMs = Date.UTC(2026, 10, 23, 9, 0, 0);
   const sent: AlertPayload[] = [];
-  const alerter = createAlerter({ db, logger, publicUrl: 'http://th.example/', send: (alert) => sent.push(alert), flushIntervalMs: 0, now: () => nowMs, ...options });
+  const alerter = createAlerter({ flags: createSqliteStorage(db, { path: ':memory:' }).flags, logger, publicUrl: 'http://th.example/', send: (alert) => sent.push(alert), flushIntervalMs: 0, now: () => nowMs, ...options });
   return { db, sent, alerter, advance: (ms: number) => (nowMs += ms) };
 }
 
 describe('alerter', () => {
-  it('sends one alert and then one count for a thousand flags of one looping signature', () => {
+  it('sends one alert and then one count for a thousand flags of one looping signature', async () => {
     const { db, sent, alerter, advance } = setup();
     const flags = Array.from({ length: 1000 }, () => storeFlag(db, 'tool_loop:researcher:search:identical_calls'));
     for (const flag of flags) {
-      alerter.handleFlags([flag]);
+      await alerter.handleFlags([flag]);
       advance(1000);
     }
     expect(sent).toHaveLength(1);
@@ -59,15 +60,15 @@ describe('alerter', () => {
     expect(sent).toHaveLength(2);
   });
 
-  it('alerts each signature separately and ignores flags below the minimum severity', () => {
+  it('alerts each signature separately and ignores flags below the minimum severity', async () => {
     const { db, sent, alerter } = setup();
-    alerter.handleFlags([storeFlag(db, 'a'), storeFlag(db, 'b'), storeFlag(db, 'a'), storeFlag(db, 'c', 'warning')]);
+    await alerter.handleFlags([storeFlag(db, 'a'), storeFlag(db, 'b'), storeFlag(db, 'a'), storeFlag(db, 'c', 'warning')]);
     expect(sent.map((alert) => alert.signature)).toEqual(['a', 'b']);
   });
 
-  it('holds alerts over the hourly limit, says so, and sends them with their counts when the budget allows', () => {
+  it('holds alerts over the hourly limit, says so, and sends them with their counts when the budget allows', async () => {
     const { db, sent, alerter, advance } = setup({ maxPerHour: 2 });
-    for (const signature of ['s1', 's2', 's3', 's4', 's3']) alerter.handleFlags([storeFlag(db, signature)]);
+    for (const signature of ['s1', 's2', 's3', 's4', 's3']) await alerter.handleFlags([storeFlag(db, signature)]);
     expect(sent.map((alert) => alert.signature)).toEqual(['s1', 's2']);
     advance(HOUR_MS);
     alerter.flush();
@@ -76,18 +77,18 @@ describe('alerter', () => {
     expect(sent[3]).toMatchObject({ count: 1, rateLimited: 0 });
   });
 
-  it('finds the signature of a flag given without one from the store', () => {
+  it('finds the signature of a flag given without one from the store', async () => {
     const { db, sent, alerter } = setup();
     const flag = storeFlag(db, 'stored-signature');
     expect('signature' in flag).toBe(false);
-    alerter.handleFlags([flag]);
+    await alerter.handleFlags([flag]);
     expect(sent[0]).toMatchObject({ signature: 'stored-signature', service: 'svc', agent: 'researcher' });
   });
 
-  it('escapes span text in the Slack message', () => {
+  it('escapes span text in the Slack message', async () => {
     const { db, sent, alerter } = setup();
     const flag = { ...storeFlag(db, 'x', 'critical', '<!channel>'), summary: 'see <https://evil|here> & more' };
-    alerter.handleFlags([flag]);
+    await alerter.handleFlags([flag]);
     expect(sent[0]!.text).not.toContain('<!channel>');
     expect(sent[0]!.text).not.toContain('<https://evil|here>');
     expect(sent[0]!.text).toContain('&lt;https://evil|here&gt; &amp; more');

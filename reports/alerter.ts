@@ -1,8 +1,7 @@
-import type { Db } from '../store/sqlite/database.js';
+import type { FlagStore } from '../store/api.js';
 import type { Flag, Severity } from '../model/api.js';
 import { SEVERITIES } from '../model/api.js';
 import type { Logger } from '../ops/logger.js';
-import { getFlagIdentities } from '../store/report-queries.js';
 import { escapeSlack } from './escape.js';
 import { detectorLabel } from './format.js';
 
@@ -46,7 +45,8 @@ export interface AlertPayload {
 }
 
 export interface AlerterOptions {
-  db: Db;
+  /** Where a flag's signature, service and agent are looked up when the flag does not carry them. */
+  flags: Pick<FlagStore, 'getFlags'>;
   /** Delivers one alert (e.g. enqueues a webhook); must not throw and must not block. */
   send: (alert: AlertPayload) => void;
   /** Base URL of the web view; a function when it is known only once the server listens. */
@@ -65,11 +65,16 @@ export interface AlerterOptions {
 }
 
 export interface Alerter {
-  /** Takes the flags just raised (the analyser's `onFlagsRaised`); never throws. */
-  handleFlags(flags: readonly (Flag & { signature?: string; service?: string; agent?: string | null })[]): void;
+  /**
+   * Takes the flags just raised (the analyser's `onFlagsRaised`). Batches are handled one after
+   * another in call order; resolves once this batch is handled (sent, counted or held). Never
+   * rejects: a failed look-up is logged and the batch dropped.
+   */
+  handleFlags(flags: readonly (Flag & { signature?: string; service?: string; agent?: string | null })[]): Promise<void>;
   /** Sends due repeat counts and held alerts now. */
   flush(): void;
-  stop(): void;
+  /** Stops the flush timer; resolves once the batches already handed over are handled. */
+  stop(): Promise<void>;
 }
 
 interface SignatureState {
@@ -150,10 +155,10 @@ export function createAlerter(options: AlerterOptions): Alerter {
     }
   }
 
-  function resolve(flags: Parameters<Alerter['handleFlags']>[0]): AlertFlag[] {
+  async function resolve(flags: Parameters<Alerter['handleFlags']>[0]): Promise<AlertFlag[]> {
     const severe = flags.filter((flag) => SEVERITIES.indexOf(flag.severity) >= minRank);
     const missing = severe.filter((flag) => flag.signature === undefined).map((flag) => flag.id);
-    const identities = new Map(getFlagIdentities(options.db, missing).map((row) => [row.id, row]));
+    const identities = new Map(missing.length === 0 ? [] : (await options.flags.getFlags(missing)).map((entry) => [entry.flag.id, entry]));
     return severe.map((flag) => {
       const identity = identities.get(flag.id);
       return {
@@ -205,18 +210,24 @@ export function createAlerter(options: AlerterOptions): Alerter {
     }
   }
 
+  // Batches are handled in call order, each after the previous one's look-up.
+  let handled = Promise.resolve();
   return {
     handleFlags(flags) {
-      try {
-        const atMs = now();
-        for (const flag of resolve(flags)) handle(flag, atMs);
-      } catch (error) {
-        options.logger.error({ err: error }, 'alerting failed');
-      }
+      const atMs = now();
+      handled = handled.then(async () => {
+        try {
+          for (const flag of await resolve(flags)) handle(flag, atMs);
+        } catch (error) {
+          options.logger.error({ err: error }, 'alerting failed');
+        }
+      });
+      return handled;
     },
     flush,
-    stop() {
+    async stop() {
       if (timer) clearInterval(timer);
+      await handled;
     },
   };
 }

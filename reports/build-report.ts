@@ -1,22 +1,6 @@
-import type { Db } from '../store/sqlite/database.js';
 import type { DetectorId, Severity } from '../model/api.js';
 import { DETECTOR_IDS, SEVERITIES } from '../model/api.js';
-import type { ReportSummary } from '../store/report-store.js';
-import {
-  queryBurn,
-  queryFlagCounts,
-  listOperations,
-  queryOperationLatency,
-  queryPeriodTotals,
-  querySeries,
-  querySignatures,
-  queryWorstAgents,
-  queryWorstTools,
-  type BurnRow,
-  type LatencyRow,
-  type Period,
-  type PeriodTotals,
-} from '../store/report-queries.js';
+import type { BurnRow, LatencyRow, Period, PeriodTotals, ReportQueries, ReportSummary } from '../store/api.js';
 
 /**
  * Builds the anomaly report: the period [since, until) against the previous period of the same
@@ -174,32 +158,14 @@ export interface Report {
   series: { bucketMs: number; points: SeriesPoint[] };
 }
 
-/** Builds the report in one go (CLI, tests, scripts). */
-export function buildReport(db: Db, options: ReportOptions): Report {
-  const steps = reportSteps(db, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
 /**
- * Builds the report giving the event loop a turn between queries (inside `tracehound serve`),
- * so a large report delays ingest and API requests by one query at most, not by the whole build.
- * Same result as buildReport. Reads run on the caller's connection: a consistent snapshot is not
- * promised across steps (spans arriving meanwhile may show in later sections).
+ * Builds the report from the backend's report queries (store/api.ts ReportQueries), one query
+ * per step, giving the event loop a turn between steps (inside `tracehound serve`, a large report
+ * delays ingest and API requests by one query at most, not by the whole build). A consistent
+ * snapshot is not promised across steps: spans arriving meanwhile may show in later sections.
+ * Rejects with RangeError when `untilMs` is not after `sinceMs`.
  */
-export async function buildReportAsync(db: Db, options: ReportOptions): Promise<Report> {
-  const steps = reportSteps(db, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-}
-
-/** The report, one query per step. */
-function* reportSteps(db: Db, options: ReportOptions): Generator<void, Report> {
+export async function buildReport(queries: ReportQueries, options: ReportOptions): Promise<Report> {
   const { sinceMs, untilMs, publicUrl } = options;
   if (!(untilMs > sinceMs)) throw new RangeError('until must be after since');
   const lengthMs = untilMs - sinceMs;
@@ -209,19 +175,19 @@ function* reportSteps(db: Db, options: ReportOptions): Generator<void, Report> {
   const baselineScale = lengthMs / (BASELINE_DAYS * DAY_MS);
   const link = linker(publicUrl);
 
-  const currentTotals = toTotals(db, current, 1);
-  yield;
-  const previousTotals = toTotals(db, previous, 1);
-  yield;
-  const totals = { current: currentTotals, previous: previousTotals, baseline: toTotals(db, baseline, baselineScale) };
-  yield;
+  const currentTotals = await toTotals(queries, current, 1);
+  await nextTurn();
+  const previousTotals = await toTotals(queries, previous, 1);
+  await nextTurn();
+  const totals = { current: currentTotals, previous: previousTotals, baseline: await toTotals(queries, baseline, baselineScale) };
+  await nextTurn();
 
   const flagCounts = {
-    current: queryFlagCounts(db, current),
-    previous: queryFlagCounts(db, previous),
-    baseline: queryFlagCounts(db, baseline),
+    current: await queries.flagCounts(current),
+    previous: await queries.flagCounts(previous),
+    baseline: await queries.flagCounts(baseline),
   };
-  yield;
+  await nextTurn();
   const countOf = (rows: typeof flagCounts.current, detector: string, severity: string) =>
     rows.find((row) => row.detector === detector && row.severity === severity)?.count ?? 0;
   const detectors = [...new Set<DetectorId>([...DETECTOR_IDS, ...flagCounts.current.map((row) => row.detector)])];
@@ -240,8 +206,8 @@ function* reportSteps(db: Db, options: ReportOptions): Generator<void, Report> {
     }
   }
 
-  const signatureRows = querySignatures(db, current);
-  yield;
+  const signatureRows = await queries.signatures(current);
+  await nextTurn();
   const signatures: SignatureItem[] = signatureRows.map((row) => ({
     signature: row.signature,
     detector: row.detector,
@@ -261,16 +227,16 @@ function* reportSteps(db: Db, options: ReportOptions): Generator<void, Report> {
     flagsLink: link(`/flags?detector=${encodeURIComponent(row.detector)}`),
   }));
 
-  const agentRows = queryWorstAgents(db, current);
-  yield;
+  const agentRows = await queries.worstAgents(current);
+  await nextTurn();
   const worstAgents: AgentItem[] = agentRows.map((row) => ({
     ...row,
     failureRate: rate(row.failedRuns, row.runs),
     link: link(row.agent === null ? `/runs?service=${encodeURIComponent(row.service)}` : `/runs?agent=${encodeURIComponent(row.agent)}`),
   }));
 
-  const toolRows = queryWorstTools(db, current);
-  yield;
+  const toolRows = await queries.worstTools(current);
+  await nextTurn();
   const worstTools: ToolItem[] = toolRows.map((row) => ({
     ...row,
     errorRate: rate(row.errors, row.calls),
@@ -279,20 +245,20 @@ function* reportSteps(db: Db, options: ReportOptions): Generator<void, Report> {
 
   const currentLatency: LatencyRow[] = [];
   const baselineLatency: LatencyRow[] = [];
-  for (const operation of listOperations(db)) {
-    const now = queryOperationLatency(db, current, operation);
-    yield;
+  for (const operation of await queries.listOperationKeys()) {
+    const now = await queries.operationLatency(current, operation);
+    await nextTurn();
     if (now === null) continue;
     currentLatency.push(now);
-    const before = queryOperationLatency(db, baseline, operation);
-    yield;
+    const before = await queries.operationLatency(baseline, operation);
+    await nextTurn();
     if (before !== null) baselineLatency.push(before);
   }
   const latency = compareLatency(currentLatency, baselineLatency, options, (operation) => link(latencyPath(operation, current)));
   const regressions = latency.filter((item) => item.regression).sort((a, b) => (b.p95Ratio ?? 0) - (a.p95Ratio ?? 0));
 
-  const burnRows = queryBurn(db, current);
-  yield;
+  const burnRows = await queries.burn(current);
+  await nextTurn();
   const burn = {
     loops: toBurnGroup(burnRows.filter((row) => row.detector === 'tool_loop'), link),
     silentFailures: toBurnGroup(burnRows.filter((row) => row.detector === 'silent_failure'), link),
@@ -302,7 +268,7 @@ function* reportSteps(db: Db, options: ReportOptions): Generator<void, Report> {
   // Buckets end at `until` and reach back over the baseline: 8 days for a 24-hour report.
   const bucketCount = Math.min(400, Math.ceil((BASELINE_DAYS * DAY_MS + lengthMs) / bucketMs));
   const seriesFrom = untilMs - bucketCount * bucketMs;
-  const seriesRows = new Map(querySeries(db, { fromMs: seriesFrom, toMs: untilMs }, bucketMs).map((row) => [row.bucket, row]));
+  const seriesRows = new Map((await queries.series({ fromMs: seriesFrom, toMs: untilMs }, bucketMs)).map((row) => [row.bucket, row]));
   const points: SeriesPoint[] = [];
   for (let bucket = 0; bucket < bucketCount; bucket++) {
     const start = seriesFrom + bucket * bucketMs;
@@ -360,9 +326,9 @@ export function makeReportId(untilMs: number, random: () => number = Math.random
   return `${stamp}-${Math.floor(random() * 0x10000).toString(16).padStart(4, '0')}`;
 }
 
-function toTotals(db: Db, period: Period, scale: number): Totals {
-  const raw = queryPeriodTotals(db, period);
-  const flags = queryFlagCounts(db, period).reduce((sum, row) => sum + row.count, 0);
+async function toTotals(queries: ReportQueries, period: Period, scale: number): Promise<Totals> {
+  const raw = await queries.periodTotals(period);
+  const flags = (await queries.flagCounts(period)).reduce((sum, row) => sum + row.count, 0);
   const failureRate = rate(raw.failedRuns, raw.runs);
   if (scale === 1) return { ...raw, flags, failureRate };
   const scaled = (value: number) => round(value * scale, 2);
@@ -508,6 +474,11 @@ function rate(part: number, whole: number): number {
 function round(value: number, digits: number): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
+}
+
+/** A macrotask turn: lets I/O callbacks (ingest, API requests) run between report queries. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function iso(ms: number): string {

@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Db } from '../store/sqlite/database.js';
 import type { Logger } from '../ops/logger.js';
 import type { Metrics } from '../ops/metrics.js';
-import { insertReport, setReportFilePath, updateReportDelivery, type ReportTrigger } from '../store/report-store.js';
-import { buildReportAsync, makeReportId, type Report } from './build-report.js';
+import type { ReportQueries, ReportStore, ReportTrigger } from '../store/api.js';
+import { buildReport, makeReportId, type Report } from './build-report.js';
 import { renderHtml } from './render-html.js';
 import { headline, renderMarkdown } from './render-markdown.js';
 import type { WebhookSender } from './webhook.js';
@@ -17,7 +16,10 @@ import { escapeSlack } from './escape.js';
  */
 
 export interface ReportMakerOptions {
-  db: Db;
+  /** Where reports are stored (store/api.ts). */
+  store: ReportStore;
+  /** What reports are built from (store/api.ts). */
+  queries: ReportQueries;
   /** Base URL of the web view; a function when it is known only once the server listens. */
   publicUrl: string | (() => string);
   /** Folder the renderings are written to; '' writes none. */
@@ -42,12 +44,22 @@ export interface MadeReport {
 /** Resolves once the report is stored and written; its webhook delivery goes on in the background. */
 export type MakeReport = (request: { sinceMs: number; untilMs: number; trigger: ReportTrigger }) => Promise<MadeReport>;
 
-export function createReportMaker(options: ReportMakerOptions): MakeReport {
+export interface ReportMaker extends MakeReport {
+  /**
+   * Resolves once every delivery state reported so far is recorded in the store (never rejects):
+   * await it after the webhook sender stops and before the storage closes.
+   */
+  settled(): Promise<void>;
+}
+
+export function createReportMaker(options: ReportMakerOptions): ReportMaker {
   const now = options.now ?? Date.now;
-  return async ({ sinceMs, untilMs, trigger }) => {
+  // Delivery states are recorded one after another, in the order the sender reports them.
+  let recorded = Promise.resolve();
+  const make: MakeReport = async ({ sinceMs, untilMs, trigger }) => {
     const createdAtMs = now();
     const id = makeReportId(untilMs);
-    const report = await buildReportAsync(options.db, {
+    const report = await buildReport(options.queries, {
       id,
       sinceMs,
       untilMs,
@@ -60,7 +72,7 @@ export function createReportMaker(options: ReportMakerOptions): MakeReport {
     const html = renderHtml(report);
     const markdown = renderMarkdown(report);
     const webhook = options.webhook !== undefined && options.webhook.url !== '' ? options.webhook : undefined;
-    insertReport(options.db, {
+    await options.store.insertReport({
       id,
       createdAtMs,
       sinceMs,
@@ -83,7 +95,7 @@ export function createReportMaker(options: ReportMakerOptions): MakeReport {
         writeFileSync(`${base}.md`, markdown);
         writeFileSync(`${base}.json`, json);
         filePath = resolve(`${base}.html`);
-        setReportFilePath(options.db, id, filePath);
+        await options.store.setReportFilePath(id, filePath);
       } catch (error) {
         // The report is stored; a full disk or a bad folder must not lose it.
         options.logger.error({ err: error, dir: options.dir, id }, 'could not write the report files');
@@ -97,21 +109,16 @@ export function createReportMaker(options: ReportMakerOptions): MakeReport {
         url: webhook.url,
         body: webhook.format === 'slack' ? { text: slackText(report) } : reportPayload(report, markdown),
         onProgress: (state) => {
-          try {
-            updateReportDelivery(options.db, id, {
-              status: state.status,
-              attempts: state.attempts,
-              error: state.error,
-              atMs: state.status === 'pending' ? null : now(),
-            });
-          } catch (error) {
-            options.logger.warn({ err: error, id }, 'could not record the report delivery');
-          }
+          const delivery = { status: state.status, attempts: state.attempts, error: state.error, atMs: state.status === 'pending' ? null : now() };
+          recorded = recorded
+            .then(() => options.store.updateReportDelivery(id, delivery))
+            .catch((error: unknown) => options.logger.warn({ err: error, id }, 'could not record the report delivery'));
         },
       });
     }
     return { id, report, html, markdown, json, filePath };
   };
+  return Object.assign(make, { settled: () => recorded });
 }
 
 /** The JSON webhook body for a report. */

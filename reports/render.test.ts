@@ -3,6 +3,7 @@ import { openDatabase } from '../store/sqlite/database.js';
 import { createSpanWriter } from '../store/span-writer.js';
 import { createFlagWriter } from '../store/flag-writer.js';
 import { makeSpan, hexId } from '../test/support/normalized-spans.js';
+import { createSqliteStorage } from '../store/sqlite/open-sqlite-storage.js';
 import { buildReport } from './build-report.js';
 import { renderHtml } from './render-html.js';
 import { renderMarkdown } from './render-markdown.js';
@@ -24,12 +25,12 @@ function hostileReport() {
     [{ id: hexId(8), traceId, detector: 'silent_failure', severity: 'critical', summary: HOSTILE, spanIds: [tool.spanId], evidence: { tool: HOSTILE }, signature: HOSTILE, service: HOSTILE, agent: HOSTILE, tool: HOSTILE, runStartNs: BigInt(startMs) * 1_000_000n }],
     UNTIL,
   );
-  return buildReport(db, { id: 'r1', sinceMs: UNTIL - 86_400_000, untilMs: UNTIL, nowMs: UNTIL, publicUrl: 'http://127.0.0.1:4318' });
+  return buildReport(createSqliteStorage(db, { path: ':memory:' }).reportQueries, { id: 'r1', sinceMs: UNTIL - 86_400_000, untilMs: UNTIL, nowMs: UNTIL, publicUrl: 'http://127.0.0.1:4318' });
 }
 
 describe('report renderings', () => {
-  it('escapes span content in the HTML and keeps it free of scripts and external requests', () => {
-    const html = renderHtml(hostileReport());
+  it('escapes span content in the HTML and keeps it free of scripts and external requests', async () => {
+    const html = renderHtml(await hostileReport());
     // Every `<` left is one of our own tags: span content cannot open an element.
     const tags = new Set([...html.matchAll(/<\/?([a-zA-Z0-9!]+)/g)].map((match) => match[1]!.toLowerCase()));
     const allowed = ['!doctype', 'html', 'head', 'meta', 'title', 'body', 'table', 'tr', 'td', 'th', 'p', 'h1', 'h2', 'div', 'span', 'a', 'strong', 'em', 'br', 'svg', 'rect', 'line', 'text'];
@@ -42,8 +43,8 @@ describe('report renderings', () => {
     expect(html).toContain('<svg');
   });
 
-  it('escapes span content in the Markdown so no link, HTML, code span, table cell or mention can be injected', () => {
-    const markdown = renderMarkdown(hostileReport());
+  it('escapes span content in the Markdown so no link, HTML, code span, table cell or mention can be injected', async () => {
+    const markdown = renderMarkdown(await hostileReport());
     expect(markdown).not.toContain('<script');
     expect(markdown).not.toContain('<img');
     expect(markdown).not.toContain('[click](');
@@ -59,8 +60,8 @@ describe('report renderings', () => {
     expect(escapeMarkdown('a\nb\r\n# heading')).toBe('a b # heading');
   });
 
-  it('renders an empty period without failing', () => {
-    const report = buildReport(openDatabase(':memory:'), { id: 'r0', sinceMs: UNTIL - 86_400_000, untilMs: UNTIL, nowMs: UNTIL, publicUrl: 'http://h' });
+  it('renders an empty period without failing', async () => {
+    const report = await buildReport(createSqliteStorage(openDatabase(':memory:'), { path: ':memory:' }).reportQueries, { id: 'r0', sinceMs: UNTIL - 86_400_000, untilMs: UNTIL, nowMs: UNTIL, publicUrl: 'http://h' });
     expect(renderMarkdown(report)).toContain('No flags in this period');
     expect(renderHtml(report)).toContain('No spans in this period');
   });

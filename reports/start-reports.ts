@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { Db } from '../store/sqlite/database.js';
+import type { FlagStore, LeaseStore, ReportQueries, ReportStore } from '../store/api.js';
 import type { Logger } from '../ops/logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Flag } from '../model/api.js';
@@ -17,15 +17,22 @@ import { createWebhookSender } from './webhook.js';
 
 export interface ReportsFeature {
   makeReport: MakeReport;
-  /** For the analyser's onFlagsRaised; a no-op when alerts are off. */
-  handleFlags(flags: Flag[]): void;
+  /** For the analyser's onFlagsRaised; a no-op when alerts are off. Never rejects. */
+  handleFlags(flags: Flag[]): Promise<void>;
   alerter: Alerter | null;
   scheduler: ReportScheduler | null;
   stop(): Promise<void>;
 }
 
 export interface StartReportsOptions {
-  db: Db;
+  /** The backend's parts this feature uses (store/api.ts; a Storage fits). */
+  storage: { reports: ReportStore; reportQueries: ReportQueries; flags: FlagStore; leases?: LeaseStore };
+  /**
+   * This process's name for the report lease: with several processes on one backend, each
+   * scheduled report is made by the one granted `report:<scheduled instant>`. Without
+   * `storage.leases`, every scheduled report is made here.
+   */
+  holder?: string;
   config: Config;
   logger: Logger;
   metrics?: Metrics;
@@ -46,7 +53,8 @@ export function startReports(options: StartReportsOptions): ReportsFeature {
     metrics: options.metrics,
   });
   const makeReport = createReportMaker({
-    db: options.db,
+    store: options.storage.reports,
+    queries: options.storage.reportQueries,
     publicUrl: options.publicUrl,
     dir: reports.dir,
     logger,
@@ -60,7 +68,17 @@ export function startReports(options: StartReportsOptions): ReportsFeature {
         schedule: reports.schedule,
         timezone: reports.timezone,
         logger,
-        run: (firedAtMs) => makeReport({ sinceMs: firedAtMs - reports.period, untilMs: firedAtMs, trigger: 'schedule' }),
+        run: async (firedAtMs) => {
+          const leases = options.storage.leases;
+          if (leases !== undefined) {
+            const granted = await leases.claimLease(`report:${firedAtMs}`, options.holder ?? 'tracehound', reports.period);
+            if (!granted) {
+              logger.info({ scheduledAt: new Date(firedAtMs).toISOString() }, 'scheduled report is made by another process');
+              return;
+            }
+          }
+          await makeReport({ sinceMs: firedAtMs - reports.period, untilMs: firedAtMs, trigger: 'schedule' });
+        },
       })
     : null;
   const alertUrl = config.alerts.webhookUrl || reports.webhookUrl;
@@ -68,7 +86,7 @@ export function startReports(options: StartReportsOptions): ReportsFeature {
   const alerter =
     config.alerts.enabled && alertUrl !== ''
       ? createAlerter({
-          db: options.db,
+          flags: options.storage.flags,
           publicUrl: options.publicUrl,
           logger,
           minSeverity: config.alerts.minSeverity,
@@ -82,13 +100,14 @@ export function startReports(options: StartReportsOptions): ReportsFeature {
       : null;
   return {
     makeReport,
-    handleFlags: (flags) => alerter?.handleFlags(flags),
+    handleFlags: async (flags) => alerter?.handleFlags(flags),
     alerter,
     scheduler,
     async stop() {
       await scheduler?.stop();
-      alerter?.stop();
+      await alerter?.stop();
       await sender.stop();
+      await makeReport.settled();
     },
   };
 }

@@ -19,6 +19,7 @@ import type { NormalizedSpan } from '../model/span.js';
 import type { DetectorId, Severity } from '../model/api.js';
 import { fnv1a64 } from '../model/hash.js';
 import { makeSpan } from '../test/support/normalized-spans.js';
+import { createSqliteStorage } from '../store/sqlite/open-sqlite-storage.js';
 import { buildReport } from '../reports/build-report.js';
 import { renderHtml } from '../reports/render-html.js';
 import { renderMarkdown } from '../reports/render-markdown.js';
@@ -247,7 +248,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { 'out-dir': { type: 'string', default: 'docs' }, db: { type: 'string', default: ':memory:' } } });
   const db = openDatabase(values.db!);
   const seeded = seedSampleData(db);
-  const report = buildReport(db, {
+  const report = await buildReport(createSqliteStorage(db, { path: values.db! }).reportQueries, {
     id: '20261123T020000Z-sample',
     sinceMs: SAMPLE_NOW_MS - DAY_MS,
     untilMs: SAMPLE_NOW_MS,

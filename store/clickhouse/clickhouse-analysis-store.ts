@@ -237,6 +237,7 @@ export function createClickHouseAnalysisStore(context: ClickHouseContext): Analy
         for (const row of baselineRows) row.commit_id = commitId;
         await connection.insert(tables.baselines, baselineRows, context.writeSettings);
       }
+      if (work.expiredBaselines.length > 0) await expireBaselines(context, work.expiredBaselines);
       return out;
     },
     async markAllPending() {
@@ -247,6 +248,25 @@ export function createClickHouseAnalysisStore(context: ClickHouseContext): Analy
       });
     },
   };
+}
+
+/**
+ * Deletes buckets of `key` before `beforeMs` by adding the negation of their counts: the reads
+ * (which sum and keep positive counts) see them gone at once, and SummingMergeTree drops the
+ * zero rows when it merges. Two processes expiring the same buckets at once send the same block
+ * (deduplicated by the replicated table); were both kept, the negative sums stay hidden.
+ */
+async function expireBaselines(context: ClickHouseContext, expired: readonly { key: string; beforeMs: number }[]): Promise<void> {
+  const where = expired.map(({ key, beforeMs }) => `(key = ${sqlString(key)} AND bucket_start_ms < ${sqlInt(Math.floor(beforeMs))})`).join(' OR ');
+  const rows = await context.connection.select<{ key: string; bucket_start_ms: string; bin: number; count: string }>(
+    `SELECT key, bucket_start_ms, bin, sum(count) AS count FROM ${context.tables.baselines} WHERE ${where}
+     GROUP BY key, bucket_start_ms, bin HAVING count > 0 ORDER BY key, bucket_start_ms, bin`,
+  );
+  if (rows.length === 0) return;
+  const negation = rows.map((row) => ({ key: row.key, bucket_start_ms: Number(row.bucket_start_ms), bin: Number(row.bin), count: -Number(row.count), commit_id: '' }));
+  const commitId = createHash('sha256').update(JSON.stringify(['expire', negation])).digest('hex').slice(0, 32);
+  for (const row of negation) row.commit_id = commitId;
+  await context.connection.insert(context.tables.baselines, negation, context.writeSettings);
 }
 
 /** BaselineStore over ClickHouse: the cluster's history, summed over every process's deltas. */

@@ -107,9 +107,9 @@ export function createClickHouseReportQueries(context: ClickHouseContext): Repor
         `SELECT agent, service, count() AS runs, sum(failed) AS failedRuns, sum(fc) AS flags, sum(cc) AS criticalFlags, sum(tokens) AS tokens
          FROM (
            SELECT trace_id, agent, service, toUInt64(${failedRun}) AS failed, input_tokens + output_tokens AS tokens FROM ${runsIn(period)}
-         ) ANY LEFT JOIN (
+         ) AS period_runs ANY LEFT JOIN (
            SELECT trace_id, count() AS fc, countIf(severity = 'critical') AS cc FROM ${liveFlags('')} GROUP BY trace_id
-         ) USING trace_id
+         ) AS run_flags USING trace_id
          GROUP BY agent, service HAVING failedRuns > 0 OR flags > 0
          ORDER BY failedRuns DESC, criticalFlags DESC, flags DESC, runs DESC LIMIT ${sqlInt(Math.max(1, Math.floor(limit)))}`,
       );
@@ -127,9 +127,12 @@ export function createClickHouseReportQueries(context: ClickHouseContext): Repor
     },
     async worstTools(period, limit = 10) {
       const runTraces = `(SELECT trace_id FROM ${runsIn(period)})`;
-      const calls = await select<{ tool: string; calls: string; errors: string }>(
+      // Spans and runs are sharded alike (by trace id): each shard matches its spans against its
+      // own runs ('local' reads the runs subquery from the shard's local table).
+      const calls = await connection.select<{ tool: string; calls: string; errors: string }>(
         `SELECT if(tool_name != '', tool_name, name) AS tool, count() AS calls, countIf(status = 'error') AS errors
          FROM ${tables.spans} WHERE kind = 'tool' AND trace_id IN ${runTraces} GROUP BY tool`,
+        { ...DEDUP_READ, distributed_product_mode: 'local' },
       );
       const flags = await select<{ id: string; trace_id: string; span_ids: string }>(`SELECT id, trace_id, span_ids FROM ${liveFlags(range(period, 'run_start_ns'))}`);
       const flagsByTool = new Map<string, Set<string>>();

@@ -12,6 +12,7 @@ import type { LlmCall, ToolCall } from '../../model/span.js';
 import { readOverview } from './clickhouse-overview.js';
 import { createClickHouseSessions } from './clickhouse-sessions.js';
 import { detectorSql } from '../detector-sql.js';
+import { searchCondition } from './search-text.js';
 
 const SORT_EXPRESSIONS: Record<RunSort, string> = {
   start: 'start_ns',
@@ -60,9 +61,8 @@ export function toRun(row: RunRow, prices: PriceList | undefined = DEFAULT_PRICE
     costUsd: totalCost(usages, prices),
     serviceVersion: row.service_version,
     environment: row.environment,
-    // The first input and final answer are not kept on ClickHouse yet.
-    input: null,
-    output: null,
+    input: row.input_text === '' ? null : row.input_text,
+    output: row.output_text === '' ? null : row.output_text,
   };
 }
 
@@ -117,9 +117,19 @@ function toApiSpan(row: SpanRow): ApiSpan {
 export function createClickHouseRunQueries(context: ClickHouseContext): RunQueries {
   const { connection, tables } = context;
 
+  /**
+   * The spans of one trace whose run is live: retention hides a run at once (a tombstone) while
+   * the mutation that removes its spans runs in the background. Runs and spans are sharded alike,
+   * so each shard checks its own runs ('local').
+   */
+  const ofLiveTrace = (traceId: string) =>
+    `trace_id = ${sqlString(traceId)} AND trace_id IN (SELECT trace_id FROM (SELECT trace_id, deleted, row_version FROM ${tables.runs} FINAL WHERE trace_id = ${sqlString(traceId)}) WHERE deleted = 0)`;
+  const SPAN_READ = { ...DEDUP_READ, distributed_product_mode: 'local' };
+
   async function spansOf(traceId: string, extra = ''): Promise<SpanRow[]> {
     return connection.select<SpanRow>(
-      `SELECT ${API_SPAN_COLUMNS} FROM ${tables.spans} FINAL WHERE trace_id = ${sqlString(traceId)}${extra} ORDER BY start_ns, received_at_ms, seq`,
+      `SELECT ${API_SPAN_COLUMNS} FROM ${tables.spans} FINAL WHERE ${ofLiveTrace(traceId)}${extra} ORDER BY start_ns, received_at_ms, seq`,
+      SPAN_READ,
     );
   }
 
@@ -147,22 +157,29 @@ export function createClickHouseRunQueries(context: ClickHouseContext): RunQueri
       if (filter.untilMs !== undefined) where.push(`start_ns < ${sqlInt(msToNs(filter.untilMs))}`);
       if (filter.q) {
         const q = sqlString(filter.q.toLowerCase());
+        // Full text: a span of the run with every word. Spans start no earlier than their run, so
+        // the run's lower time bound bounds the spans scanned.
+        const words = searchCondition('search_text', filter.q);
+        const spanSince = filter.sinceMs === undefined ? '' : ` AND start_ns >= ${sqlInt(msToNs(filter.sinceMs))}`;
+        const fullText = words === null ? '' : ` OR trace_id IN (SELECT trace_id FROM ${tables.spans} WHERE ${words}${spanSince})`;
         where.push(
-          `(position(lower(name), ${q}) > 0 OR position(lower(ifNull(agent, '')), ${q}) > 0 OR position(lower(service), ${q}) > 0 OR position(lower(ifNull(session_id, '')), ${q}) > 0 OR substring(trace_id, 1, length(${q})) = ${q})`,
+          `(position(lower(name), ${q}) > 0 OR position(lower(ifNull(agent, '')), ${q}) > 0 OR position(lower(service), ${q}) > 0 OR position(lower(ifNull(session_id, '')), ${q}) > 0 OR substring(trace_id, 1, length(${q})) = ${q}${fullText})`,
         );
       }
       if (filter.cursor) {
         const [value = '', traceId = ''] = decodeCursor(filter.cursor, 2);
         if (!/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(value)) throw new InvalidCursorError();
+        if (sort === 'start' && !/^-?\d{1,20}$/.test(value)) throw new InvalidCursorError(`cursor is not one this server issued: its position ${JSON.stringify(value.slice(0, 40))} is not an integer`);
         const op = descending ? '<' : '>';
-        const literal = sort === 'start' ? sqlInt(BigInt(value.split('.')[0]!)) : sqlFloat(Number(value));
+        const literal = sort === 'start' ? sqlInt(BigInt(value)) : sqlFloat(Number(value));
         where.push(`(${sortExpression} ${op} ${literal} OR (${sortExpression} = ${literal} AND trace_id ${op} ${sqlString(traceId)}))`);
       }
       const direction = descending ? 'DESC' : 'ASC';
       const rows = await connection.select<RunRow & { sort_key: string | number }>(
         `SELECT ${RUN_COLUMNS}, toString(${sortExpression}) AS sort_key FROM ${liveRuns(context)}
          WHERE ${where.join(' AND ')} ORDER BY ${sortExpression} ${direction}, trace_id ${direction} LIMIT ${limit + 1}`,
-        DEDUP_READ,
+        // Runs and spans are sharded alike: each shard matches its runs against its own spans.
+        { ...DEDUP_READ, distributed_product_mode: 'local' },
       );
       const page = rows.slice(0, limit);
       const last = page.at(-1);
@@ -187,8 +204,9 @@ export function createClickHouseRunQueries(context: ClickHouseContext): RunQueri
     async listConversationSpans(traceId) {
       const rows = await connection.select<{ span_id: string; kind: 'llm' | 'tool'; name: string; start_ns: string; duration_ms: number; status: string; llm: string | null; tool: string | null; attributes: string }>(
         `SELECT span_id, kind, name, start_ns, duration_ms, status, llm, tool, if(kind = 'llm', attributes, '{}') AS attributes
-         FROM ${tables.spans} FINAL WHERE trace_id = ${sqlString(traceId)} AND kind IN ('llm', 'tool')
+         FROM ${tables.spans} FINAL WHERE ${ofLiveTrace(traceId)} AND kind IN ('llm', 'tool')
          ORDER BY start_ns, received_at_ms, seq LIMIT ${sqlInt(MAX_CONVERSATION_SPANS)}`,
+        SPAN_READ,
       );
       return rows.map((row): ConversationSpan => ({
         spanId: row.span_id,
@@ -231,7 +249,8 @@ export function createClickHouseRunQueries(context: ClickHouseContext): RunQueri
         tool: string | null;
       }>(
         `SELECT span_id, parent_span_id, name, kind, start_ns, duration_ms, status, operation, llm, tool
-         FROM ${tables.spans} FINAL WHERE trace_id = ${sqlString(traceId)} ORDER BY start_ns, received_at_ms, seq`,
+         FROM ${tables.spans} FINAL WHERE ${ofLiveTrace(traceId)} ORDER BY start_ns, received_at_ms, seq`,
+        SPAN_READ,
       );
       return rows.map((row) => {
         const llm = row.llm === null ? null : (JSON.parse(row.llm) as { model: string | null; inputTokens: number | null; outputTokens: number | null });

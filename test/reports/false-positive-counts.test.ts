@@ -5,6 +5,7 @@ import { createFlagWriter } from '../../store/flag-writer.js';
 import { reviewFlag } from '../../store/flag-queries.js';
 import { listRuns } from '../../store/run-reader.js';
 import { readOverview } from '../../store/overview-reader.js';
+import { createSqliteStorage } from '../../store/sqlite/open-sqlite-storage.js';
 import { buildReport } from '../../reports/build-report.js';
 import { makeSpan, hexId } from '../support/normalized-spans.js';
 
@@ -41,9 +42,9 @@ describe('a flag reviewed as a false positive', () => {
   const falseId = writeFlaggedRun(db, SINCE + 60_000, 'silent_failure', 'sig-false');
   writeFlaggedRun(db, SINCE + 120_000, 'tool_loop', 'sig-real');
 
-  const counts = () => {
+  const counts = async () => {
     const overview = readOverview(db, { sinceMs: SINCE, untilMs: UNTIL, bucketMs: 3_600_000 });
-    const report = buildReport(db, { id: 'r', sinceMs: SINCE, untilMs: UNTIL, nowMs: UNTIL, publicUrl: 'http://x' });
+    const report = await buildReport(createSqliteStorage(db, { path: ':memory:' }).reportQueries, { id: 'r', sinceMs: SINCE, untilMs: UNTIL, nowMs: UNTIL, publicUrl: 'http://x' });
     return {
       overviewFlaggedRuns: overview.totals.flaggedRuns,
       overviewFlags: overview.totals.flags,
@@ -58,8 +59,8 @@ describe('a flag reviewed as a false positive', () => {
     };
   };
 
-  it('counts as flagged and failed before the review', () => {
-    expect(counts()).toEqual({
+  it('counts as flagged and failed before the review', async () => {
+    expect(await counts()).toEqual({
       overviewFlaggedRuns: 2,
       overviewFlags: 2,
       overviewSilent: 1,
@@ -73,9 +74,9 @@ describe('a flag reviewed as a false positive', () => {
     });
   });
 
-  it('counts nowhere once reviewed false positive, and again once confirmed', () => {
+  it('counts nowhere once reviewed false positive, and again once confirmed', async () => {
     reviewFlag(db, falseId, { verdict: 'false_positive', note: 'the tool is allowed to refuse' }, UNTIL);
-    expect(counts()).toEqual({
+    expect(await counts()).toEqual({
       overviewFlaggedRuns: 1,
       overviewFlags: 1,
       overviewSilent: 0,
@@ -88,7 +89,7 @@ describe('a flag reviewed as a false positive', () => {
       silentBurnRuns: 0,
     });
     reviewFlag(db, falseId, { verdict: 'confirmed' }, UNTIL);
-    expect(counts().reportFailedRuns).toBe(1);
-    expect(counts().flaggedInRunsList).toBe(2);
+    expect((await counts()).reportFailedRuns).toBe(1);
+    expect((await counts()).flaggedInRunsList).toBe(2);
   });
 });

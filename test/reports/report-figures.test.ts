@@ -61,7 +61,7 @@ beforeAll(async () => {
     }),
   );
   seedSampleData(service.db, SAMPLE_NOW_MS);
-  report = buildReport(service.db, { id: 'r1', sinceMs: SINCE, untilMs: UNTIL, nowMs: SAMPLE_NOW_MS + 1000, publicUrl: service.url });
+  report = await buildReport(service.storage.reportQueries, { id: 'r1', sinceMs: SINCE, untilMs: UNTIL, nowMs: SAMPLE_NOW_MS + 1000, publicUrl: service.url });
 });
 
 afterAll(async () => {

@@ -33,7 +33,7 @@ function writeRun(db: Db, startMs: number, calls: { tool: string; durationMs: nu
   );
 }
 
-function buildFixture() {
+async function buildFixture() {
   const db = openDatabase(':memory:');
   // Baseline: `search` 10 calls a day at 200 ms; `rare` 3 calls in the whole week at 100 ms.
   for (let day = 1; day <= 7; day++) writeRun(db, SINCE - day * DAY_MS + 5000, Array.from({ length: 10 }, () => ({ tool: 'search', durationMs: 200 })));
@@ -44,7 +44,7 @@ function buildFixture() {
     ...Array.from({ length: 10 }, () => ({ tool: 'rare', durationMs: 1050 })),
     { tool: 'flaky', durationMs: 30 },
   ]);
-  const report = buildReport(db, { id: 'r', sinceMs: SINCE, untilMs: UNTIL, nowMs: UNTIL, publicUrl: 'http://tracehound.test' });
+  const report = await buildReport(createSqliteStorage(db, { path: ':memory:' }).reportQueries, { id: 'r', sinceMs: SINCE, untilMs: UNTIL, nowMs: UNTIL, publicUrl: 'http://tracehound.test' });
   const app = new Hono();
   registerUiRoutes(app, createSqliteStorage(db, { path: ':memory:' }), { nowMs: () => UNTIL + 3 * DAY_MS });
   return { db, report, app };
@@ -52,8 +52,9 @@ function buildFixture() {
 
 const P95_STAT = /<span class="stat-label">p95<\/span>\s*<span class="stat-value">([^<]*)<\/span>/;
 
+const { report, app } = await buildFixture();
+
 describe('report latency', () => {
-  const { report, app } = buildFixture();
 
   it('links every operation and tool to the latency page of that operation, with the same p95', async () => {
     const links = [...report.latency.map((item) => ({ operation: item.operation, p95Ms: item.p95Ms, link: item.link })), ...report.worstTools.map((item) => ({ operation: `tool:${item.tool}`, p95Ms: undefined, link: item.link }))];
