@@ -6,7 +6,7 @@ import type { Metrics } from '../ops/metrics.js';
 import { assertSafeExposure } from './exposure.js';
 import { createKeyMatcher } from './key-matcher.js';
 import { crossSiteRefusal } from './request-origin.js';
-import { renderLoginPage, safeNextPath } from './login-page.js';
+import { LOGIN_PAGE_CSP, renderLoginPage, safeNextPath } from './login-page.js';
 import { otlpStatusBody, RPC_UNAUTHENTICATED } from './otlp-status.js';
 import { createSessionCodec, SESSION_COOKIE } from './session-cookie.js';
 
@@ -85,6 +85,7 @@ export function registerAuth(app: Hono, config: Pick<Config, 'server' | 'auth' |
 
   app.get('/login', (c) => {
     if (apiOpen) return c.redirect('/', 302);
+    c.header('Content-Security-Policy', LOGIN_PAGE_CSP);
     return c.html(renderLoginPage(safeNextPath(c.req.query('next')), false));
   });
 
@@ -96,6 +97,7 @@ export function registerAuth(app: Hono, config: Pick<Config, 'server' | 'auth' |
     if (!isApiToken(form.get('token'))) {
       fail('login');
       logger.warn({ remote: remoteOf(c) }, 'login refused: invalid token');
+      c.header('Content-Security-Policy', LOGIN_PAGE_CSP);
       return c.html(renderLoginPage(next, true), 401);
     }
     setCookie(c, SESSION_COOKIE, sessions.issue(Date.now()), {

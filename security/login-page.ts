@@ -1,3 +1,28 @@
+import { createHash } from 'node:crypto';
+
+/** The login page's only style, inline so the page loads before sign-in (static files need a session). */
+const LOGIN_STYLE = `  body { font: 15px/1.5 system-ui, sans-serif; background: #f6f7f9; color: #1d2127; display: grid; place-items: center; min-height: 100vh; margin: 0; }
+  form { background: #fff; padding: 2rem; border-radius: 8px; box-shadow: 0 1px 4px rgba(0,0,0,.12); width: min(22rem, 90vw); }
+  h1 { font-size: 1.25rem; margin: 0 0 1rem; }
+  label { display: block; margin-bottom: .25rem; }
+  input { width: 100%; box-sizing: border-box; padding: .5rem; font: inherit; border: 1px solid #b8bec7; border-radius: 4px; }
+  button { margin-top: 1rem; padding: .5rem 1rem; font: inherit; border: 0; border-radius: 4px; background: #2457c5; color: #fff; cursor: pointer; }
+  .error { color: #b3261e; margin: 0 0 1rem; }
+`;
+
+/**
+ * The login page's own Content-Security-Policy: nothing may load or run but the inline style
+ * above, allowed by its hash (the site-wide policy's `style-src 'self'` blocked it), and the form
+ * posts only to us.
+ */
+export const LOGIN_PAGE_CSP = [
+  "default-src 'none'",
+  `style-src 'sha256-${createHash('sha256').update(LOGIN_STYLE).digest('base64')}'`,
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 /** The login form of the web view: one token field, posted to /login. Plain HTML, no scripts. */
 export function renderLoginPage(next: string, failed: boolean): string {
   return `<!doctype html>
@@ -6,15 +31,7 @@ export function renderLoginPage(next: string, failed: boolean): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign in · tracehound</title>
-<style>
-  body { font: 15px/1.5 system-ui, sans-serif; background: #f6f7f9; color: #1d2127; display: grid; place-items: center; min-height: 100vh; margin: 0; }
-  form { background: #fff; padding: 2rem; border-radius: 8px; box-shadow: 0 1px 4px rgba(0,0,0,.12); width: min(22rem, 90vw); }
-  h1 { font-size: 1.25rem; margin: 0 0 1rem; }
-  label { display: block; margin-bottom: .25rem; }
-  input { width: 100%; box-sizing: border-box; padding: .5rem; font: inherit; border: 1px solid #b8bec7; border-radius: 4px; }
-  button { margin-top: 1rem; padding: .5rem 1rem; font: inherit; border: 0; border-radius: 4px; background: #2457c5; color: #fff; cursor: pointer; }
-  .error { color: #b3261e; margin: 0 0 1rem; }
-</style>
+<style>${LOGIN_STYLE}</style>
 </head>
 <body>
 <form method="post" action="/login">
