@@ -23,7 +23,7 @@ import { createKeyMatcher } from '../security/key-matcher.js';
 import { refusingLogStore } from '../store/clickhouse/refusing-log-store.js';
 import { registerAuth } from '../security/auth-middleware.js';
 import { registerHostCheck } from '../security/request-origin.js';
-import { startRetention } from '../store/retention.js';
+import { startRetention } from '../store/retention-task.js';
 import { createRedactor } from '../security/redactor.js';
 import { registerRequestMetrics } from '../ops/request-metrics.js';
 import { createAnalyzer } from '../analyzer/analysis-loop.js';
@@ -132,7 +132,7 @@ export async function startService(config: Config, options: StartServiceOptions 
   analyzerFlagListeners.push((flags) => void reports.handleFlags(flags));
   background.push(reports);
   // [security: background]
-  if (!clickhouse) background.push(startRetention(db, { ...config.retention, metrics, logger }));
+  if (!clickhouse) background.push(startRetention(storage.maintenance, { ...config.retention, metrics, logger }));
   // [ui: routes]
   registerUiRoutes(app, storage, { prices });
   app.notFound((c) =>
