@@ -104,6 +104,19 @@ export function createAnalyzer(stores: AnalyzerStores, options: AnalyzerOptions,
     matcher = buildSuppressionMatcher(await suppressions.listSuppressions());
   }
 
+  /**
+   * Leaves the trace of a suppression on the runs it silenced (after the commit: a failure here
+   * loses the record, never the analysis). Nothing to do, no store call, when no rule matched.
+   */
+  async function recordSilenced(silenced: Parameters<SuppressionStore['recordSilencedFlags']>[0]): Promise<void> {
+    if (silenced.length === 0) return;
+    try {
+      await suppressions.recordSilencedFlags(silenced, now());
+    } catch (error) {
+      logger?.error({ err: error, flags: silenced.length }, 'recording silenced flags failed');
+    }
+  }
+
   async function deferToIngest(): Promise<void> {
     if (dependencies.ingestWaiting === undefined) return;
     const deadline = performance.now() + MAX_INGEST_WAIT_MS;
@@ -175,6 +188,7 @@ export function createAnalyzer(stores: AnalyzerStores, options: AnalyzerOptions,
       baselines.reset();
       throw error;
     }
+    await recordSilenced(committed.flatMap((done) => slice.judgedByTrace.get(done.traceId)!.silenced ?? []));
     const raisedInSlice: { traceId: string; flags: Flag[] }[] = [];
     for (const done of committed) {
       const judged = slice.judgedByTrace.get(done.traceId)!;

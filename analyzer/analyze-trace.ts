@@ -1,4 +1,4 @@
-import type { BaselineContribution, BaselineSample, FlagRecord, TraceAnalysisResult, TraceForAnalysis } from '../store/api.js';
+import type { BaselineContribution, BaselineSample, FlagRecord, SilencedFlag, TraceAnalysisResult, TraceForAnalysis } from '../store/api.js';
 import { fnv1a64 } from '../model/hash.js';
 import type { BaselineCache } from './baseline-cache.js';
 import type { SuppressionMatcher } from './suppression-matcher.js';
@@ -63,6 +63,8 @@ export interface TraceAnalysis {
   spanCount: number;
   /** Flags not raised because a suppression rule matched. */
   suppressed: number;
+  /** Those flags with the rule that matched each (SuppressionStore.recordSilencedFlags); absent when none. */
+  silenced?: Omit<SilencedFlag, 'atMs'>[];
   failures: DetectorFailure[];
 }
 
@@ -104,6 +106,7 @@ export function analyzeLoadedTrace(
   const flags: FlagRecord[] = [];
   const ids = new Set<string>();
   let suppressed = 0;
+  const silenced: Omit<SilencedFlag, 'atMs'>[] = [];
   for (const { detector, draft } of findings) {
     const record: FlagRecord = {
       id: flagId(traceId, detector.id, draft),
@@ -119,8 +122,12 @@ export function analyzeLoadedTrace(
       tool: draft.tool,
       runStartNs,
     };
-    if (context.matcher.matches(record) !== null) {
+    const rule = context.matcher.matches(record);
+    if (rule !== null) {
       suppressed++;
+      if (!silenced.some((flag) => flag.flagId === record.id)) {
+        silenced.push({ traceId, flagId: record.id, detector: record.detector, severity: record.severity, summary: record.summary, ruleId: rule.id });
+      }
       continue;
     }
     if (ids.has(record.id)) continue;
@@ -141,5 +148,12 @@ export function analyzeLoadedTrace(
     for (const span of trace.spans) spanIds.add(span.spanId);
     contribution = { spanIds: [...spanIds], samples: [...own, ...newSamples] };
   }
-  return { missingKeys: [], result: { traceId, version: loaded.version, flags, contribution }, spanCount: loaded.spans.length, suppressed, failures };
+  return {
+    missingKeys: [],
+    result: { traceId, version: loaded.version, flags, contribution },
+    spanCount: loaded.spans.length,
+    suppressed,
+    ...(silenced.length > 0 ? { silenced } : {}),
+    failures,
+  };
 }

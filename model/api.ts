@@ -96,6 +96,35 @@ export interface ApiSpan {
   operation: string;
 }
 
+/**
+ * Added: an OTLP log record tied to a span, other than the GenAI content events (those feed the
+ * span's model call). Stored redacted; shown bounded: `body` and string attribute values are cut
+ * to a few thousand characters, attributes to the first few dozen keys (`truncated` says so).
+ */
+export interface ApiSpanLogRecord {
+  time: string;
+  /** The record's severity text, else the name of its severity number (`INFO`, `WARN2`, …), else ''. */
+  severity: string;
+  /** OTLP SeverityNumber, 0 when unset. */
+  severityNumber: number;
+  /** The record's event name (event_name or its `event.name` attribute); '' for a plain log line. */
+  eventName: string;
+  /** The body as text: a string body as is, any other value as JSON; '' when absent. */
+  body: string;
+  attributes: Attributes;
+  /** True when the body, an attribute value or the attribute list was cut. */
+  truncated: boolean;
+}
+
+/** Added: `GET /api/runs/:traceId/spans/:spanId`, one span with its log records. */
+export interface ApiSpanDetail {
+  span: ApiSpan;
+  /** The span's log records in time order, at most a fixed number (100). */
+  logs: ApiSpanLogRecord[];
+  /** How many more log records the span has beyond `logs`. */
+  moreLogs: number;
+}
+
 export interface FlagReview {
   verdict: Verdict;
   note: string;
@@ -112,6 +141,20 @@ export interface Flag {
   evidence: Record<string, unknown>;
   createdAt: string;
   review: FlagReview | null;
+}
+
+/** Added (issue 17): a flag a suppression rule kept the analyser from raising on a run. */
+export interface SilencedFlagView {
+  /** The id the flag would have had. */
+  flagId: string;
+  detector: DetectorId;
+  severity: Severity;
+  summary: string;
+  /** When the analyser first silenced it. */
+  silencedAt: string;
+  ruleId: string;
+  /** The rule as it is now; null when it has been deleted since. */
+  rule: { id: string; detector: DetectorId; scope: 'agent' | 'tool' | 'signature'; value: string; note: string; createdAt: string; createdBy: string | null } | null;
 }
 
 export interface Page<T> {

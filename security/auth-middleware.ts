@@ -108,7 +108,9 @@ export function registerAuth(app: Hono, config: Pick<Config, 'server' | 'auth' |
     return c.redirect(next, 303);
   });
 
+  // Logout revokes the session on the server too: a copy of the cookie no longer works (F9).
   const logout = (c: Context) => {
+    sessions.revoke(getCookie(c, SESSION_COOKIE), Date.now());
     setCookie(c, SESSION_COOKIE, '', { httpOnly: true, sameSite: 'Strict', secure: isHttps(c), path: '/', maxAge: 0 });
     return c.redirect('/login', 303);
   };

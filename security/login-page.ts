@@ -33,8 +33,16 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 }
 
-/** Only same-site paths are followed after login (no `//host`, no scheme). */
+/** Only same-site paths are followed after login (no `//host`, no scheme, no control characters). */
 export function safeNextPath(next: string | undefined | null): string {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.length > 2048) return '/';
+  if (typeof next !== 'string' || !isLocalPath(next) || next.length > 2048) return '/';
   return next;
+}
+
+/**
+ * True for a path on this server that is safe in a Location header: starts with one `/`, no `\\`,
+ * and no control characters (CR/LF would split the header; Node refuses them with a 500).
+ */
+export function isLocalPath(path: string): boolean {
+  return path.startsWith('/') && !path.startsWith('//') && !path.includes('\\') && !/[\u0000-\u001f\u007f]/.test(path);
 }

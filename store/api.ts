@@ -603,6 +603,8 @@ export interface Suppression {
   note: string;
   fromFlagId: string | null;
   createdAt: string;
+  /** Who made the rule when known (the API caller's `by`, 'web view'); null when not recorded. */
+  createdBy: string | null;
 }
 
 export interface NewSuppression {
@@ -611,6 +613,26 @@ export interface NewSuppression {
   value: string;
   note?: string;
   fromFlagId?: string | null;
+  createdBy?: string | null;
+}
+
+/** A flag the analyser did not raise because a rule matched it: the trace a rule leaves on a run. */
+export interface SilencedFlag {
+  traceId: string;
+  /** The id the flag would have had (flag ids are stable per finding). */
+  flagId: string;
+  detector: DetectorId;
+  severity: Severity;
+  summary: string;
+  /** The rule that matched (at the latest analysis that silenced it); it may since be deleted. */
+  ruleId: string;
+  /** When the analyser first silenced it, epoch ms. */
+  atMs: number;
+}
+
+/** A backend that does not implement a method yet rejects with this (the API answers 501). */
+export class NotSupportedError extends Error {
+  override readonly name = 'NotSupportedError';
 }
 
 /** The stable id of a rule: the same (detector, scope, value) has the same id on every backend. */
@@ -632,6 +654,38 @@ export interface SuppressionStore {
   deleteSuppression(id: string): Promise<boolean>;
   /** Opaque; changes whenever a rule is added or deleted (the analyser's cache key). */
   suppressionsVersion(): Promise<string>;
+  /**
+   * Records flags the analyser silenced (one unit; durable when it resolves). Idempotent per
+   * (traceId, flagId): a flag silenced again keeps its first `atMs` and takes the new rule id.
+   * Records are kept when the rule is deleted (they say what happened); they go with their run.
+   */
+  recordSilencedFlags(flags: readonly Omit<SilencedFlag, 'atMs'>[], nowMs: number): Promise<void>;
+  /** The silenced flags of one run, newest first, ties by flag id. */
+  listSilencedFlags(traceId: string): Promise<SilencedFlag[]>;
+  /** Silenced flags per rule id (rules that silenced none are left out). */
+  countSilencedByRule(): Promise<Record<string, number>>;
+}
+
+/**
+ * The rule among `rules` that silences a flag of `detector` with this signature, agent or tool (in
+ * that order, as the analyser matches them); null when none. One definition for the analyser and
+ * the web view.
+ */
+export function matchingSuppression(
+  rules: ReadonlyMap<string, Suppression>,
+  flag: { detector: string; agent: string | null; tool: string | null; signature: string },
+): Suppression | null {
+  const candidates: [SuppressionScope, string | null][] = [
+    ['signature', flag.signature],
+    ['agent', flag.agent],
+    ['tool', flag.tool],
+  ];
+  for (const [scope, value] of candidates) {
+    if (value === null || value === '') continue;
+    const rule = rules.get(suppressionId({ detector: flag.detector as DetectorId, scope, value }));
+    if (rule !== undefined) return rule;
+  }
+  return null;
 }
 
 // ─── ReportStore and ReportQueries ────────────────────────────────────────────────────────────
@@ -972,8 +1026,31 @@ export interface LogStore {
     renormalize: (source: StoredSpanSource, events: GenAiContentEvent[]) => NormalizedSpan,
     receivedAtMs: number,
   ): Promise<number>;
-  /** The log records tied to one span in time order, at most `limit` (content events included). */
-  listSpanLogRecords(traceId: string, spanId: string, limit: number): Promise<SpanLogRecord[]>;
+  /**
+   * The log records tied to one span OTHER than GenAI content events (those are in the span
+   * itself once joined), in time order, ties in arrival order; at most `limit` of them (0 reads
+   * none), and `total`: how many such records the span has in all. An unknown span has none.
+   */
+  listSpanLogs(traceId: string, spanId: string, limit: number): Promise<{ records: SpanLogRecord[]; total: number }>;
+}
+
+// ─── LeaseStore ───────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Named leases, so that one of several processes sharing a backend does a job once (the nightly
+ * report of one scheduled instant). A backend used by one process at a time (a SQLite file)
+ * keeps them in memory.
+ */
+export interface LeaseStore {
+  /**
+   * Claims lease `name` for `holder` until `nowMs + ttlMs`. Among holders claiming the same name
+   * while no claim of it is live, exactly one is granted (resolves true); a later claim by
+   * another holder is refused while the granted claim is live; the granted holder's repeated
+   * claim is granted again (not extended). Once the granted claim has expired, the name may be
+   * claimed afresh. Rejects (StorageUnavailableError) when the backend cannot decide: the caller
+   * then does not do the job.
+   */
+  claimLease(name: string, holder: string, ttlMs: number, nowMs?: number): Promise<boolean>;
 }
 
 export interface Storage {
@@ -990,6 +1067,7 @@ export interface Storage {
   readonly reports: ReportStore;
   readonly reportQueries: ReportQueries;
   readonly maintenance: Maintenance;
+  readonly leases: LeaseStore;
   close(): Promise<void>;
 }
 

@@ -19,3 +19,13 @@ export function decodeCursor(cursor: string, arity = 2): string[] {
   }
   return parts as string[];
 }
+
+/**
+ * A cursor position that must be an exact integer (epoch ns, ms, a row id): decimal digits with
+ * an optional minus sign, at most 20 digits. Anything else (`1e5`, `12.5`, ``) is a cursor this
+ * server did not issue: InvalidCursorError naming the value, never a SyntaxError from BigInt.
+ */
+export function cursorInteger(text: string): bigint {
+  if (!/^-?\d{1,20}$/.test(text)) throw new InvalidCursorError(`cursor is not one this server issued: its position ${JSON.stringify(text.slice(0, 40))} is not an integer`);
+  return BigInt(text);
+}

@@ -1,6 +1,6 @@
 import { InvalidCursorError } from './api.js';
 import type { Db } from './sqlite/database.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { cursorInteger, decodeCursor, encodeCursor } from './cursor.js';
 
 /**
  * Stored anomaly reports (table `reports`, migration 0003). The store keeps a report's three
@@ -60,8 +60,7 @@ export function listReports(db: Db, options: { limit?: number; cursor?: string }
   let rows: ReportRow[];
   if (options.cursor !== undefined) {
     const [createdAt, id] = decodeCursor(options.cursor, 2) as [string, string];
-    const createdAtMs = Number(createdAt);
-    if (!Number.isFinite(createdAtMs)) throw new InvalidCursorError();
+    const createdAtMs = Number(cursorInteger(createdAt));
     rows = db
       .prepare(
         `SELECT ${LIST_COLUMNS} FROM reports WHERE (created_at_ms, id) < (?, ?)

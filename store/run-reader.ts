@@ -5,7 +5,7 @@ import type { ApiSpan, Run, RunFlagBadge } from '../model/api.js';
 import type { SpanKind, SpanStatus } from '../model/span.js';
 import type { Attributes } from '../model/otlp.js';
 import { nanosToIso } from '../model/time.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { cursorInteger, decodeCursor, encodeCursor } from './cursor.js';
 import { createPriceList, totalCost, type ModelUsage, type PriceList } from '../model/pricing/price-list.js';
 import { toFtsQuery } from './full-text-query.js';
 import type { RunFacets, RunFilter, RunPage, RunSort } from './api.js';
@@ -134,7 +134,7 @@ export function listRuns(db: Db, filter: RunFilter = {}, prices: PriceList = DEF
     if (!/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(sortValue)) throw new InvalidCursorError();
     const comparator = descending ? '<' : '>';
     where.push(`(${sortExpression} ${comparator} ? OR (${sortExpression} = ? AND r.trace_id ${comparator} ?))`);
-    const value = sort === 'start' ? BigInt(sortValue.split('.')[0]!) : Number(sortValue);
+    const value = sort === 'start' ? cursorInteger(sortValue) : Number(sortValue);
     params.push(value, value, traceId);
   }
 

@@ -15,6 +15,7 @@ export interface Suppression {
   note: string;
   fromFlagId: string | null;
   createdAt: string;
+  createdBy: string | null;
 }
 
 interface SuppressionRow {
@@ -25,6 +26,7 @@ interface SuppressionRow {
   note: string;
   from_flag_id: string | null;
   created_at_ms: number;
+  created_by: string | null;
 }
 
 function toSuppression(row: SuppressionRow): Suppression {
@@ -36,6 +38,7 @@ function toSuppression(row: SuppressionRow): Suppression {
     note: row.note,
     fromFlagId: row.from_flag_id,
     createdAt: new Date(row.created_at_ms).toISOString(),
+    createdBy: row.created_by ?? null,
   };
 }
 
@@ -54,14 +57,14 @@ export function getSuppression(db: Db, id: string): Suppression | null {
  */
 export function insertSuppression(
   db: Db,
-  rule: { detector: DetectorId; scope: SuppressionScope; value: string; note?: string; fromFlagId?: string | null },
+  rule: { detector: DetectorId; scope: SuppressionScope; value: string; note?: string; fromFlagId?: string | null; createdBy?: string | null },
   nowMs: number = Date.now(),
 ): Suppression {
   const id = fnv1a64(`${rule.detector}\u0000${rule.scope}\u0000${rule.value}`);
   db.prepare(
-    `INSERT INTO suppressions (id, detector, scope, value, note, from_flag_id, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO suppressions (id, detector, scope, value, note, from_flag_id, created_at_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (detector, scope, value) DO NOTHING`,
-  ).run(id, rule.detector, rule.scope, rule.value, rule.note ?? '', rule.fromFlagId ?? null, nowMs);
+  ).run(id, rule.detector, rule.scope, rule.value, rule.note ?? '', rule.fromFlagId ?? null, nowMs, rule.createdBy ?? null);
   return getSuppression(db, id)!;
 }
 

@@ -23,6 +23,7 @@ export async function suppressFlag(
   scope: SuppressionScope,
   note?: string,
   nowMs: number = Date.now(),
+  createdBy: string | null = null,
 ): Promise<Suppression> {
   const entry = await stores.flags.getFlag(flagId);
   if (entry === null) throw new SuppressionError(`no flag with id ${flagId}`, 404);
@@ -31,5 +32,5 @@ export async function suppressFlag(
   }
   const value = scope === 'agent' ? entry.agent : scope === 'tool' ? entry.tool : entry.signature;
   if (value === null || value === '') throw new SuppressionError(`this flag has no ${scope} to suppress`, 400);
-  return stores.suppressions.addSuppression({ detector: entry.flag.detector, scope, value, note, fromFlagId: flagId }, nowMs);
+  return stores.suppressions.addSuppression({ detector: entry.flag.detector, scope, value, note, fromFlagId: flagId, createdBy }, nowMs);
 }

@@ -3,6 +3,9 @@ import type { ApiSpan, Run } from '../model/api.js';
 import { DETECTOR_IDS, SEVERITIES, VERDICTS, type Verdict } from '../model/api.js';
 import { REVIEW_STATES, RUN_SORTS, SUPPRESSION_SCOPES, type FlagFilter, type ReviewState, type RunQueries, type RunSort, type Storage, type SuppressionScope, MAX_CONVERSATION_SPANS } from '../store/api.js';
 import { suppressFlag, SuppressionError } from './suppress-flag.js';
+import { registerSuppressionPages } from './suppression-pages.js';
+import { readRules, readRulesOfFlags, readSilencedFlags } from './suppression-reads.js';
+import { readForm, sameOrigin } from './form-posts.js';
 import type { QueuePage } from './pages/flags-page.js';
 import { parseTimeInput } from '../model/time.js';
 import { OverviewPage, OVERVIEW_RANGES, type OverviewRange } from './pages/overview-page.js';
@@ -14,6 +17,7 @@ import { ReportsPage, type ReportLink } from './pages/reports-page.js';
 import { MessagePage } from './pages/message-page.js';
 import { AmbiguousPrefixPage } from './pages/ambiguous-prefix-page.js';
 import { SpanDetail } from './components/span-detail.js';
+import { MAX_PANEL_SPAN_LOGS, readSpanLogs } from './span-logs.js';
 import { baselineBand } from './components/charts.js';
 import { pickNumber, type SpikeContext } from './components/flag-evidence.js';
 import { formatDuration, formatTime } from './format.js';
@@ -50,7 +54,7 @@ const MAX_EVIDENCE_SPANS = 12;
  * queue (/flags), latency per operation (/latency), reports (/reports), and our static assets.
  * Every page is a GET whose state lives in the URL; the only writes are the review forms.
  */
-export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'flags' | 'suppressions' | 'reports'>, options: UiOptions = {}): void {
+export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'flags' | 'suppressions' | 'reports' | 'logs'>, options: UiOptions = {}): void {
   const { runs, flags: flagStore, reports } = storage;
   const now = options.nowMs ?? Date.now;
   const prices = options.prices ?? createPriceList();
@@ -63,6 +67,7 @@ export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fla
   const facetsCache = cached(FACETS_TTL_MS, now, () => runs.listRunFacets());
   registerSessionPages(app, runs, { prices, nowMs: now, facets: () => facetsCache.get() });
   registerComparePages(app, runs, { prices });
+  registerSuppressionPages(app, storage, { nowMs: now });
 
   app.get('/', async (c) => {
     const range = pickKey(c.req.query('range'), OVERVIEW_RANGES, '24h') as OverviewRange;
@@ -171,7 +176,25 @@ export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fla
       if (span !== undefined) spikes.set(flag.id, await spikeContext(runs, traceId, span.spanId, span.operation, Date.parse(span.startTime), flag.evidence));
     }
     const conversation = await readConversation(runs, traceId);
-    return c.html(<RunPage run={run} spans={spans} flagSpans={flagSpans} selected={selected} flags={flags} spikes={spikes} conversation={conversation} view={c.req.query('view') === 'flame' ? 'flame' : 'waterfall'} />);
+    const selectedLogs = selected === null ? undefined : await readSpanLogs(storage.logs, traceId, selected.spanId, MAX_PANEL_SPAN_LOGS);
+    // The rule that already matches each flag (its suppress form becomes a link), and the flags rules silenced.
+    const [rules, silenced] = await Promise.all([readRules(storage.suppressions), readSilencedFlags(storage.suppressions, traceId)]);
+    const rulesByFlag = await readRulesOfFlags({ flags: flagStore }, rules, flags.map((flag) => flag.id));
+    return c.html(
+      <RunPage
+        run={run}
+        spans={spans}
+        flagSpans={flagSpans}
+        selected={selected}
+        selectedLogs={selectedLogs}
+        flags={flags}
+        spikes={spikes}
+        conversation={conversation}
+        view={c.req.query('view') === 'flame' ? 'flame' : 'waterfall'}
+        rulesByFlag={rulesByFlag}
+        silenced={silenced === null ? null : silenced.map((flag) => ({ flag, rule: rules.get(flag.ruleId) ?? null }))}
+      />,
+    );
   });
 
   // The detail panel of one span, as an HTML fragment for app.js (the page itself renders it too).
@@ -183,7 +206,8 @@ export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fla
     const span = run === null ? null : await runs.getRunSpan(traceId, spanId);
     if (run === null || span === null) return c.text('Not found', 404);
     const flags = (await flagStore.listFlagsOfTrace(traceId)).filter((flag) => flag.spanIds.includes(spanId));
-    return c.html(<SpanDetail traceId={traceId} span={span} runStartMs={Date.parse(run.startTime)} flags={flags} />);
+    const logs = await readSpanLogs(storage.logs, traceId, spanId, MAX_PANEL_SPAN_LOGS);
+    return c.html(<SpanDetail traceId={traceId} span={span} runStartMs={Date.parse(run.startTime)} flags={flags} logs={logs} />);
   });
 
   app.get('/flags', async (c) => {
@@ -217,17 +241,18 @@ export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fla
     });
     const notice = DONE_NOTICES[raw.done ?? ''] ?? null;
     const canSuppress = true;
+    const rules = await readRules(storage.suppressions);
     if (timeProblems.length > 0) {
       const page = await readReviewQueue(flagStore, { ...queueFilter(''), sinceMs: undefined, untilMs: undefined });
-      return c.html(<FlagsPage query={{ ...query, cursor: '' }} page={page} error={timeProblems.join('; ')} notice={null} nowMs={now()} canSuppress={canSuppress} agents={agents} />, 400);
+      return c.html(<FlagsPage query={{ ...query, cursor: '' }} page={page} error={timeProblems.join('; ')} notice={null} nowMs={now()} canSuppress={canSuppress} agents={agents} rules={rules} />, 400);
     }
     try {
       const page = await readReviewQueue(flagStore, queueFilter(query.cursor));
-      return c.html(<FlagsPage query={query} page={page} error={null} notice={notice} nowMs={now()} canSuppress={canSuppress} agents={agents} />);
+      return c.html(<FlagsPage query={query} page={page} error={null} notice={notice} nowMs={now()} canSuppress={canSuppress} agents={agents} rules={rules} />);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       const page = await readReviewQueue(flagStore, queueFilter(''));
-      return c.html(<FlagsPage query={{ ...query, cursor: '' }} page={page} error="This page link has expired (bad cursor); showing the first page." notice={null} nowMs={now()} canSuppress={canSuppress} agents={agents} />, 400);
+      return c.html(<FlagsPage query={{ ...query, cursor: '' }} page={page} error="This page link has expired (bad cursor); showing the first page." notice={null} nowMs={now()} canSuppress={canSuppress} agents={agents} rules={rules} />, 400);
     }
   });
 
@@ -260,8 +285,12 @@ export function registerUiRoutes(app: Hono, storage: Pick<Storage, 'runs' | 'fla
     const id = c.req.param('id');
     const scope = form.get('scope') ?? 'signature';
     if (!(SUPPRESSION_SCOPES as readonly string[]).includes(scope)) return c.text(`scope must be one of ${SUPPRESSION_SCOPES.join(', ')}`, 400);
+    const reason = (form.get('reason') ?? '').slice(0, MAX_NOTE_CHARS);
     try {
-      await suppressFlag(storage, id, scope as SuppressionScope, (form.get('reason') ?? '').slice(0, MAX_NOTE_CHARS), now());
+      // Offered under every review state: suppressing says the flag was a false positive.
+      const entry = await flagStore.getFlag(id);
+      if (entry !== null && entry.flag.review?.verdict !== 'false_positive') await flagStore.reviewFlag(id, { verdict: 'false_positive', note: reason }, now());
+      await suppressFlag(storage, id, scope as SuppressionScope, reason, now(), 'web view');
     } catch (error) {
       if (!(error instanceof SuppressionError)) throw error;
       return c.html(<MessagePage title="Cannot suppress" section="flags" message={error.message} />, error.status);
@@ -417,38 +446,9 @@ function blankToUndefined<T extends object>(record: T): { [K in keyof T]?: strin
   return out as { [K in keyof T]?: string };
 }
 
-/**
- * Form posts must come from our own pages, never from another site. Browsers say where a request
- * comes from in Sec-Fetch-Site; without it, the Origin header must name this host. (Our
- * Referrer-Policy makes browsers send `Origin: null` on form posts, so Sec-Fetch-Site decides.)
- * Clients that send neither (curl, scripts) are not browsers riding a session and may post.
- */
-function sameOrigin(c: Context): boolean {
-  const site = c.req.header('sec-fetch-site');
-  if (site !== undefined) return site === 'same-origin' || site === 'none';
-  const origin = c.req.header('origin');
-  if (origin === undefined) return true;
-  try {
-    return origin !== 'null' && new URL(origin).host === c.req.header('host');
-  } catch {
-    return false;
-  }
-}
-
-async function readForm(c: Context): Promise<Map<string, string> | null> {
-  try {
-    const body = await c.req.parseBody();
-    const form = new Map<string, string>();
-    for (const [key, value] of Object.entries(body)) if (typeof value === 'string') form.set(key, value);
-    return form;
-  } catch {
-    return null;
-  }
-}
-
 /** Only local paths are followed after a form post (no open redirect). */
 function safeReturnTo(value: string | undefined): string {
-  if (value === undefined || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return '/flags';
+  if (value === undefined || !value.startsWith('/') || value.startsWith('//') || value.includes('\\') || /[\u0000-\u001f\u007f]/.test(value)) return '/flags';
   return value;
 }
 

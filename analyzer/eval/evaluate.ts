@@ -2,10 +2,7 @@ import { configSchema } from '../../config/schema.js';
 import { DETECTOR_IDS, type DetectorId, type Flag } from '../../model/api.js';
 import type { OtlpTraceRequest } from '../../model/otlp.js';
 import { normalizeRequest } from '../../model/normalize/normalize-span.js';
-import { openDatabase } from '../../store/sqlite/database.js';
-import { createSqliteStorage } from '../../store/sqlite/open-sqlite-storage.js';
-import { createSpanWriter } from '../../store/span-writer.js';
-import { listFlagsForTrace } from '../../store/flag-reader.js';
+import type { Storage } from '../../store/api.js';
 import { createAnalyzer } from '../analysis-loop.js';
 import type { AnalyzerOptions } from '../detector.js';
 import type { GeneratedRun } from './generate-runs.js';
@@ -54,37 +51,52 @@ export function scoreOf(detector: DetectorId, tp: number, fp: number, fn: number
 export interface AnalysedRequests {
   spans: number;
   analyzeMs: number;
-  /** The stored flags of a trace, as the service lists them. */
+  /** The stored flags of a trace, as the service lists them (FlagStore.listFlagsOfTrace); [] for a trace not ingested. */
   flagsOf(traceId: string): Flag[];
 }
 
 /**
- * Ingests OTLP requests the way the collector does (normalizeRequest → span writer, one request
- * at a time) into an in-memory database, analyses every trace as the service's analysis loop
- * does, and hands `work` the result. The database lives until `work` returns.
+ * Opens a fresh, empty storage backend for one evaluation; the evaluation closes it. The entry
+ * point (analyzer/eval/run.ts, tests) chooses the backend, e.g. SQLite in memory.
  */
-export async function analyseRequests<T>(requests: Iterable<OtlpTraceRequest>, options: AnalyzerOptions | undefined, work: (result: AnalysedRequests) => T): Promise<T> {
-  const db = openDatabase(':memory:');
+export type OpenEvalStorage = () => Promise<Storage>;
+
+/**
+ * Ingests OTLP requests the way the collector does (normalizeRequest → TraceWriter, one request
+ * at a time) into a fresh storage, analyses every trace as the service's analysis loop does,
+ * and hands `work` the result. The storage is closed once `work` returns.
+ */
+export async function analyseRequests<T>(
+  openStorage: OpenEvalStorage,
+  requests: Iterable<OtlpTraceRequest>,
+  options: AnalyzerOptions | undefined,
+  work: (result: AnalysedRequests) => T,
+): Promise<T> {
+  const storage = await openStorage();
   try {
-    const write = createSpanWriter(db);
+    await storage.traces.whenReady();
     let spans = 0;
+    const traceIds = new Set<string>();
     for (const request of requests) {
       const normalized = normalizeRequest(request);
       spans += normalized.length;
-      write(normalized, Date.now());
+      for (const span of normalized) traceIds.add(span.traceId);
+      await storage.traces.writeSpans(normalized, Date.now());
     }
-    const analyzer = createAnalyzer(createSqliteStorage(db, { path: ':memory:' }), options ?? configSchema.parse({}).analyzer);
+    const analyzer = createAnalyzer(storage, options ?? configSchema.parse({}).analyzer);
     const started = performance.now();
     await analyzer.analyzePending({ force: true });
     const analyzeMs = performance.now() - started;
-    return work({ spans, analyzeMs, flagsOf: (traceId) => listFlagsForTrace(db, traceId) });
+    const flags = new Map<string, Flag[]>();
+    for (const traceId of traceIds) flags.set(traceId, await storage.flags.listFlagsOfTrace(traceId));
+    return work({ spans, analyzeMs, flagsOf: (traceId) => flags.get(traceId) ?? [] });
   } finally {
-    db.close();
+    await storage.close();
   }
 }
 
-export async function evaluate(generated: readonly GeneratedRun[], options?: AnalyzerOptions): Promise<Evaluation> {
-  return analyseRequests(generated.map((item) => item.request), options, ({ spans, analyzeMs, flagsOf }) => {
+export async function evaluate(openStorage: OpenEvalStorage, generated: readonly GeneratedRun[], options?: AnalyzerOptions): Promise<Evaluation> {
+  return analyseRequests(openStorage, generated.map((item) => item.request), options, ({ spans, analyzeMs, flagsOf }) => {
     const misses: Miss[] = [];
     const counts = new Map<DetectorId, { tp: number; fp: number; fn: number }>(DETECTOR_IDS.map((id) => [id, { tp: 0, fp: 0, fn: 0 }]));
     for (const { run } of generated) {

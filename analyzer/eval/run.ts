@@ -3,13 +3,18 @@
  * analyses them, and prints precision, recall and F1 per detector and the worst misses.
  * `npm run eval -- --real [--misses N]`: the same for the real agent runs of ../shared/corpora
  * (analyzer/eval/real/), per split (dev, holdout).
+ *
+ * The eval's composition root (package.json names this file): it alone chooses the backend,
+ * SQLite in memory, a fresh one per evaluation.
  */
 import { parseArgs } from 'node:util';
+import { openSqliteStorage } from '../../store/sqlite/open-sqlite-storage.js';
 import { generateRuns } from './generate-runs.js';
 import { evaluate } from './evaluate.js';
 import { evaluateReal } from './real/evaluate-real.js';
 import { printRealEvaluation } from './real/print-real-evaluation.js';
 
+const inMemory = () => openSqliteStorage({ path: ':memory:' });
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '1600' },
@@ -20,11 +25,11 @@ const { values } = parseArgs({
   },
 });
 if (values.real) {
-  printRealEvaluation(await evaluateReal(), Number(values.misses === '15' ? '8' : values.misses));
+  printRealEvaluation(await evaluateReal(inMemory), Number(values.misses === '15' ? '8' : values.misses));
   process.exit(0);
 }
 const generated = generateRuns({ runs: Number(values.runs), seed: Number(values.seed), days: Number(values.days) });
-const result = await evaluate(generated);
+const result = await evaluate(inMemory, generated);
 
 const scenarios = new Map<string, number>();
 for (const { run } of generated) scenarios.set(run.scenario, (scenarios.get(run.scenario) ?? 0) + 1);

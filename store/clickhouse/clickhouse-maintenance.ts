@@ -60,6 +60,7 @@ export function createClickHouseMaintenance(context: ClickHouseContext, options:
     await connection.exec(`ALTER TABLE ${local('spans')}${onCluster} DELETE WHERE trace_id IN ${ids}`);
     await connection.exec(`ALTER TABLE ${local('runs')}${onCluster} DELETE WHERE trace_id IN ${ids}`);
     await connection.exec(`ALTER TABLE ${local('flags')} DELETE WHERE trace_id IN ${ids}`);
+    await connection.exec(`ALTER TABLE ${local('silenced_flags')} DELETE WHERE trace_id IN ${ids}`);
     return Number(spans?.n ?? 0);
   }
 

@@ -1,5 +1,5 @@
 import type { DetectorId } from '../../model/api.js';
-import { suppressionId, type Suppression, type SuppressionScope, type SuppressionStore } from '../api.js';
+import { suppressionId, type SilencedFlag, type Suppression, type SuppressionScope, type SuppressionStore } from '../api.js';
 import type { ClickHouseContext } from './context.js';
 import { DEDUP_READ } from './flag-rows.js';
 import { sqlString } from './sql-literal.js';
@@ -13,11 +13,25 @@ interface Row {
   note: string;
   from_flag_id: string | null;
   created_at_ms: string;
+  created_by: string | null;
   deleted: number;
   row_version: string;
 }
 
-const COLUMNS = 'id, detector, scope, value, note, from_flag_id, created_at_ms, deleted, row_version';
+const COLUMNS = 'id, detector, scope, value, note, from_flag_id, created_at_ms, created_by, deleted, row_version';
+
+interface SilencedRow {
+  trace_id: string;
+  flag_id: string;
+  rule_id: string;
+  detector: SilencedFlag['detector'];
+  severity: SilencedFlag['severity'];
+  summary: string;
+  at_ms: string;
+  row_version: string;
+}
+
+const SILENCED_COLUMNS = 'trace_id, flag_id, rule_id, detector, severity, summary, at_ms, row_version';
 
 function toSuppression(row: Row): Suppression {
   return {
@@ -28,6 +42,7 @@ function toSuppression(row: Row): Suppression {
     note: row.note,
     fromFlagId: row.from_flag_id,
     createdAt: new Date(Number(row.created_at_ms)).toISOString(),
+    createdBy: row.created_by,
   };
 }
 
@@ -59,6 +74,7 @@ export function createClickHouseSuppressionStore(context: ClickHouseContext): Su
         note: wellFormed(rule.note ?? ''),
         from_flag_id: rule.fromFlagId ?? null,
         created_at_ms: String(nowMs),
+        created_by: rule.createdBy === undefined || rule.createdBy === null ? null : wellFormed(rule.createdBy),
         deleted: 0,
         row_version: String(context.nextVersion()),
       };
@@ -74,6 +90,45 @@ export function createClickHouseSuppressionStore(context: ClickHouseContext): Su
     async suppressionsVersion() {
       const rows = await connection.select<{ v: string; n: string }>(`SELECT toString(max(row_version)) AS v, toString(count()) AS n FROM ${tables.suppressions}`);
       return `${rows[0]?.v ?? '0'}:${rows[0]?.n ?? '0'}`;
+    },
+    async recordSilencedFlags(flags, nowMs) {
+      if (flags.length === 0) return;
+      // A flag silenced again keeps its first time: read the stored rows of these runs first.
+      const traceIds = [...new Set(flags.map((flag) => flag.traceId))];
+      const stored = await connection.select<{ trace_id: string; flag_id: string; at_ms: string }>(
+        `SELECT trace_id, flag_id, at_ms FROM (SELECT ${SILENCED_COLUMNS} FROM ${tables.silenced_flags} FINAL) WHERE trace_id IN (${traceIds.map(sqlString).join(', ')})`,
+        DEDUP_READ,
+      );
+      const firstAt = new Map(stored.map((row) => [`${row.trace_id}:${row.flag_id}`, row.at_ms]));
+      const rows: SilencedRow[] = flags.map((flag) => ({
+        trace_id: flag.traceId,
+        flag_id: flag.flagId,
+        rule_id: flag.ruleId,
+        detector: flag.detector,
+        severity: flag.severity,
+        summary: wellFormed(flag.summary),
+        at_ms: firstAt.get(`${flag.traceId}:${flag.flagId}`) ?? String(nowMs),
+        row_version: String(context.nextVersion()),
+      }));
+      await connection.insert(tables.silenced_flags, rows, context.writeSettings);
+    },
+    async listSilencedFlags(traceId) {
+      const rows = await connection.select<SilencedRow>(
+        `SELECT ${SILENCED_COLUMNS} FROM (SELECT ${SILENCED_COLUMNS} FROM ${tables.silenced_flags} FINAL) WHERE trace_id = ${sqlString(traceId)}`,
+        DEDUP_READ,
+      );
+      return rows
+        .map((row) => ({ traceId: row.trace_id, flagId: row.flag_id, detector: row.detector, severity: row.severity, summary: row.summary, ruleId: row.rule_id, atMs: Number(row.at_ms) }))
+        .sort((a, b) => b.atMs - a.atMs || (a.flagId < b.flagId ? -1 : a.flagId > b.flagId ? 1 : 0));
+    },
+    async countSilencedByRule() {
+      const rows = await connection.select<{ rule_id: string; n: string }>(
+        `SELECT rule_id, toString(count()) AS n FROM (SELECT ${SILENCED_COLUMNS} FROM ${tables.silenced_flags} FINAL) GROUP BY rule_id`,
+        DEDUP_READ,
+      );
+      const counts: Record<string, number> = {};
+      for (const row of rows) counts[row.rule_id] = Number(row.n);
+      return counts;
     },
   };
 }

@@ -15,8 +15,8 @@ export function refusingLogStore(backend: string): LogStore {
     async joinContentEvents() {
       return 0;
     },
-    async listSpanLogRecords() {
-      return [];
+    async listSpanLogs() {
+      return { records: [], total: 0 };
     },
   };
 }

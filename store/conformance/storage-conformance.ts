@@ -219,6 +219,30 @@ export function runStorageConformance(name: string, open: () => Promise<Storage>
         });
       });
 
+      test("keeps a run's first input and final answer, and finds runs by every word of a span's text", async (storage) => {
+        const [root, llm, tool] = agentRun(10, T0_MS);
+        const told = { ...root!, attributes: { 'input.value': 'Plan a TRIP to Lisbôn', 'output.value': 'Take the night train' } };
+        await storage.traces.writeSpans([told, llm!, tool!], T0_MS);
+        await storage.traces.writeSpans(agentRun(11, T0_MS + 60_000), T0_MS);
+        await eventually(async () => {
+          expect(await storage.runs.getRun(traceIdOf(10))).toMatchObject({ input: 'Plan a TRIP to Lisbôn', output: 'Take the night train' });
+          // No agent text: the model call's answer stands for the run's.
+          expect(await storage.runs.getRun(traceIdOf(11))).toMatchObject({ input: null, output: 'The answer.' });
+          const ids = async (q: string) => (await storage.runs.listRuns({ q })).runs.map((run) => parseInt(run.traceId, 16));
+          expect(await ids('night TRAIN')).toEqual([10]);
+          // Case and diacritics folded; the last word of 3+ letters also as a prefix.
+          expect(await ids('trip lisbon')).toEqual([10]);
+          expect(await ids('plan lisb')).toEqual([10]);
+          // Tool arguments and results, and model answers, of every run.
+          expect(await ids('lisbon hit')).toEqual([11, 10]);
+          expect(await ids('answer')).toEqual([11, 10]);
+          // Whole words except the last: "lis" is no word of either run.
+          expect(await ids('lis trip')).toEqual([]);
+          expect(await ids('zebra')).toEqual([]);
+          expect(await ids("'; DROP \"x")).toEqual([]);
+        });
+      });
+
       test('summarises a window for the overview and the latency view', async (storage) => {
         for (let n = 1; n <= 4; n++) await storage.traces.writeSpans(agentRun(n, T0_MS + n * 60_000, { toolMs: n === 4 ? 5000 : 200, toolStatus: n === 2 ? 'error' : 'ok' }), T0_MS);
         await analyse(storage, new Map([[4, [flagOf(4, 1, { detector: 'latency_spike', severity: 'critical', spanIds: [spanIdOf(4, 3)] })]], [1, []], [2, []], [3, []]]));
@@ -417,7 +441,7 @@ export function runStorageConformance(name: string, open: () => Promise<Storage>
         const v0 = await storage.suppressions.suppressionsVersion();
         const rule = { detector: 'tool_loop' as const, scope: 'tool' as const, value: 'search', note: 'noisy', fromFlagId: null };
         const added = await storage.suppressions.addSuppression(rule, T0_MS);
-        expect(added).toEqual({ id: suppressionId(rule), detector: 'tool_loop', scope: 'tool', value: 'search', note: 'noisy', fromFlagId: null, createdAt: new Date(T0_MS).toISOString() });
+        expect(added).toEqual({ id: suppressionId(rule), detector: 'tool_loop', scope: 'tool', value: 'search', note: 'noisy', fromFlagId: null, createdAt: new Date(T0_MS).toISOString(), createdBy: null });
         expect(await storage.suppressions.addSuppression({ ...rule, note: 'again' }, T0_MS + 5)).toEqual(added);
         const other = await storage.suppressions.addSuppression({ detector: 'silent_failure', scope: 'agent', value: 'a' }, T0_MS + 10);
         const v1 = await storage.suppressions.suppressionsVersion();
@@ -430,6 +454,33 @@ export function runStorageConformance(name: string, open: () => Promise<Storage>
         expect(await storage.suppressions.deleteSuppression(added.id)).toBe(false);
         expect(await storage.suppressions.getSuppression(added.id)).toBeNull();
         expect(await storage.suppressions.suppressionsVersion()).not.toBe(v1);
+      });
+
+      test('keeps who made a rule, and the flags rules silenced per run (first time kept, latest rule) with counts per rule', async (storage) => {
+        const rule = await storage.suppressions.addSuppression({ detector: 'tool_loop', scope: 'agent', value: 'planner', createdBy: 'ann' }, T0_MS);
+        expect(rule.createdBy).toBe('ann');
+        const silenced = (trace: number, n: number, ruleId: string) => ({
+          traceId: traceIdOf(trace),
+          flagId: flagOf(trace, n).id,
+          detector: 'tool_loop' as const,
+          severity: 'warning' as const,
+          summary: `loop ${n}`,
+          ruleId,
+        });
+        await storage.suppressions.recordSilencedFlags([silenced(1, 1, rule.id), silenced(1, 2, rule.id), silenced(2, 1, rule.id)], T0_MS + 1000);
+        await storage.suppressions.recordSilencedFlags([silenced(1, 2, 'ffffffffffffffff')], T0_MS + 5000);
+        await storage.suppressions.recordSilencedFlags([], T0_MS + 6000);
+        await eventually(async () => {
+          expect(await storage.suppressions.listSilencedFlags(traceIdOf(1))).toEqual([
+            { ...silenced(1, 1, rule.id), atMs: T0_MS + 1000 },
+            { ...silenced(1, 2, 'ffffffffffffffff'), atMs: T0_MS + 1000 },
+          ]);
+          expect(await storage.suppressions.listSilencedFlags(traceIdOf(3))).toEqual([]);
+          expect(await storage.suppressions.countSilencedByRule()).toEqual({ [rule.id]: 2, ffffffffffffffff: 1 });
+        });
+        // A deleted rule's records stay: they say what happened to the run.
+        await storage.suppressions.deleteSuppression(rule.id);
+        expect(await storage.suppressions.listSilencedFlags(traceIdOf(2))).toHaveLength(1);
       });
     });
 
@@ -494,6 +545,23 @@ export function runStorageConformance(name: string, open: () => Promise<Storage>
             { bucket: 1, runs: 2, failedRuns: 1, flags: 2 },
           ]);
         });
+      });
+    });
+
+    describe('LeaseStore', () => {
+      test('grants a lease to one holder until it expires; of claims made together exactly one wins', async (storage) => {
+        const hour = HOUR;
+        expect(await storage.leases.claimLease('report:1', 'process-a', hour, T0_MS)).toBe(true);
+        expect(await storage.leases.claimLease('report:1', 'process-b', hour, T0_MS + 1)).toBe(false);
+        expect(await storage.leases.claimLease('report:1', 'process-a', hour, T0_MS + 2)).toBe(true);
+        expect(await storage.leases.claimLease('report:2', 'process-b', hour, T0_MS + 3)).toBe(true);
+        // Expired: the name can be claimed afresh, and then the old holder is refused.
+        expect(await storage.leases.claimLease('report:1', 'process-b', hour, T0_MS + hour + 1)).toBe(true);
+        expect(await storage.leases.claimLease('report:1', 'process-a', hour, T0_MS + hour + 2)).toBe(false);
+        const together = await Promise.all(['p-3', 'p-1', 'p-2'].map((holder) => storage.leases.claimLease('report:3', holder, hour, T0_MS)));
+        expect(together.filter(Boolean)).toHaveLength(1);
+        const winner = ['p-3', 'p-1', 'p-2'][together.indexOf(true)]!;
+        expect(await storage.leases.claimLease('report:3', winner, hour, T0_MS + 5)).toBe(true);
       });
     });
 

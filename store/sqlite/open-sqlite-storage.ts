@@ -8,6 +8,8 @@ import { createSqliteSuppressionStore } from './sqlite-suppression-store.js';
 import { createSqliteReportQueries, createSqliteReportStore } from './sqlite-report-store.js';
 import { createSqliteMaintenance } from './sqlite-maintenance.js';
 import { createSqliteLogStore } from './sqlite-log-store.js';
+import { createSqliteLeaseStore } from './sqlite-lease-store.js';
+import { startSearchBackfill } from './search-backfill.js';
 
 export interface SqliteStorageOptions {
   /** Database file, or ':memory:'. */
@@ -30,6 +32,8 @@ export function createSqliteStorage(db: Db, options: SqliteStorageOptions): Stor
     cacheSizeMb: options.cacheSizeMb ?? 64,
     writerThread: (options.writerThread ?? false) && !options.readonly,
   });
+  // Spans stored before migration 0010 get their search words in the background (0028).
+  const backfill = options.readonly ? null : startSearchBackfill(db);
   let closing: Promise<void> | undefined;
   return {
     backend: 'sqlite',
@@ -43,8 +47,10 @@ export function createSqliteStorage(db: Db, options: SqliteStorageOptions): Stor
     reports: createSqliteReportStore(db),
     reportQueries: createSqliteReportQueries(db),
     maintenance: createSqliteMaintenance(db),
+    leases: createSqliteLeaseStore(),
     close() {
       closing ??= (async () => {
+        backfill?.stop();
         await traces.close();
         db.close();
       })();

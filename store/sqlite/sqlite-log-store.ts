@@ -69,10 +69,12 @@ export function createSqliteLogStore(db: Db): LogStore {
     WHERE trace_id = @traceId`);
   const selectUnjoined = db.prepare('SELECT DISTINCT trace_id AS traceId, span_id AS spanId FROM log_records WHERE genai = 1 AND joined = 0 AND trace_id = ?');
   const selectAllUnjoined = db.prepare('SELECT DISTINCT trace_id AS traceId, span_id AS spanId FROM log_records WHERE genai = 1 AND joined = 0');
+  // `trace_id <> ''` lets SQLite use the partial index log_records_span.
   const selectSpanRecords = db.prepare(`
     SELECT time_ns, severity_number, severity_text, event_name, body, attributes FROM log_records
-    WHERE trace_id = ? AND span_id = ? ORDER BY time_ns, id LIMIT ?`);
+    WHERE trace_id = ? AND trace_id <> '' AND span_id = ? AND genai = 0 ORDER BY time_ns, id LIMIT ?`);
   selectSpanRecords.safeIntegers(true);
+  const countSpanRecords = db.prepare(`SELECT COUNT(*) AS n FROM log_records WHERE trace_id = ? AND trace_id <> '' AND span_id = ? AND genai = 0`);
   const details = createRunDetailsWriter(db);
 
   const write = db.transaction((records: Parameters<LogStore['writeLogRecords']>[0], receivedAtMs: number) => {
@@ -174,7 +176,9 @@ export function createSqliteLogStore(db: Db): LogStore {
       for (const key of keys) if (joinOne(key, renormalize, receivedAtMs)) updated++;
       return updated;
     },
-    async listSpanLogRecords(traceId, spanId, limit) {
+    async listSpanLogs(traceId, spanId, limit) {
+      const { n } = countSpanRecords.get(traceId, spanId) as { n: number };
+      if (n === 0) return { records: [], total: 0 };
       const rows = selectSpanRecords.all(traceId, spanId, Math.max(0, Math.floor(limit))) as {
         time_ns: bigint;
         severity_number: bigint;
@@ -183,7 +187,7 @@ export function createSqliteLogStore(db: Db): LogStore {
         body: string;
         attributes: string;
       }[];
-      return rows.map(
+      const records = rows.map(
         (row): SpanLogRecord => ({
           timeNs: row.time_ns.toString(),
           severityNumber: Number(row.severity_number),
@@ -193,6 +197,7 @@ export function createSqliteLogStore(db: Db): LogStore {
           attributes: JSON.parse(row.attributes) as Attributes,
         }),
       );
+      return { records, total: n };
     },
   };
 }

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
-import { LoggerProvider, SimpleLogRecordProcessor, type LogRecordExporter } from '@opentelemetry/sdk-logs';
+import { BatchLogRecordProcessor, LoggerProvider, SimpleLogRecordProcessor, type LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { OTLPLogExporter as HttpJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { TraceFlags, context, trace } from '@opentelemetry/api';
-import type { ApiSpan, Run } from '../../model/api.js';
+import type { ApiSpan, ApiSpanDetail, Run } from '../../model/api.js';
 import { encodeJson, encodeProtobuf, freshId, jsonRequest, jsonSpan, type JsonKeyValue } from './support/otlp-payloads.js';
 import { startTestService, type TestService } from './support/test-service.js';
 import { LOGS_EXPORT, grpcExport } from './support/grpc-client.js';
@@ -232,4 +232,52 @@ describe('the real OpenTelemetry logs exporters', () => {
       expect(llm).toMatchObject({ outputText: `answer via ${name}`, finishReason: 'stop' });
     });
   }
+});
+
+describe('GET /api/runs/:traceId/spans/:spanId: the span with its other log records', () => {
+  it('serves the log records a real exporter sent, redacted, bounded, in time order, with the count of the rest; content events stay in the span', async () => {
+    const span = chatSpan();
+    await fetch(`${service.url}/v1/traces`, { method: 'POST', body: encodeJson(jsonRequest([span])), headers: JSON_TYPE });
+    const provider = new LoggerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'sdk-logs-agent' }),
+      processors: [new BatchLogRecordProcessor({ exporter: new ProtoLogExporter({ url: `${service.url}/v1/logs` }), maxExportBatchSize: 64, scheduledDelayMillis: 10 })],
+    });
+    const spanContext = trace.setSpanContext(context.active(), { traceId: span.traceId, spanId: span.spanId, traceFlags: TraceFlags.SAMPLED });
+    const logger = provider.getLogger('panel-test');
+    const baseMs = Date.now();
+    const manyAttributes = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`attr.${String(i).padStart(2, '0')}`, i]));
+    logger.emit({ context: spanContext, timestamp: baseMs, severityNumber: SeverityNumber.WARN, severityText: 'WARNING', body: 'mail ops@example.com about <b>it</b>', attributes: { 'user.password': 'hunter2' } });
+    logger.emit({ context: spanContext, timestamp: baseMs + 1, severityNumber: SeverityNumber.ERROR, body: 'x'.repeat(4090), attributes: manyAttributes });
+    logger.emit({ context: spanContext, timestamp: baseMs + 2, eventName: 'gen_ai.choice', body: { index: 0, finish_reason: 'stop', message: { content: 'joined, not listed' } } });
+    for (let i = 0; i < 110; i++) logger.emit({ context: spanContext, timestamp: baseMs + 10 + i, severityNumber: SeverityNumber.DEBUG, body: `step ${i}` });
+    await provider.forceFlush();
+    await provider.shutdown();
+
+    const reply = await fetch(`${service.url}/api/runs/${span.traceId}/spans/${span.spanId}`);
+    expect(reply.status).toBe(200);
+    const detail = (await reply.json()) as ApiSpanDetail;
+    expect(detail.span).toMatchObject({ spanId: span.spanId, name: 'chat gpt-4o-mini' });
+    expect(detail.logs).toHaveLength(100);
+    expect(detail.moreLogs).toBe(12);
+    const [first, second, third] = detail.logs;
+    expect(first).toEqual({
+      time: new Date(baseMs).toISOString(),
+      severity: 'WARNING',
+      severityNumber: SeverityNumber.WARN,
+      eventName: '',
+      body: 'mail [REDACTED:email] about <b>it</b>',
+      attributes: { 'user.password': '[REDACTED:attribute]', 'tracehound.redacted': ['attribute', 'email'] },
+      truncated: false,
+    });
+    expect(second).toMatchObject({ severity: 'ERROR', truncated: true });
+    expect(second!.body).toHaveLength(4001);
+    expect(Object.keys(second!.attributes)).toHaveLength(32);
+    expect(third).toMatchObject({ severity: 'DEBUG', body: 'step 0' });
+    expect(detail.logs.some((record) => record.eventName === 'gen_ai.choice')).toBe(false);
+    const llm = await eventually(() => storedLlm(span.traceId, span.spanId), (value) => value?.outputText !== null);
+    expect(llm?.outputText).toBe('joined, not listed');
+
+    expect((await fetch(`${service.url}/api/runs/${span.traceId}/spans/${'f'.repeat(16)}`)).status).toBe(404);
+    expect((await fetch(`${service.url}/api/runs/${span.traceId}/spans/nothex`)).status).toBe(400);
+  });
 });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateReal, type RealEvaluation } from '../../analyzer/eval/real/evaluate-real.js';
+import { openSqliteStorage } from '../../store/sqlite/open-sqlite-storage.js';
 
 /**
  * CI floors on the real agent runs of ../shared/corpora (replayed as OTLP by
@@ -25,7 +26,7 @@ let result: RealEvaluation;
 
 describe('detection on real agent runs (fixed split)', () => {
   beforeAll(async () => {
-    result = await evaluateReal();
+    result = await evaluateReal(() => openSqliteStorage({ path: ':memory:' }));
   }, 600_000);
 
   for (const split of ['dev', 'holdout'] as const) {

@@ -144,7 +144,7 @@ describe('web view login', () => {
     expect(login.status).toBe(303);
     expect(login.headers.get('location')).toBe('/runs');
     const setCookie = login.headers.get('set-cookie')!;
-    expect(setCookie).toMatch(/^tracehound_session=v1\.\d+\.[\w-]+;/);
+    expect(setCookie).toMatch(/^tracehound_session=v2\.\d+\.[\w-]{22}\.[\w-]{43};/);
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Strict/);
     expect(setCookie).not.toContain(API_TOKEN);
@@ -157,7 +157,7 @@ describe('web view login', () => {
 
     const tampered = cookie.replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A'));
     expect((await fetch(`${service.url}/api/runs`, { headers: { Cookie: tampered } })).status).toBe(401);
-    const forged = `tracehound_session=v1.99999999999999.${'A'.repeat(43)}`;
+    const forged = `tracehound_session=v2.99999999999999.${'A'.repeat(22)}.${'A'.repeat(43)}`;
     expect((await fetch(`${service.url}/api/runs`, { headers: { Cookie: forged } })).status).toBe(401);
   });
 

@@ -21,7 +21,7 @@ const flagsQuery = z
   .strict();
 
 const reviewBody = z.object({ verdict: z.enum(VERDICTS), note: z.string().max(10_000).optional() }).strict();
-const suppressBody = z.object({ scope: z.enum(SUPPRESSION_SCOPES), note: z.string().max(10_000).optional() }).strict();
+const suppressBody = z.object({ scope: z.enum(SUPPRESSION_SCOPES), note: z.string().max(10_000).optional(), by: z.string().min(1).max(200).optional() }).strict();
 const FLAG_ID = /^[0-9a-f]{16}$/;
 
 export interface FlagRoutesOptions {
@@ -73,7 +73,7 @@ export function registerFlagRoutes(app: Hono, storage: Pick<Storage, 'flags' | '
     const parsed = await parseJsonBody(c.req.raw, suppressBody);
     if ('error' in parsed) return c.json({ error: parsed.error }, 400);
     try {
-      return c.json(await suppressFlag(storage, id, parsed.data.scope, parsed.data.note), 201);
+      return c.json(await suppressFlag(storage, id, parsed.data.scope, parsed.data.note, Date.now(), parsed.data.by ?? null), 201);
     } catch (error) {
       if (error instanceof SuppressionError) return c.json({ error: error.message }, error.status);
       throw error;

@@ -1,12 +1,16 @@
 import type { Flag } from '../../model/api.js';
+import type { Suppression } from '../../store/api.js';
 import { formatTime } from '../format.js';
+import { SuppressionRuleText } from './suppression-rule.js';
 
 /**
  * Review a flag: confirm it or mark it a false positive, with a note. A plain form POST to the
- * web view's own route, which records the verdict and redirects back to `returnTo`. A false
- * positive can then become a suppression rule so the same pattern is not flagged again.
+ * web view's own route, which records the verdict and redirects back to `returnTo`. Whatever its
+ * review state, a flag can become a suppression rule (the route marks it a false positive first)
+ * so the same pattern is not flagged again; when a rule already matches it (`rule`), the form is
+ * replaced by a link to that rule.
  */
-export function ReviewForm(props: { flag: Flag; returnTo: string; suppressible?: boolean }) {
+export function ReviewForm(props: { flag: Flag; returnTo: string; suppressible?: boolean; rule?: Suppression | null }) {
   const { flag } = props;
   return (
     <div class="review-box">
@@ -35,7 +39,15 @@ export function ReviewForm(props: { flag: Flag; returnTo: string; suppressible?:
           False positive
         </button>
       </form>
-      {props.suppressible !== false && flag.review?.verdict === 'false_positive' ? (
+      {props.rule !== undefined && props.rule !== null ? (
+        <p class="suppressed-by small">
+          {'Suppressed by rule '}
+          <a href={`/suppressions#rule-${props.rule.id}`}>
+            <SuppressionRuleText rule={props.rule} />
+          </a>
+          {`: no new ${props.rule.detector.replace(/_/g, ' ')} flags of this kind are raised.`}
+        </p>
+      ) : props.suppressible !== false ? (
         <form method="post" action={`/flags/${encodeURIComponent(flag.id)}/suppress`} class="review-form suppress-form">
           <input type="hidden" name="returnTo" value={props.returnTo} />
           <select name="scope" aria-label="Suppress for">
@@ -43,9 +55,13 @@ export function ReviewForm(props: { flag: Flag; returnTo: string; suppressible?:
             <option value="tool">this tool</option>
             <option value="agent">this agent</option>
           </select>
-          <input type="text" name="reason" maxlength={2000} placeholder="Why this pattern is fine" aria-label="Suppression reason" value={flag.review.note} />
-          <button type="submit" class="btn btn-ghost">
-            Suppress future flags
+          <input type="text" name="reason" maxlength={2000} placeholder="Why this pattern is fine" aria-label="Suppression reason" value={flag.review?.note ?? ''} />
+          <button
+            type="submit"
+            class="btn btn-ghost"
+            title={flag.review?.verdict === 'false_positive' ? 'Do not flag this again' : 'Marks this flag a false positive and does not flag it again'}
+          >
+            Suppress
           </button>
         </form>
       ) : null}

@@ -4,6 +4,7 @@ import type { AttributeValue } from '../../model/otlp.js';
 import { FlagBadge, KindTag, StatusTag } from './badges.js';
 import { formatDuration, formatTime, prettyJsonText, toDisplayText, truncate } from '../format.js';
 import { latencyHref, runHref } from '../links.js';
+import { MAX_API_SPAN_LOGS, type SpanLogs } from '../span-logs.js';
 
 /** Values longer than this (characters) or spanning lines are folded behind <details>. */
 const FOLD_CHARS = 160;
@@ -12,9 +13,10 @@ const MAX_SHOWN_CHARS = 100_000;
 
 /**
  * Everything about one span: what it is, its call (model + tokens, or tool + arguments +
- * result), its flags, attributes and events. All content is rendered as text nodes.
+ * result), its flags, attributes, events and log records (bounded, see ui/span-logs.ts). All
+ * content is rendered as text nodes.
  */
-export function SpanDetail(props: { traceId: string; span: ApiSpan; runStartMs: number; flags: Flag[] }) {
+export function SpanDetail(props: { traceId: string; span: ApiSpan; runStartMs: number; flags: Flag[]; logs?: SpanLogs }) {
   const { span } = props;
   const offsetMs = Date.parse(span.startTime) - props.runStartMs;
   const attributeEntries = Object.entries(span.attributes).sort(([a], [b]) => a.localeCompare(b));
@@ -146,7 +148,55 @@ export function SpanDetail(props: { traceId: string; span: ApiSpan; runStartMs: 
           </ol>
         )}
       </section>
+
+      {props.logs !== undefined && props.logs.logs.length > 0 ? <SpanLogList traceId={props.traceId} spanId={span.spanId} runStartMs={props.runStartMs} logs={props.logs} /> : null}
     </div>
+  );
+}
+
+/** The span's log records (OTLP logs tied to it), with "+N more" pointing at the JSON API. */
+function SpanLogList(props: { traceId: string; spanId: string; runStartMs: number; logs: SpanLogs }) {
+  const { logs, moreLogs } = props.logs;
+  return (
+    <section class="sd-section" data-span-logs>
+      <h4>{`Log records (${(logs.length + moreLogs).toLocaleString('en')})`}</h4>
+      <ol class="events span-logs">
+        {logs.map((record) => (
+          <li class={record.severityNumber >= 17 ? 'event-exception' : undefined}>
+            <div>
+              {record.severity !== '' ? <b class="log-severity">{record.severity}</b> : null}
+              {record.eventName !== '' ? <span class="mono">{` ${record.eventName}`}</span> : null}{' '}
+              <span class="muted small">{`+${formatDuration(Math.max(0, Date.parse(record.time) - props.runStartMs))}`}</span>
+            </div>
+            {record.body !== '' ? <FoldedText text={record.body} /> : null}
+            {Object.keys(record.attributes).length > 0 ? (
+              <table class="attrs">
+                <tbody>
+                  {Object.entries(record.attributes).map(([key, value]) => (
+                    <tr>
+                      <th class="mono">
+                        <BreakableName name={key} />
+                      </th>
+                      <td>
+                        <FoldedText text={attributeText(value)} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : null}
+            {record.truncated ? <p class="muted small">(cut for display)</p> : null}
+          </li>
+        ))}
+      </ol>
+      {moreLogs > 0 ? (
+        <p class="muted small" data-more-logs={String(moreLogs)}>
+          {`+${moreLogs.toLocaleString('en')} more; `}
+          <a href={`/api/runs/${props.traceId}/spans/${props.spanId}`}>{`GET /api/runs/…/spans/${props.spanId}`}</a>
+          {` has the first ${MAX_API_SPAN_LOGS}.`}
+        </p>
+      ) : null}
+    </section>
   );
 }
 

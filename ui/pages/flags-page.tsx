@@ -1,4 +1,4 @@
-import type { FlagEntry, ReviewCounts, ReviewState } from '../../store/api.js';
+import { matchingSuppression, type FlagEntry, type ReviewCounts, type ReviewState, type Suppression } from '../../store/api.js';
 
 /** One page of the review queue: flags with their runs, and the counts per review state. */
 export interface QueuePage {
@@ -41,6 +41,8 @@ export function FlagsPage(props: {
   notice: string | null;
   nowMs: number;
   canSuppress: boolean;
+  /** Every suppression rule by id: a flag a rule matches shows the rule instead of the suppress form. */
+  rules?: ReadonlyMap<string, Suppression>;
   /** Agent names for the agent filter. */
   agents: readonly string[];
 }) {
@@ -61,6 +63,9 @@ export function FlagsPage(props: {
             </a>
           ))}
         </nav>
+        <a class="more" href="/suppressions">
+          Suppression rules →
+        </a>
       </div>
       <form class="filters" method="get" action="/flags">
         <input type="hidden" name="review" value={query.review} />
@@ -124,7 +129,7 @@ export function FlagsPage(props: {
                 <summary>Evidence</summary>
                 <FoldedText text={toDisplayText(item.flag.evidence)} open />
               </details>
-              <ReviewForm flag={item.flag} returnTo={returnTo} suppressible={props.canSuppress} />
+              <ReviewForm flag={item.flag} returnTo={returnTo} suppressible={props.canSuppress} rule={props.rules === undefined ? null : matchingSuppression(props.rules, { ...item, detector: item.flag.detector })} />
             </li>
           ))}
         </ol>

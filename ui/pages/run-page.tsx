@@ -2,10 +2,12 @@ import type { ApiSpan, Flag, Run } from '../../model/api.js';
 import { Layout } from '../components/layout.js';
 import { FlagBadge, FlagBadges, ReviewTag, SeverityTag, StatusTag, cssToken } from '../components/badges.js';
 import { FlagEvidence, type SpikeContext } from '../components/flag-evidence.js';
+import type { SpanLogs } from '../span-logs.js';
 import { SpanDetail } from '../components/span-detail.js';
 import { ReviewForm } from '../components/review-form.js';
 import { buildSpanTree } from '../span-tree.js';
-import type { WaterfallSpan } from '../../store/api.js';
+import type { SilencedFlag, Suppression, WaterfallSpan } from '../../store/api.js';
+import { SuppressionRuleText } from '../components/suppression-rule.js';
 import { waterfallRows } from '../components/waterfall-rows.js';
 import { formatCount, formatDuration, formatTime, formatUsd } from '../format.js';
 import { runHref, runsHref, sessionHref, withQuery } from '../links.js';
@@ -26,12 +28,18 @@ export function RunPage(props: {
   flagSpans: Map<string, ApiSpan>;
   /** The span whose details the panel shows (from `?span=`, else the first flagged one, else the root). */
   selected: ApiSpan | null;
+  /** The selected span's log records (bounded). */
+  selectedLogs?: SpanLogs;
   flags: Flag[];
   spikes: Map<string, SpikeContext>;
   /** The model calls as chat turns (bounded: `truncated` when calls were left out). */
   conversation: { blocks: CallBlock[]; truncated: boolean };
   /** The trace drawn as the waterfall (default) or as a flame graph (`?view=flame`). */
   view?: 'waterfall' | 'flame';
+  /** The rule that already matches each flag, by flag id (its suppress form becomes a link). */
+  rulesByFlag?: Map<string, Suppression | null>;
+  /** Flags suppression rules silenced on this run, with their rule (null once deleted); null where not recorded. */
+  silenced?: { flag: SilencedFlag; rule: Suppression | null }[] | null;
 }) {
   const { run, spans, flags, selected } = props;
   const runStartMs = Date.parse(run.startTime);
@@ -172,7 +180,7 @@ export function RunPage(props: {
                 <span class="flag-summary">{flag.summary}</span>
               </summary>
               <FlagEvidence flag={flag} spansById={props.flagSpans} runStartMs={runStartMs} spike={props.spikes.get(flag.id)} finalAnswer={run.output} />
-              <ReviewForm flag={flag} returnTo={runHref(run.traceId)} />
+              <ReviewForm flag={flag} returnTo={runHref(run.traceId)} rule={props.rulesByFlag?.get(flag.id) ?? null} />
             </details>
           ))}
         </section>
@@ -181,6 +189,32 @@ export function RunPage(props: {
       ) : (
         <p class="clean-note">Not analysed yet: runs are judged a few seconds after their last span arrives.</p>
       )}
+
+      {props.silenced !== undefined && props.silenced !== null && props.silenced.length > 0 ? (
+        <section class="silenced-section panel" aria-label="Silenced flags">
+          <h2>{`Silenced by suppression rules (${props.silenced.length})`}</h2>
+          <ul class="silenced-list">
+            {props.silenced.map(({ flag, rule }) => (
+              <li id={`silenced-${flag.flagId}`}>
+                <FlagBadge detector={flag.detector} severity={flag.severity} /> <span class="flag-summary">{flag.summary}</span>
+                <div class="muted small">
+                  {`silenced ${formatTime(flag.atMs)} UTC by rule `}
+                  {rule !== null ? (
+                    <a href={`/suppressions#rule-${rule.id}`}>
+                      <SuppressionRuleText rule={rule} />
+                    </a>
+                  ) : (
+                    <span class="mono">{`${flag.ruleId} (deleted since)`}</span>
+                  )}
+                  {rule !== null && rule.createdBy !== null ? ` made by ${rule.createdBy}` : null}
+                  {rule !== null ? ` on ${formatTime(rule.createdAt)} UTC` : null}
+                  {rule !== null && rule.note !== '' ? <>{' — '}<q>{rule.note}</q></> : null}
+                </div>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <Conversation traceId={run.traceId} blocks={props.conversation.blocks} truncated={props.conversation.truncated} />
 
@@ -211,7 +245,7 @@ export function RunPage(props: {
         )}
         <aside class="detail-panel" id="span-panel" aria-live="polite">
           {selected !== null ? (
-            <SpanDetail traceId={run.traceId} span={selected} runStartMs={runStartMs} flags={flagsBySpan.get(selected.spanId) ?? []} />
+            <SpanDetail traceId={run.traceId} span={selected} runStartMs={runStartMs} flags={flagsBySpan.get(selected.spanId) ?? []} logs={props.selectedLogs} />
           ) : (
             <p class="empty">No spans.</p>
           )}

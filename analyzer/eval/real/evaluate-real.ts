@@ -1,6 +1,6 @@
 import { DETECTOR_IDS, type DetectorId, type Flag } from '../../../model/api.js';
 import type { AnalyzerOptions } from '../../detector.js';
-import { analyseRequests, scoreOf, type DetectorScore } from '../evaluate.js';
+import { analyseRequests, scoreOf, type DetectorScore, type OpenEvalStorage } from '../evaluate.js';
 import { loadReplayedRuns, type ReplayedRun } from './load-real-runs.js';
 import { CORPORA, type CorpusName } from './real-run.js';
 import type { Split } from './split.js';
@@ -42,11 +42,11 @@ export function expectedOf(item: ReplayedRun, detector: DetectorId): boolean {
  * service does (analyseRequests), and scores each detector per split: a run counts as flagged
  * by a detector when it has at least one flag of it.
  */
-export async function evaluateReal(options?: AnalyzerOptions, corpora: readonly CorpusName[] = CORPORA): Promise<RealEvaluation> {
+export async function evaluateReal(openStorage: OpenEvalStorage, options?: AnalyzerOptions, corpora: readonly CorpusName[] = CORPORA): Promise<RealEvaluation> {
   const replayed = loadReplayedRuns(corpora);
   // Runs with real times go in time order so each sees the baselines of the runs before it.
   const ordered = [...replayed].sort((a, b) => Number(a.run.timed) - Number(b.run.timed));
-  return analyseRequests(ordered.map((item) => item.request), options, ({ spans, analyzeMs, flagsOf }) => {
+  return analyseRequests(openStorage, ordered.map((item) => item.request), options, ({ spans, analyzeMs, flagsOf }) => {
     const counts = new Map<string, { tp: number; fp: number; fn: number }>();
     const bump = (key: string, field: 'tp' | 'fp' | 'fn') => {
       const count = counts.get(key) ?? { tp: 0, fp: 0, fn: 0 };
