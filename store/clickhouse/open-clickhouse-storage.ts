@@ -12,6 +12,7 @@ import { createClickHouseSuppressionStore } from './clickhouse-suppression-store
 import { createClickHouseReportStore } from './clickhouse-report-store.js';
 import { createClickHouseReportQueries } from './clickhouse-report-queries.js';
 import { createClickHouseMaintenance } from './clickhouse-maintenance.js';
+import { createClickHouseLogStore, createLogSchema, logTableNames } from './clickhouse-log-store.js';
 import { createClickHouseLeaseStore } from './clickhouse-lease-store.js';
 
 export interface ClickHouseStorageOptions {
@@ -45,12 +46,14 @@ export async function createClickHouseStorage(
 ): Promise<Storage> {
   const schema = { database: options.database, cluster: options.cluster };
   await createSchema(connection, schema);
+  await createLogSchema(connection, schema);
   const context = createContext(connection, tableNames(schema), options.cluster !== '', options.processId ?? randomUUID());
   const traces = createClickHouseTraceWriter(context);
   let closing: Promise<void> | undefined;
   return {
     backend: 'clickhouse',
     traces,
+    logs: createClickHouseLogStore(context, logTableNames(schema)),
     runs: createClickHouseRunQueries(context),
     flags: createClickHouseFlagStore(context),
     analysis: createClickHouseAnalysisStore(context),

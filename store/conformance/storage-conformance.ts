@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidCursorError, suppressionId, type FlagRecord, type Storage } from '../api.js';
 import { agentRun, spanIdOf, spanOf, T0_MS, traceIdOf } from './conformance-spans.js';
+import { runLogStoreConformance } from './log-store-conformance.js';
 
 /**
  * The storage conformance suite: every backend runs these cases against its own Storage (like
@@ -599,4 +600,6 @@ export function runStorageConformance(name: string, open: () => Promise<Storage>
       }
     });
   });
+
+  runLogStoreConformance(name, open, { settleMs, timeoutMs: timeout });
 }
