@@ -5,7 +5,8 @@ import { createSqliteRunQueries } from './sqlite-run-queries.js';
 import { createSqliteFlagStore } from './sqlite-flag-store.js';
 import { createSqliteAnalysisStore, createSqliteBaselineStore } from './sqlite-analysis-store.js';
 import { createSqliteSuppressionStore } from './sqlite-suppression-store.js';
-import { createSqliteReportQueries, createSqliteReportStore } from './sqlite-report-store.js';
+import { createSqliteReportStore } from './sqlite-report-store.js';
+import { createSqliteReportQueries } from './sqlite-report-queries.js';
 import { createSqliteMaintenance } from './sqlite-maintenance.js';
 import { createSqliteLogStore } from './sqlite-log-store.js';
 import { createSqliteLeaseStore } from './sqlite-lease-store.js';
@@ -41,7 +42,7 @@ export function createSqliteStorage(db: Db, options: SqliteStorageOptions): Stor
     logs: createSqliteLogStore(db),
     runs: createSqliteRunQueries(db),
     flags: createSqliteFlagStore(db),
-    analysis: createSqliteAnalysisStore(db),
+    analysis: createSqliteAnalysisStore(db, { commitElsewhere: traces.commitAnalyses ?? undefined }),
     baselines: createSqliteBaselineStore(db),
     suppressions: createSqliteSuppressionStore(db),
     reports: createSqliteReportStore(db),
