@@ -16,6 +16,7 @@ import { StorageHealth } from '../ops/storage-health.js';
 import { registerRunRoutes } from '../ui/api/runs-routes.js';
 import { registerUiRoutes } from '../ui/ui-routes.js';
 import { securityHeaders } from '../ui/security-headers.js';
+import { visibleBidiControls } from '../ui/visible-bidi-controls.js';
 import { registerOtlpRoutes } from '../collector/otlp-route.js';
 import { startOtlpGrpcServer, type OtlpGrpcServer } from '../collector/grpc/otlp-grpc-server.js';
 import { grpcListenPort } from '../collector/collector-config.js';
@@ -67,8 +68,8 @@ export async function startService(config: Config, options: StartServiceOptions 
   const logger = options.logger ?? createLogger(config.logging.level);
   const metrics = createMetrics();
   const clickhouse = config.storage.backend === 'clickhouse';
-  // On ClickHouse, the SQLite connection only serves what still reads it directly (report
-  // building, SQLite retention, which stay off there): an empty in-memory database.
+  // On ClickHouse, the SQLite connection serves only what still reads it directly: an empty
+  // in-memory database.
   const db = openDatabase(clickhouse ? ':memory:' : config.storage.path, {
     synchronous: config.storage.synchronous,
     cacheSizeMb: config.storage.cacheSizeMb,
@@ -94,6 +95,7 @@ export async function startService(config: Config, options: StartServiceOptions 
   // Each feature adds its wiring at its own marker below, in a line or two; nothing else here.
   // [ui: middleware] (first, so every answer — a 401 too — carries the security headers)
   app.use('*', securityHeaders());
+  app.use('*', visibleBidiControls());
   // [security: middleware]
   registerHostCheck(app, config, metrics);
   registerRequestMetrics(app, metrics);
@@ -132,7 +134,7 @@ export async function startService(config: Config, options: StartServiceOptions 
   analyzerFlagListeners.push((flags) => void reports.handleFlags(flags));
   background.push(reports);
   // [security: background]
-  if (!clickhouse) background.push(startRetention(storage.maintenance, { ...config.retention, metrics, logger }));
+  background.push(startRetention(storage.maintenance, { ...config.retention, metrics, logger, lease: { leases: storage.leases, holder } }));
   // [ui: routes]
   registerUiRoutes(app, storage, { prices });
   app.notFound((c) =>
