@@ -321,3 +321,34 @@ export function getFlagIdentities(db: Db, ids: readonly string[]): FlagIdentity[
   const statement = db.prepare('SELECT id, signature, service, agent FROM flags WHERE id = ?');
   return ids.map((id) => statement.get(id) as FlagIdentity | undefined).filter((row): row is FlagIdentity => row !== undefined);
 }
+
+export interface VersionRateRow {
+  service: string;
+  version: string;
+  runs: number;
+  failedRuns: number;
+  flaggedRuns: number;
+  firstStartMs: number;
+}
+
+/** Runs per service and service.version in the period: failed and flagged (counted flags) runs. */
+export function queryVersionRates(db: Db, period: Period): VersionRateRow[] {
+  const rows = db
+    .prepare(
+      `SELECT r.service AS service, r.service_version AS version, COUNT(*) AS runs,
+         COALESCE(SUM(${FAILED_RUN}), 0) AS failedRuns,
+         COALESCE(SUM(EXISTS (SELECT 1 FROM flags af WHERE af.trace_id = r.trace_id AND ${countedFlag('af')})), 0) AS flaggedRuns,
+         MIN(r.start_ns) AS firstStartNs
+       FROM runs r WHERE r.start_ns >= ? AND r.start_ns < ? AND r.service_version IS NOT NULL AND r.service_version <> ''
+       GROUP BY r.service, r.service_version ORDER BY r.service, firstStartNs, r.service_version`,
+    )
+    .all(...bounds(period)) as { service: string; version: string; runs: number; failedRuns: number; flaggedRuns: number; firstStartNs: number | bigint }[];
+  return rows.map((row) => ({
+    service: row.service,
+    version: row.version,
+    runs: Number(row.runs),
+    failedRuns: Number(row.failedRuns),
+    flaggedRuns: Number(row.flaggedRuns),
+    firstStartMs: Math.floor(Number(row.firstStartNs) / 1e6),
+  }));
+}

@@ -10,8 +10,13 @@ import {
   querySeries,
   querySignatures,
   queryWorstAgents,
+  queryVersionRates,
   queryWorstTools,
 } from '../report-queries.js';
+import { readCostSummary } from '../cost-reader.js';
+import { createPriceList } from '../../model/pricing/price-list.js';
+
+const DEFAULT_PRICES = createPriceList();
 
 /** ReportStore over SQLite (table reports). */
 export function createSqliteReportStore(db: Db): ReportStore {
@@ -37,5 +42,7 @@ export function createSqliteReportQueries(db: Db): ReportQueries {
     operationLatency: async (period, operation) => queryOperationLatency(db, period, operation),
     burn: async (period) => queryBurn(db, period),
     series: async (period, bucketMs) => querySeries(db, period, bucketMs),
+    costs: async (period, prices) => readCostSummary(db, period.fromMs, period.toMs, prices ?? DEFAULT_PRICES),
+    versionRates: async (period) => queryVersionRates(db, period),
   };
 }
