@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../store/sqlite/database.js';
 import { createSpanWriter } from '../store/span-writer.js';
-import { createRetention } from '../store/retention.js';
+import { createSqliteRetention } from '../store/sqlite/sqlite-retention.js';
 import { hexId, makeSpan } from '../test/support/normalized-spans.js';
 
 /**
@@ -26,7 +26,7 @@ export default async function retentionBench({ quick }: { quick: boolean }): Pro
       );
     }
     const started = performance.now();
-    const result = await createRetention(db, { maxAgeDays: 30, maxDatabaseMb: 0, batchMaxRuns: 200 }).runPass();
+    const result = await createSqliteRetention(db, { maxAgeDays: 30, maxDatabaseMb: 0, batchMaxRuns: 200 }).runPass();
     const elapsedMs = performance.now() - started;
     console.log(
       `retention: deleted ${result.deletedRuns} runs / ${result.deletedSpans} spans in ${elapsedMs.toFixed(0)} ms ` +

@@ -5,7 +5,7 @@ import { serveCommand, serveHelp } from './commands/serve.js';
 import { reportCommand, reportHelp } from './commands/report.js';
 import { analyzeCommand, analyzeHelp } from './commands/analyze.js';
 import { backupCommand, backupHelp } from './commands/backup.js';
-import { DatabaseDamagedError } from '../store/sqlite/database.js';
+import { DatabaseDamagedError } from './open-storage.js';
 import { demoCommand, demoHelp } from './commands/demo.js';
 
 interface Command {

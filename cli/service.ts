@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import { openDatabase, type Db } from '../store/sqlite/database.js';
 import type { Storage } from '../store/api.js';
@@ -21,7 +23,7 @@ import { createKeyMatcher } from '../security/key-matcher.js';
 import { refusingLogStore } from '../store/clickhouse/refusing-log-store.js';
 import { registerAuth } from '../security/auth-middleware.js';
 import { registerHostCheck } from '../security/request-origin.js';
-import { startRetention } from '../store/retention.js';
+import { startRetention } from '../store/retention-task.js';
 import { createRedactor } from '../security/redactor.js';
 import { registerRequestMetrics } from '../ops/request-metrics.js';
 import { createAnalyzer } from '../analyzer/analysis-loop.js';
@@ -122,16 +124,15 @@ export async function startService(config: Config, options: StartServiceOptions 
   if (config.analyzer.enabled) analyzer.start();
   background.push({ stop: () => analyzer.stop() });
   // [reports: routes and background]
-  // On ClickHouse several processes share one cluster: the nightly schedule stays off there until
-  // the report lease makes one process make each report (reports made via API/CLI work).
-  const reportsConfig = clickhouse ? { ...config, reports: { ...config.reports, enabled: false } } : config;
-  if (clickhouse && config.reports.enabled) logger.warn('reports.enabled (the nightly schedule) is ignored on storage.backend clickhouse until the report lease lands; POST /api/reports and `tracehound report` work');
-  const reports = startReports({ storage, config: reportsConfig, metrics, logger, publicUrl: () => config.server.publicUrl || url });
+  // Several processes may share one backend (ClickHouse): each scheduled report is made by the
+  // one process granted its lease (storage.leases).
+  const holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const reports = startReports({ storage, holder, config, metrics, logger, publicUrl: () => config.server.publicUrl || url });
   registerReportRoutes(app, storage.reports, { makeReport: reports.makeReport, defaultPeriodMs: config.reports.period });
   analyzerFlagListeners.push((flags) => void reports.handleFlags(flags));
   background.push(reports);
   // [security: background]
-  if (!clickhouse) background.push(startRetention(db, { ...config.retention, metrics, logger }));
+  if (!clickhouse) background.push(startRetention(storage.maintenance, { ...config.retention, metrics, logger }));
   // [ui: routes]
   registerUiRoutes(app, storage, { prices });
   app.notFound((c) =>

@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { createPriceList } from '../model/pricing/price-list.js';
-import type { FlagStore, ReportQueries, ReportStore } from '../store/api.js';
+import type { FlagStore, LeaseStore, ReportQueries, ReportStore } from '../store/api.js';
 import type { Logger } from '../ops/logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Flag } from '../model/api.js';
@@ -27,7 +27,13 @@ export interface ReportsFeature {
 
 export interface StartReportsOptions {
   /** The backend's parts this feature uses (store/api.ts; a Storage fits). */
-  storage: { reports: ReportStore; reportQueries: ReportQueries; flags: FlagStore };
+  storage: { reports: ReportStore; reportQueries: ReportQueries; flags: FlagStore; leases?: LeaseStore };
+  /**
+   * This process's name for the report lease: with several processes on one backend, each
+   * scheduled report is made by the one granted `report:<scheduled instant>`. Without
+   * `storage.leases`, every scheduled report is made here.
+   */
+  holder?: string;
   config: Config;
   logger: Logger;
   metrics?: Metrics;
@@ -64,7 +70,17 @@ export function startReports(options: StartReportsOptions): ReportsFeature {
         schedule: reports.schedule,
         timezone: reports.timezone,
         logger,
-        run: (firedAtMs) => makeReport({ sinceMs: firedAtMs - reports.period, untilMs: firedAtMs, trigger: 'schedule' }),
+        run: async (firedAtMs) => {
+          const leases = options.storage.leases;
+          if (leases !== undefined) {
+            const granted = await leases.claimLease(`report:${firedAtMs}`, options.holder ?? 'tracehound', reports.period);
+            if (!granted) {
+              logger.info({ scheduledAt: new Date(firedAtMs).toISOString() }, 'scheduled report is made by another process');
+              return;
+            }
+          }
+          await makeReport({ sinceMs: firedAtMs - reports.period, untilMs: firedAtMs, trigger: 'schedule' });
+        },
       })
     : null;
   const alertUrl = config.alerts.webhookUrl || reports.webhookUrl;

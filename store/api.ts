@@ -1054,6 +1054,25 @@ export interface LogStore {
   listSpanLogs(traceId: string, spanId: string, limit: number): Promise<{ records: SpanLogRecord[]; total: number }>;
 }
 
+// ─── LeaseStore ───────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Named leases, so that one of several processes sharing a backend does a job once (the nightly
+ * report of one scheduled instant). A backend used by one process at a time (a SQLite file)
+ * keeps them in memory.
+ */
+export interface LeaseStore {
+  /**
+   * Claims lease `name` for `holder` until `nowMs + ttlMs`. Among holders claiming the same name
+   * while no claim of it is live, exactly one is granted (resolves true); a later claim by
+   * another holder is refused while the granted claim is live; the granted holder's repeated
+   * claim is granted again (not extended). Once the granted claim has expired, the name may be
+   * claimed afresh. Rejects (StorageUnavailableError) when the backend cannot decide: the caller
+   * then does not do the job.
+   */
+  claimLease(name: string, holder: string, ttlMs: number, nowMs?: number): Promise<boolean>;
+}
+
 export interface Storage {
   /** 'sqlite' | 'clickhouse': for logs and /healthz. */
   readonly backend: string;
@@ -1068,6 +1087,7 @@ export interface Storage {
   readonly reports: ReportStore;
   readonly reportQueries: ReportQueries;
   readonly maintenance: Maintenance;
+  readonly leases: LeaseStore;
   close(): Promise<void>;
 }
 

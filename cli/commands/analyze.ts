@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load-config.js';
-import { requireExistingDatabase } from '../existing-database.js';
-import { openDatabase } from '../../store/sqlite/database.js';
-import { createSqliteStorage } from '../../store/sqlite/open-sqlite-storage.js';
+import { openConfiguredStorage } from '../open-storage.js';
 import { createAnalyzer, type AnalyzeSummary } from '../../analyzer/analysis-loop.js';
 import { createLogger } from '../../ops/logger.js';
 
@@ -34,15 +32,14 @@ export async function analyzeCommand(argv: string[]): Promise<void> {
     strict: true,
   });
   const config = loadConfig({ configPath: values.config, overrides: { 'storage.path': values.db } });
-  requireExistingDatabase(config.storage.path, values.db !== undefined);
-  const db = openDatabase(config.storage.path, { synchronous: config.storage.synchronous, cacheSizeMb: config.storage.cacheSizeMb });
+  const storage = await openConfiguredStorage(config, { existing: { fromFlag: values.db !== undefined } });
   try {
     const logger = createLogger(config.logging.level === 'info' ? 'warn' : config.logging.level);
-    const analyzer = createAnalyzer(createSqliteStorage(db, { path: config.storage.path }), config.analyzer, { logger });
+    const analyzer = createAnalyzer(storage, config.analyzer, { logger });
     if (values.all) await analyzer.markAllPending();
     const summary = await analyzer.analyzePending({ force: true });
     console.log(formatSummary(summary));
   } finally {
-    db.close();
+    await storage.close();
   }
 }

@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load-config.js';
-import { openDatabase } from '../../store/sqlite/database.js';
-import { backupDatabase } from '../../store/sqlite/backup.js';
+import { openConfiguredStorage } from '../open-storage.js';
 import { UsageError } from '../usage-error.js';
 
 export const backupHelp = `tracehound backup --out F [--db F] [--config F] [--force]
@@ -32,17 +31,18 @@ export async function backupCommand(argv: string[]): Promise<void> {
   const config = loadConfig({ configPath: values.config, overrides: { 'storage.path': values.db } });
   const source = config.storage.path;
   const out = values.out;
-  if (!existsSync(source)) throw new UsageError(`backup: database ${source} does not exist`);
-  if (resolve(out) === resolve(source)) throw new UsageError('backup: --out must differ from the database itself');
+  const sqlite = config.storage.backend === 'sqlite';
+  if (sqlite && !existsSync(source)) throw new UsageError(`backup: database ${source} does not exist`);
+  if (sqlite && resolve(out) === resolve(source)) throw new UsageError('backup: --out must differ from the database itself');
   if (!existsSync(dirname(resolve(out)))) throw new UsageError(`backup: folder ${dirname(out)} does not exist`);
   if (existsSync(out) && !values.force) throw new UsageError(`backup: ${out} exists; pass --force to overwrite it`);
   const startedMs = performance.now();
-  const db = openDatabase(source, { readonly: true });
+  const storage = await openConfiguredStorage(config, { readonly: true });
   try {
-    const result = await backupDatabase(db, out);
+    const result = await storage.maintenance.backup(out);
     const mib = (result.bytes / 1024 / 1024).toFixed(1);
     console.log(`backed up ${source} to ${out}: ${result.pages} pages, ${mib} MiB, quick_check ${result.check}, ${Math.round(performance.now() - startedMs)} ms`);
   } finally {
-    db.close();
+    await storage.close();
   }
 }

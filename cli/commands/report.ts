@@ -2,9 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { createPriceList } from '../../model/pricing/price-list.js';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load-config.js';
-import { requireExistingDatabase } from '../existing-database.js';
-import { openDatabase } from '../../store/sqlite/database.js';
-import { createSqliteStorage } from '../../store/sqlite/open-sqlite-storage.js';
+import { openConfiguredStorage } from '../open-storage.js';
 import { createLogger } from '../../ops/logger.js';
 import { parseTimeInput } from '../../model/time.js';
 import { createReportMaker } from '../../reports/create-report-maker.js';
@@ -45,12 +43,10 @@ export async function reportCommand(argv: string[], nowMs: number = Date.now()):
   if (!(untilMs > sinceMs)) throw new UsageError('--until must be after --since');
 
   const config = loadConfig({ configPath: values.config, overrides: { 'storage.path': values.db } });
-  requireExistingDatabase(config.storage.path, values.db !== undefined);
-  const db = openDatabase(config.storage.path, { synchronous: config.storage.synchronous, cacheSizeMb: config.storage.cacheSizeMb });
+  const storage = await openConfiguredStorage(config, { existing: { fromFlag: values.db !== undefined } });
   try {
     const logger = createLogger(config.logging.level === 'info' ? 'warn' : config.logging.level, process.stderr);
     const publicUrl = config.server.publicUrl || `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${config.server.port}`;
-    const storage = createSqliteStorage(db, { path: config.storage.path });
     const makeReport = createReportMaker({
       store: storage.reports,
       queries: storage.reportQueries,
@@ -68,6 +64,6 @@ export async function reportCommand(argv: string[], nowMs: number = Date.now()):
       console.error(`tracehound report: wrote report ${made.id} to ${values.out}`);
     } else process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   } finally {
-    db.close();
+    await storage.close();
   }
 }

@@ -5,6 +5,7 @@ import { msToNs } from './cursor.js';
 import { sqlIdentifier, sqlInt, sqlString, sqlStringList } from './sql-literal.js';
 import { DEDUP_READ, FLAG_COLUMNS, liveFlags, type FlagRow } from './flag-rows.js';
 import { readRunRows, writeRunRows } from './run-rows.js';
+import { deleteLogRecords } from './clickhouse-log-store.js';
 
 export interface MaintenanceOptions {
   database: string;
@@ -60,6 +61,7 @@ export function createClickHouseMaintenance(context: ClickHouseContext, options:
     await connection.exec(`ALTER TABLE ${local('spans')}${onCluster} DELETE WHERE trace_id IN ${ids}`);
     await connection.exec(`ALTER TABLE ${local('runs')}${onCluster} DELETE WHERE trace_id IN ${ids}`);
     await connection.exec(`ALTER TABLE ${local('flags')} DELETE WHERE trace_id IN ${ids}`);
+    await deleteLogRecords(connection, options, { traceIds });
     await connection.exec(`ALTER TABLE ${local('silenced_flags')} DELETE WHERE trace_id IN ${ids}`);
     return Number(spans?.n ?? 0);
   }
@@ -106,6 +108,8 @@ export function createClickHouseMaintenance(context: ClickHouseContext, options:
           // Baselines and reports older than the age limit (one replication group each).
           await connection.exec(`ALTER TABLE ${local('baselines')} DELETE WHERE bucket_start_ms < ${sqlInt(Math.floor(cutoffMs))}`);
           await connection.exec(`ALTER TABLE ${local('reports')} DELETE WHERE until_ms < ${sqlInt(Math.floor(cutoffMs))}`);
+          // Log records by their own time, whether or not a stored run holds them.
+          await deleteLogRecords(connection, options, { beforeNs: msToNs(cutoffMs) });
         }
       }
       if (policy.maxDatabaseMb > 0 && !run.shouldStop?.()) {

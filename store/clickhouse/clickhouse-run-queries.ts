@@ -12,6 +12,7 @@ import type { LlmCall, ToolCall } from '../../model/span.js';
 import { readOverview } from './clickhouse-overview.js';
 import { createClickHouseSessions } from './clickhouse-sessions.js';
 import { detectorSql } from '../detector-sql.js';
+import { searchCondition } from './search-text.js';
 
 const SORT_EXPRESSIONS: Record<RunSort, string> = {
   start: 'start_ns',
@@ -60,9 +61,8 @@ export function toRun(row: RunRow, prices: PriceList | undefined = DEFAULT_PRICE
     costUsd: totalCost(usages, prices),
     serviceVersion: row.service_version,
     environment: row.environment,
-    // The first input and final answer are not kept on ClickHouse yet.
-    input: null,
-    output: null,
+    input: row.input_text === '' ? null : row.input_text,
+    output: row.output_text === '' ? null : row.output_text,
   };
 }
 
@@ -157,8 +157,13 @@ export function createClickHouseRunQueries(context: ClickHouseContext): RunQueri
       if (filter.untilMs !== undefined) where.push(`start_ns < ${sqlInt(msToNs(filter.untilMs))}`);
       if (filter.q) {
         const q = sqlString(filter.q.toLowerCase());
+        // Full text: a span of the run with every word. Spans start no earlier than their run, so
+        // the run's lower time bound bounds the spans scanned.
+        const words = searchCondition('search_text', filter.q);
+        const spanSince = filter.sinceMs === undefined ? '' : ` AND start_ns >= ${sqlInt(msToNs(filter.sinceMs))}`;
+        const fullText = words === null ? '' : ` OR trace_id IN (SELECT trace_id FROM ${tables.spans} WHERE ${words}${spanSince})`;
         where.push(
-          `(position(lower(name), ${q}) > 0 OR position(lower(ifNull(agent, '')), ${q}) > 0 OR position(lower(service), ${q}) > 0 OR position(lower(ifNull(session_id, '')), ${q}) > 0 OR substring(trace_id, 1, length(${q})) = ${q})`,
+          `(position(lower(name), ${q}) > 0 OR position(lower(ifNull(agent, '')), ${q}) > 0 OR position(lower(service), ${q}) > 0 OR position(lower(ifNull(session_id, '')), ${q}) > 0 OR substring(trace_id, 1, length(${q})) = ${q}${fullText})`,
         );
       }
       if (filter.cursor) {
@@ -173,7 +178,8 @@ export function createClickHouseRunQueries(context: ClickHouseContext): RunQueri
       const rows = await connection.select<RunRow & { sort_key: string | number }>(
         `SELECT ${RUN_COLUMNS}, toString(${sortExpression}) AS sort_key FROM ${liveRuns(context)}
          WHERE ${where.join(' AND ')} ORDER BY ${sortExpression} ${direction}, trace_id ${direction} LIMIT ${limit + 1}`,
-        DEDUP_READ,
+        // Runs and spans are sharded alike: each shard matches its runs against its own spans.
+        { ...DEDUP_READ, distributed_product_mode: 'local' },
       );
       const page = rows.slice(0, limit);
       const last = page.at(-1);

@@ -3,6 +3,8 @@ import type { TraceWriter, WriteResult } from '../api.js';
 import type { ClickHouseContext } from './context.js';
 import { sqlStringList } from './sql-literal.js';
 import { recomputeRunRows } from './run-rows.js';
+import { searchColumnText } from './search-text.js';
+import { readSpanTexts } from '../../model/conversation/span-texts.js';
 
 /** One spans row as inserted (JSONEachRow; 64-bit integers as decimal strings). */
 export interface SpanInsertRow {
@@ -33,9 +35,15 @@ export interface SpanInsertRow {
   output_tokens: number;
   received_at_ms: number;
   seq: number;
+  /** The input / answer this span can give its run ('' when none: model/conversation/span-texts.ts). */
+  input_text: string;
+  output_text: string;
+  /** Its searchable words (search-text.ts). */
+  search_text: string;
 }
 
 export function toSpanInsertRow(span: NormalizedSpan, receivedAtMs: number, seq: number): SpanInsertRow {
+  const texts = readSpanTexts(span);
   return {
     trace_id: span.traceId,
     span_id: span.spanId,
@@ -66,6 +74,9 @@ export function toSpanInsertRow(span: NormalizedSpan, receivedAtMs: number, seq:
     output_tokens: span.kind === 'llm' ? Math.max(0, Math.floor(span.llm?.outputTokens ?? 0)) : 0,
     received_at_ms: receivedAtMs,
     seq,
+    input_text: texts.input ?? '',
+    output_text: texts.output ?? '',
+    search_text: searchColumnText(texts.searchable),
   };
 }
 

@@ -12,6 +12,8 @@ import { createClickHouseSuppressionStore } from './clickhouse-suppression-store
 import { createClickHouseReportStore } from './clickhouse-report-store.js';
 import { createClickHouseReportQueries } from './clickhouse-report-queries.js';
 import { createClickHouseMaintenance } from './clickhouse-maintenance.js';
+import { createClickHouseLogStore, createLogSchema, logTableNames } from './clickhouse-log-store.js';
+import { createClickHouseLeaseStore } from './clickhouse-lease-store.js';
 
 export interface ClickHouseStorageOptions {
   /** HTTP URLs of the servers; requests go to any that answers. */
@@ -23,6 +25,8 @@ export interface ClickHouseStorageOptions {
   password: string;
   /** This process's name in `runs.received_by`; default a random UUID per start. */
   processId?: string;
+  /** How long a lease claim waits for other processes' claims to show (clickhouse-lease-store.ts). Default 2000 ms. */
+  leaseSettleMs?: number;
 }
 
 /**
@@ -42,12 +46,14 @@ export async function createClickHouseStorage(
 ): Promise<Storage> {
   const schema = { database: options.database, cluster: options.cluster };
   await createSchema(connection, schema);
+  await createLogSchema(connection, schema);
   const context = createContext(connection, tableNames(schema), options.cluster !== '', options.processId ?? randomUUID());
   const traces = createClickHouseTraceWriter(context);
   let closing: Promise<void> | undefined;
   return {
     backend: 'clickhouse',
     traces,
+    logs: createClickHouseLogStore(context, logTableNames(schema)),
     runs: createClickHouseRunQueries(context),
     flags: createClickHouseFlagStore(context),
     analysis: createClickHouseAnalysisStore(context),
@@ -56,6 +62,7 @@ export async function createClickHouseStorage(
     reports: createClickHouseReportStore(context),
     reportQueries: createClickHouseReportQueries(context),
     maintenance: createClickHouseMaintenance(context, { ...schema, servers: options.servers ?? [connection] }),
+    leases: createClickHouseLeaseStore(context, { settleMs: options.leaseSettleMs ?? 2_000 }),
     close() {
       closing ??= (async () => {
         await traces.close();

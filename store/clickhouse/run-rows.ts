@@ -33,11 +33,14 @@ export interface RunRow {
   contribution: string;
   deleted: number;
   row_version: number | string;
+  /** The run's first input and final answer ('' when none). */
+  input_text: string;
+  output_text: string;
 }
 
 export const RUN_COLUMNS = `trace_id, service, agent, session_id, name, root_span_id, start_ns, end_ns, root_duration_ms,
   span_count, llm_call_count, tool_call_count, error_count, status, input_tokens, output_tokens, last_received_ms,
-  received_by, models, service_version, environment, analyzed, analyzed_at_ms, flag_badges, flag_detectors, contribution, deleted, row_version`;
+  received_by, models, service_version, environment, analyzed, analyzed_at_ms, flag_badges, flag_detectors, contribution, deleted, row_version, input_text, output_text`;
 
 /** The current (deduplicated) run rows of these traces, tombstones left out. */
 export async function readRunRows(context: ClickHouseContext, traceIds: readonly string[]): Promise<Map<string, RunRow>> {
@@ -97,7 +100,16 @@ interface Totals {
   t_last_received_ms: string;
   t_root_resource: string;
   t_any_resource: string;
+  t_input_text: string;
+  t_output_text: string;
 }
+
+/**
+ * Which span's input and answer stand for its run's (as the SQLite backend's run_texts): the
+ * root agent span's (0), else another agent span's (1), else a model call's (2); among equals
+ * the earliest input and the latest-ending answer.
+ */
+const TEXT_RANK = "multiIf(kind = 'agent' AND isNull(parent_span_id), 0, kind = 'agent', 1, 2)";
 
 /**
  * Recomputes the run rows of these traces from every stored span (deduplicated), keeping each
@@ -132,7 +144,9 @@ export async function recomputeRunRows(context: ClickHouseContext, traceIds: rea
       anyIf(session_id, isNotNull(session_id)) AS t_session_id,
       max(received_at_ms) AS t_last_received_ms,
       anyIf(resource, isNull(parent_span_id)) AS t_root_resource,
-      any(resource) AS t_any_resource
+      any(resource) AS t_any_resource,
+      argMinIf(input_text, tuple(${TEXT_RANK}, start_ns), input_text != '') AS t_input_text,
+      argMinIf(output_text, tuple(${TEXT_RANK}, -end_ns), output_text != '') AS t_output_text
     FROM ${tables.spans} FINAL
     WHERE trace_id IN ${sqlStringList(traceIds)}
     GROUP BY trace_id`);
@@ -179,6 +193,8 @@ export async function recomputeRunRows(context: ClickHouseContext, traceIds: rea
       contribution: before?.contribution ?? '',
       deleted: 0,
       row_version: 0,
+      input_text: t.t_input_text,
+      output_text: t.t_output_text,
     };
     if (before !== undefined && before.span_count === next.span_count && before.models === next.models && String(before.last_received_ms) === next.last_received_ms) continue;
     // New spans: pending analysis again, by the process that received them.

@@ -1,5 +1,5 @@
 import type { ClickHouseConnection } from './connection.js';
-import { sqlIdentifier } from './sql-literal.js';
+import { sqlIdentifier, sqlString } from './sql-literal.js';
 
 /**
  * The ClickHouse schema, in the one dialect that ClickHouse 18.16 (Debian's) and current
@@ -86,7 +86,10 @@ const SPANS_COLUMNS = `
   input_tokens UInt64,
   output_tokens UInt64,
   received_at_ms Int64,
-  seq UInt32`;
+  seq UInt32,
+  input_text String,
+  output_text String,
+  search_text String`;
 
 const RUNS_COLUMNS = `
   trace_id String,
@@ -116,7 +119,9 @@ const RUNS_COLUMNS = `
   flag_detectors Array(String),
   contribution String,
   deleted UInt8,
-  row_version UInt64`;
+  row_version UInt64,
+  input_text String,
+  output_text String`;
 
 const FLAGS_COLUMNS = `
   id String,
@@ -194,11 +199,12 @@ const BASELINES_COLUMNS = `
   count Int64,
   commit_id String`;
 
-/** Claims of a named lease for one term (e.g. the nightly report of one period). */
+/** Claims of named leases (clickhouse-lease-store.ts): one row per name and holder. */
 const LEASES_COLUMNS = `
   name String,
   holder String,
-  claimed_at_ms Int64`;
+  claimed_at_ms Int64,
+  expires_at_ms Int64`;
 
 interface TableSpec {
   name: keyof Tables;
@@ -229,6 +235,13 @@ const TABLES: TableSpec[] = [
   { name: 'leases', columns: LEASES_COLUMNS, engine: 'ReplacingMergeTree()', orderBy: '(name, holder)', sharded: false },
 ];
 
+/** The Distributed table over a sharded table's locals, sharded by trace id (with a cluster only). */
+function distributedStatement(options: SchemaOptions, name: string): string {
+  const db = sqlIdentifier(options.database);
+  const local = sqlIdentifier(`${name}_local`);
+  return `CREATE TABLE IF NOT EXISTS ${db}.${sqlIdentifier(name)} ON CLUSTER ${sqlIdentifier(options.cluster)} AS ${db}.${local} ENGINE = Distributed(${sqlIdentifier(options.cluster)}, ${db}, ${local}, cityHash64(trace_id))`;
+}
+
 /** The CREATE statements, in order; every one is idempotent (IF NOT EXISTS). */
 export function schemaStatements(options: SchemaOptions): string[] {
   const db = sqlIdentifier(options.database);
@@ -254,23 +267,65 @@ export function schemaStatements(options: SchemaOptions): string[] {
     statements.push(
       `CREATE TABLE IF NOT EXISTS ${db}.${sqlIdentifier(local)}${onCluster} (${table.columns}\n) ENGINE = ${args}${partition} ORDER BY ${table.orderBy}`,
     );
-    if (table.sharded) {
-      statements.push(
-        `CREATE TABLE IF NOT EXISTS ${db}.${sqlIdentifier(table.name)}${onCluster} AS ${db}.${sqlIdentifier(local)} ENGINE = Distributed(${sqlIdentifier(options.cluster)}, ${db}, ${sqlIdentifier(local)}, cityHash64(trace_id))`,
-      );
-    }
+    if (table.sharded) statements.push(distributedStatement(options, table.name));
   }
   return statements;
 }
 
-/** Creates whatever is missing; safe to run from every process at every start. */
+/** Column names and types of a table's column list. */
+function columnsOf(spec: TableSpec): { name: string; type: string }[] {
+  return spec.columns
+    .split(',')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .map((line) => {
+      const space = line.indexOf(' ');
+      return { name: line.slice(0, space), type: line.slice(space + 1).trim() };
+    });
+}
+
+/**
+ * Creates whatever is missing, and adds the columns a later release added to tables an earlier
+ * one created (new columns go last, with their type's default for old rows); safe to run from
+ * every process at every start.
+ */
 export async function createSchema(connection: ClickHouseConnection, options: SchemaOptions): Promise<void> {
   // Every table there already (a later process's start): skip the ON CLUSTER round (~2 s).
   const expected = TABLES.flatMap((t) => (options.cluster ? (t.sharded ? [t.name, `${t.name}_local`] : [`${t.name}_local`]) : [t.name]));
   const present = await connection.select<{ name: string }>(
-    `SELECT name FROM system.tables WHERE database = '${options.database}'`,
+    `SELECT name FROM system.tables WHERE database = ${sqlString(options.database)}`,
   );
   const names = new Set(present.map((row) => row.name));
-  if (expected.every((name) => names.has(name))) return;
-  for (const statement of schemaStatements(options)) await connection.exec(statement);
+  if (!expected.every((name) => names.has(name))) {
+    for (const statement of schemaStatements(options)) await connection.exec(statement);
+  }
+  await addMissingColumns(connection, options);
+}
+
+async function addMissingColumns(connection: ClickHouseConnection, options: SchemaOptions): Promise<void> {
+  const rows = await connection.select<{ table: string; name: string }>(
+    `SELECT table, name FROM system.columns WHERE database = ${sqlString(options.database)}`,
+  );
+  const existing = new Set(rows.map((row) => `${row.table}.${row.name}`));
+  const db = sqlIdentifier(options.database);
+  const onCluster = options.cluster ? ` ON CLUSTER ${sqlIdentifier(options.cluster)}` : '';
+  for (const spec of TABLES) {
+    const table = options.cluster ? `${spec.name}_local` : spec.name;
+    const missing = columnsOf(spec).filter((column) => !existing.has(`${table}.${column.name}`));
+    for (const column of missing) {
+      try {
+        await connection.exec(`ALTER TABLE ${db}.${sqlIdentifier(table)}${onCluster} ADD COLUMN ${column.name} ${column.type}`);
+      } catch (error) {
+        // Another process starting at the same time added it first.
+        if (!/already exists|Cannot add column/i.test((error as Error).message)) throw error;
+      }
+    }
+    // A Distributed table takes its columns when created: made again over the widened locals
+    // (18.16 runs no ALTER ON CLUSTER on a table that is not replicated). Queries through it fail
+    // for that moment; an upgrade is a rare start.
+    if (options.cluster && spec.sharded && columnsOf(spec).some((column) => !existing.has(`${spec.name}.${column.name}`))) {
+      await connection.exec(`DROP TABLE IF EXISTS ${db}.${sqlIdentifier(spec.name)}${onCluster}`);
+      await connection.exec(distributedStatement(options, spec.name));
+    }
+  }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidCursorError, suppressionId, type FlagRecord, type Storage } from '../api.js';
 import { agentRun, spanIdOf, spanOf, T0_MS, traceIdOf } from './conformance-spans.js';
 import { costOfUsage, createPriceList } from '../../model/pricing/price-list.js';
+import { runLogStoreConformance } from './log-store-conformance.js';
 
 /**
  * The storage conformance suite: every backend runs these cases against its own Storage (like
@@ -217,6 +218,30 @@ export function runStorageConformance(name: string, open: () => Promise<Storage>
           expect(await storage.runs.findTraceIdsByPrefix('zz')).toEqual([]);
           expect((await storage.runs.getRuns([traceIdOf(99), traceIdOf(8)])).map((run) => run.traceId)).toEqual([traceIdOf(8)]);
           expect((await storage.runs.getRun(traceIdOf(8)))?.sessionId).toBe('conv-1');
+        });
+      });
+
+      test("keeps a run's first input and final answer, and finds runs by every word of a span's text", async (storage) => {
+        const [root, llm, tool] = agentRun(10, T0_MS);
+        const told = { ...root!, attributes: { 'input.value': 'Plan a TRIP to Lisbôn', 'output.value': 'Take the night train' } };
+        await storage.traces.writeSpans([told, llm!, tool!], T0_MS);
+        await storage.traces.writeSpans(agentRun(11, T0_MS + 60_000), T0_MS);
+        await eventually(async () => {
+          expect(await storage.runs.getRun(traceIdOf(10))).toMatchObject({ input: 'Plan a TRIP to Lisbôn', output: 'Take the night train' });
+          // No agent text: the model call's answer stands for the run's.
+          expect(await storage.runs.getRun(traceIdOf(11))).toMatchObject({ input: null, output: 'The answer.' });
+          const ids = async (q: string) => (await storage.runs.listRuns({ q })).runs.map((run) => parseInt(run.traceId, 16));
+          expect(await ids('night TRAIN')).toEqual([10]);
+          // Case and diacritics folded; the last word of 3+ letters also as a prefix.
+          expect(await ids('trip lisbon')).toEqual([10]);
+          expect(await ids('plan lisb')).toEqual([10]);
+          // Tool arguments and results, and model answers, of every run.
+          expect(await ids('lisbon hit')).toEqual([11, 10]);
+          expect(await ids('answer')).toEqual([11, 10]);
+          // Whole words except the last: "lis" is no word of either run.
+          expect(await ids('lis trip')).toEqual([]);
+          expect(await ids('zebra')).toEqual([]);
+          expect(await ids("'; DROP \"x")).toEqual([]);
         });
       });
 
@@ -559,6 +584,23 @@ export function runStorageConformance(name: string, open: () => Promise<Storage>
       });
     });
 
+    describe('LeaseStore', () => {
+      test('grants a lease to one holder until it expires; of claims made together exactly one wins', async (storage) => {
+        const hour = HOUR;
+        expect(await storage.leases.claimLease('report:1', 'process-a', hour, T0_MS)).toBe(true);
+        expect(await storage.leases.claimLease('report:1', 'process-b', hour, T0_MS + 1)).toBe(false);
+        expect(await storage.leases.claimLease('report:1', 'process-a', hour, T0_MS + 2)).toBe(true);
+        expect(await storage.leases.claimLease('report:2', 'process-b', hour, T0_MS + 3)).toBe(true);
+        // Expired: the name can be claimed afresh, and then the old holder is refused.
+        expect(await storage.leases.claimLease('report:1', 'process-b', hour, T0_MS + hour + 1)).toBe(true);
+        expect(await storage.leases.claimLease('report:1', 'process-a', hour, T0_MS + hour + 2)).toBe(false);
+        const together = await Promise.all(['p-3', 'p-1', 'p-2'].map((holder) => storage.leases.claimLease('report:3', holder, hour, T0_MS)));
+        expect(together.filter(Boolean)).toHaveLength(1);
+        const winner = ['p-3', 'p-1', 'p-2'][together.indexOf(true)]!;
+        expect(await storage.leases.claimLease('report:3', winner, hour, T0_MS + 5)).toBe(true);
+      });
+    });
+
     describe('Maintenance', () => {
       test('is healthy, reports its size, and retention deletes old runs with everything of their trace', async (storage) => {
         expect(await storage.maintenance.health()).toEqual({ ok: true });
@@ -593,4 +635,6 @@ export function runStorageConformance(name: string, open: () => Promise<Storage>
       }
     });
   });
+
+  runLogStoreConformance(name, open, { settleMs, timeoutMs: timeout });
 }

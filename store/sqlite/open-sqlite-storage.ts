@@ -5,9 +5,11 @@ import { createSqliteRunQueries } from './sqlite-run-queries.js';
 import { createSqliteFlagStore } from './sqlite-flag-store.js';
 import { createSqliteAnalysisStore, createSqliteBaselineStore } from './sqlite-analysis-store.js';
 import { createSqliteSuppressionStore } from './sqlite-suppression-store.js';
-import { createSqliteReportQueries, createSqliteReportStore } from './sqlite-report-store.js';
+import { createSqliteReportStore } from './sqlite-report-store.js';
+import { createSqliteReportQueries } from './sqlite-report-queries.js';
 import { createSqliteMaintenance } from './sqlite-maintenance.js';
 import { createSqliteLogStore } from './sqlite-log-store.js';
+import { createSqliteLeaseStore } from './sqlite-lease-store.js';
 import { startSearchBackfill } from './search-backfill.js';
 
 export interface SqliteStorageOptions {
@@ -46,6 +48,7 @@ export function createSqliteStorage(db: Db, options: SqliteStorageOptions): Stor
     reports: createSqliteReportStore(db),
     reportQueries: createSqliteReportQueries(db),
     maintenance: createSqliteMaintenance(db),
+    leases: createSqliteLeaseStore(),
     close() {
       closing ??= (async () => {
         backfill?.stop();

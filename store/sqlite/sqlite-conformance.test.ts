@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { runStorageConformance } from '../conformance/storage-conformance.js';
-import { runLogStoreConformance } from '../conformance/log-store-conformance.js';
 import { openSqliteStorage } from './open-sqlite-storage.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracehound-conformance-'));
@@ -16,5 +15,3 @@ runStorageConformance('sqlite (file, writer thread)', () => openSqliteStorage({ 
   backupPath: () => join(dir, `backup-${next++}.db`),
 });
 
-// The LogStore cases (joined into runStorageConformance once ClickHouse has its LogStore).
-runLogStoreConformance('sqlite (file, writer thread)', () => openSqliteStorage({ path: join(dir, `logs-${next++}.db`), synchronous: 'normal', writerThread: true }));

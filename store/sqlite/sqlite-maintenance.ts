@@ -1,6 +1,6 @@
 import type { Db } from './database.js';
 import type { Maintenance } from '../api.js';
-import { createRetention } from '../retention.js';
+import { createSqliteRetention } from './sqlite-retention.js';
 import { backupDatabase } from './backup.js';
 
 /** Maintenance over SQLite: retention in small transactions, the online backup API, page counts. */
@@ -8,7 +8,7 @@ export function createSqliteMaintenance(db: Db): Maintenance {
   const probe = db.prepare('SELECT 1');
   return {
     async runRetention(policy, options = {}) {
-      const retention = createRetention(db, policy, { shouldStop: options.shouldStop, onDeleted: options.onDeleted });
+      const retention = createSqliteRetention(db, policy, { shouldStop: options.shouldStop, onDeleted: options.onDeleted });
       return retention.runPass(options.nowMs);
     },
     backup: (outPath) => backupDatabase(db, outPath),

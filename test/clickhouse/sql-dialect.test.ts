@@ -67,6 +67,23 @@ function dialectSuite(name: string, connect: () => Promise<{ connection: ClickHo
         expect(rows[0]!.note).toBe(wellFormed(value));
       }
     });
+
+    it('adds the columns a later release added to tables an earlier one created', async () => {
+      const options = { database: 'upgrade_test', cluster };
+      await createSchema(connection, options);
+      const spans = cluster ? 'spans_local' : 'spans';
+      const onCluster = cluster ? ` ON CLUSTER ${cluster}` : '';
+      // As the release before run texts and search left them.
+      await connection.exec(`ALTER TABLE upgrade_test.${spans}${onCluster} DROP COLUMN search_text`);
+      if (cluster) {
+        await connection.exec(`DROP TABLE upgrade_test.spans${onCluster}`);
+        await connection.exec(`CREATE TABLE upgrade_test.spans${onCluster} AS upgrade_test.spans_local ENGINE = Distributed(${cluster}, upgrade_test, spans_local, cityHash64(trace_id))`);
+      }
+      const columns = async () => (await connection.select<{ table: string }>(`SELECT table FROM system.columns WHERE database = 'upgrade_test' AND name = 'search_text' ORDER BY table`)).map((r) => r.table);
+      expect(await columns()).toEqual([]);
+      await createSchema(connection, options);
+      expect(await columns()).toEqual(cluster ? ['spans', 'spans_local'] : ['spans']);
+    });
   });
 }
 

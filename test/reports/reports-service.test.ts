@@ -11,7 +11,7 @@ import { makeSpan, hexId } from '../support/normalized-spans.js';
 import { SAMPLE_NOW_MS, seedSampleData } from '../../scripts/make-sample-report.js';
 import { reportCommand } from '../../cli/commands/report.js';
 import type { AlertPayload } from '../../reports/alerter.js';
-import type { ReportListItem, StoredReport } from '../../store/report-store.js';
+import type { ReportListItem, StoredReport } from '../../store/api.js';
 
 /**
  * The reports feature inside a real `tracehound serve` on port 0: POST /api/reports, the stored

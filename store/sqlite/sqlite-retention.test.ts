@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from './sqlite/database.js';
-import { createSpanWriter } from './span-writer.js';
-import { createRetention, startRetention } from './retention.js';
-import { createMetrics } from '../ops/metrics.js';
-import { hexId, makeSpan } from '../test/support/normalized-spans.js';
+import { openDatabase, type Db } from './database.js';
+import { createSpanWriter } from '../span-writer.js';
+import { createSqliteRetention } from './sqlite-retention.js';
+import { createSqliteMaintenance } from './sqlite-maintenance.js';
+import { startRetention } from '../retention-task.js';
+import { createMetrics } from '../../ops/metrics.js';
+import { hexId, makeSpan } from '../../test/support/normalized-spans.js';
 
 const DAY_MS = 86_400_000;
 const NOW_MS = Date.UTC(2026, 10, 23);
@@ -53,20 +55,20 @@ describe('retention', () => {
   it('deletes runs older than maxAgeDays with their spans, flags and analysis state, in small batches', async () => {
     const old = storeRuns(25, 4, 40);
     const recent = storeRuns(5, 4, 2);
-    const metrics = createMetrics();
-    const result = await createRetention(db, { maxAgeDays: 30, maxDatabaseMb: 0, batchMaxRuns: 10 }, { metrics }).runPass(NOW_MS);
+    const units: number[] = [];
+    const result = await createSqliteRetention(db, { maxAgeDays: 30, maxDatabaseMb: 0, batchMaxRuns: 10 }, { onDeleted: (_reason, runs) => units.push(runs) }).runPass(NOW_MS);
 
     expect(result).toMatchObject({ deletedRuns: 25, deletedSpans: 100, deletedByAge: 25, deletedBySize: 0 });
     for (const table of ['runs', 'spans', 'flags', 'analysis_state']) expect(count(table, old)).toBe(0);
     expect(count('runs', recent)).toBe(5);
     expect(count('spans', recent)).toBe(20);
     expect(count('flags', recent)).toBe(5);
-    expect(await metrics.registry.getSingleMetricAsString('tracehound_retention_deleted_runs_total')).toContain('reason="age"} 25');
+    expect(units).toEqual([10, 10, 5]);
   });
 
   it('keeps everything when no limit is set', async () => {
     const ids = storeRuns(3, 2, 400);
-    const result = await createRetention(db, { maxAgeDays: 0, maxDatabaseMb: 0, batchMaxRuns: 200 }).runPass(NOW_MS);
+    const result = await createSqliteRetention(db, { maxAgeDays: 0, maxDatabaseMb: 0, batchMaxRuns: 200 }).runPass(NOW_MS);
     expect(result.deletedRuns).toBe(0);
     expect(count('spans', ids)).toBe(6);
   });
@@ -74,10 +76,10 @@ describe('retention', () => {
   it('deletes the oldest runs until the data fits maxDatabaseMb, and returns the pages to the file system', async () => {
     const oldest = storeRuns(40, 5, 10, 'x'.repeat(4000));
     const newest = storeRuns(40, 5, 1, 'y'.repeat(4000));
-    const before = await createRetention(db, { maxAgeDays: 0, maxDatabaseMb: 0, batchMaxRuns: 200 }).runPass(NOW_MS);
+    const before = await createSqliteRetention(db, { maxAgeDays: 0, maxDatabaseMb: 0, batchMaxRuns: 200 }).runPass(NOW_MS);
     expect(before.dataBytes).toBeGreaterThan(1.5 * 1024 * 1024);
 
-    const result = await createRetention(db, { maxAgeDays: 0, maxDatabaseMb: 1, batchMaxRuns: 7 }).runPass(NOW_MS);
+    const result = await createSqliteRetention(db, { maxAgeDays: 0, maxDatabaseMb: 1, batchMaxRuns: 7 }).runPass(NOW_MS);
     expect(result.dataBytes).toBeLessThanOrEqual(1024 * 1024);
     expect(result.deletedBySize).toBeGreaterThan(0);
     // Oldest first: the newer runs lose only what the older ones could not cover.
@@ -91,11 +93,14 @@ describe('retention', () => {
     console.log(`retention: deleted ${result.deletedBySize} runs (${result.deletedSpans} spans), reclaimed ${result.reclaimedPages} pages, file ${before.fileBytes} → ${result.fileBytes} bytes, longest step ${result.longestStepMs.toFixed(1)} ms`);
   });
 
-  it('runs as a background task that stops promptly', async () => {
+  it('runs as a background task over Maintenance that counts what it deleted and stops promptly', async () => {
     const old = storeRuns(3, 2, 3650);
-    const task = startRetention(db, { maxAgeDays: 1, maxDatabaseMb: 0, batchMaxRuns: 200, interval: 60_000, firstDelayMs: 1 });
+    const metrics = createMetrics();
+    const task = startRetention(createSqliteMaintenance(db), { maxAgeDays: 1, maxDatabaseMb: 0, batchMaxRuns: 200, interval: 60_000, firstDelayMs: 1, metrics });
     await new Promise((resolve) => setTimeout(resolve, 200));
     await task.stop();
     expect(count('runs', old)).toBe(0);
+    expect(await metrics.registry.getSingleMetricAsString('tracehound_retention_deleted_runs_total')).toContain('reason="age"} 3');
+    expect(await metrics.registry.getSingleMetricAsString('tracehound_database_bytes')).toMatch(/kind="data"} [1-9]/);
   });
 });

@@ -1,11 +1,16 @@
-import { percentileSorted } from '../model/percentile.js';
-import { countedFlag } from './counted-flags.js';
-import type { Db } from './sqlite/database.js';
-import type { DetectorId, Severity } from '../model/api.js';
-import { RUN_FAILING_DETECTORS_SQL, detectorSql } from './detector-sql.js';
+import { percentileSorted } from '../../model/percentile.js';
+import { countedFlag } from '../counted-flags.js';
+import type { Db } from './database.js';
+import type { Severity } from '../../model/api.js';
+import type { AgentRow, BucketRow, BurnRow, FlagCount, LatencyRow, Period, PeriodTotals, ReportQueries, SignatureRow, ToolRow, VersionRateRow } from '../api.js';
+import { readCostSummary } from '../cost-reader.js';
+import { createPriceList } from '../../model/pricing/price-list.js';
+
+const DEFAULT_PRICES = createPriceList();
+import { RUN_FAILING_DETECTORS_SQL, detectorSql } from '../detector-sql.js';
 
 /**
- * The aggregations behind the anomaly report. Every function reads one half-open period
+ * ReportQueries over SQLite (store/api.ts): the aggregations behind the anomaly report. Every function reads one half-open period
  * [fromMs, toMs) by SPAN TIMESTAMP: runs by `runs.start_ns`, flags by `flags.run_start_ns`, and
  * spans through the run they belong to — so a report agrees with GET /api/runs?since&until and
  * GET /api/flags?since&until for the same instants, and late or bulk-sent traces count in the
@@ -18,10 +23,20 @@ import { RUN_FAILING_DETECTORS_SQL, detectorSql } from './detector-sql.js';
  *
  * Flags reviewed as false positives do not count anywhere here (store/counted-flags.ts).
  */
-
-export interface Period {
-  fromMs: number;
-  toMs: number;
+export function createSqliteReportQueries(db: Db): ReportQueries {
+  return {
+    periodTotals: async (period) => queryPeriodTotals(db, period),
+    flagCounts: async (period) => queryFlagCounts(db, period),
+    signatures: async (period, limit) => querySignatures(db, period, limit),
+    worstAgents: async (period, limit) => queryWorstAgents(db, period, limit),
+    worstTools: async (period, limit) => queryWorstTools(db, period, limit),
+    listOperationKeys: async () => listOperations(db),
+    operationLatency: async (period, operation) => queryOperationLatency(db, period, operation),
+    burn: async (period) => queryBurn(db, period),
+    series: async (period, bucketMs) => querySeries(db, period, bucketMs),
+    costs: async (period, prices) => readCostSummary(db, period.fromMs, period.toMs, prices ?? DEFAULT_PRICES),
+    versionRates: async (period) => queryVersionRates(db, period),
+  };
 }
 
 function bounds(period: Period): [bigint, bigint] {
@@ -37,21 +52,7 @@ const FAILED_RUN = `(r.status = 'error' OR ${SILENT_FAILURE_RUN})`;
 const SEVERITY_RANK = `CASE severity WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END`;
 const RANK_TO_SEVERITY: Severity[] = ['info', 'warning', 'critical'];
 
-export interface PeriodTotals {
-  runs: number;
-  /** Root span status `error`. */
-  errorRuns: number;
-  /** Runs with a `silent_failure` flag. */
-  silentFailureRuns: number;
-  /** Loud or silent failures (each run once). */
-  failedRuns: number;
-  /** Runs with at least one flag of any detector. */
-  flaggedRuns: number;
-  inputTokens: number;
-  outputTokens: number;
-}
-
-export function queryPeriodTotals(db: Db, period: Period): PeriodTotals {
+function queryPeriodTotals(db: Db, period: Period): PeriodTotals {
   const row = db
     .prepare(
       `SELECT COUNT(*) AS runs,
@@ -67,13 +68,7 @@ export function queryPeriodTotals(db: Db, period: Period): PeriodTotals {
   return row;
 }
 
-export interface FlagCount {
-  detector: DetectorId;
-  severity: Severity;
-  count: number;
-}
-
-export function queryFlagCounts(db: Db, period: Period): FlagCount[] {
+function queryFlagCounts(db: Db, period: Period): FlagCount[] {
   return db
     .prepare(
       `SELECT detector, severity, COUNT(*) AS count FROM flags
@@ -82,33 +77,8 @@ export function queryFlagCounts(db: Db, period: Period): FlagCount[] {
     .all(...bounds(period)) as FlagCount[];
 }
 
-export interface SignatureRow {
-  signature: string;
-  detector: DetectorId;
-  agent: string | null;
-  service: string;
-  /** The tool the flags concern (flags.tool, migration 0002), or null. */
-  tool: string | null;
-  /** The most severe flag of this signature in the period. */
-  severity: Severity;
-  /** Flags in the period. */
-  count: number;
-  /** Distinct runs in the period. */
-  runs: number;
-  /** Flags with this signature in the previous period of the same length. */
-  previousCount: number;
-  /** Earliest run start (ms) of any flag with this signature, over all history before `toMs`. */
-  firstSeenMs: number;
-  /** Latest run start (ms) in the period. */
-  lastSeenMs: number;
-  /** The latest flag's trace, summary and evidence (JSON), as an example. */
-  exampleTraceId: string;
-  exampleSummary: string;
-  exampleEvidence: string;
-}
-
 /** Recurring failure signatures in the period, most frequent first (at most `limit`). */
-export function querySignatures(db: Db, period: Period, limit = 50): SignatureRow[] {
+function querySignatures(db: Db, period: Period, limit = 50): SignatureRow[] {
   const [from, to] = bounds(period);
   const previousFrom = from - (to - from);
   const rows = db
@@ -140,18 +110,8 @@ export function querySignatures(db: Db, period: Period, limit = 50): SignatureRo
   });
 }
 
-export interface AgentRow {
-  agent: string | null;
-  service: string;
-  runs: number;
-  failedRuns: number;
-  flags: number;
-  criticalFlags: number;
-  tokens: number;
-}
-
 /** Agents (per service) with the most failed runs, then the most flags. */
-export function queryWorstAgents(db: Db, period: Period, limit = 10): AgentRow[] {
+function queryWorstAgents(db: Db, period: Period, limit = 10): AgentRow[] {
   return db
     .prepare(
       `SELECT r.agent, r.service, COUNT(*) AS runs, SUM(${FAILED_RUN}) AS failedRuns,
@@ -166,17 +126,8 @@ export function queryWorstAgents(db: Db, period: Period, limit = 10): AgentRow[]
     .all(...bounds(period), limit) as AgentRow[];
 }
 
-export interface ToolRow {
-  tool: string;
-  calls: number;
-  /** Tool spans with status `error`. */
-  errors: number;
-  /** Flags that point at one of this tool's spans. */
-  flags: number;
-}
-
 /** Tools with the most flags and errors. */
-export function queryWorstTools(db: Db, period: Period, limit = 10): ToolRow[] {
+function queryWorstTools(db: Db, period: Period, limit = 10): ToolRow[] {
   const [from, to] = bounds(period);
   const calls = db
     .prepare(
@@ -200,17 +151,8 @@ export function queryWorstTools(db: Db, period: Period, limit = 10): ToolRow[] {
     .slice(0, limit);
 }
 
-export interface LatencyRow {
-  operation: string;
-  count: number;
-  /** Nearest-rank percentiles of span duration, in milliseconds. */
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-}
-
 /** Every operation key with spans stored (index-only scan). */
-export function listOperations(db: Db): string[] {
+function listOperations(db: Db): string[] {
   return (db.prepare('SELECT DISTINCT operation FROM spans ORDER BY operation').pluck().all() as string[]);
 }
 
@@ -219,7 +161,7 @@ export function listOperations(db: Db): string[] {
  * period (the span's own timestamp; index spans_operation_start serves the range); null when
  * there are none. Nearest-rank percentiles: the value at rank ceil(p·n).
  */
-export function queryOperationLatency(db: Db, period: Period, operation: string): LatencyRow | null {
+function queryOperationLatency(db: Db, period: Period, operation: string): LatencyRow | null {
   const values = Float64Array.from(
     db.prepare('SELECT duration_ms FROM spans WHERE operation = ? AND start_ns >= ? AND start_ns < ?').pluck().all(operation, ...bounds(period)) as number[],
   ).sort();
@@ -228,31 +170,12 @@ export function queryOperationLatency(db: Db, period: Period, operation: string)
   return { operation, count: values.length, p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99) };
 }
 
-/** Latency percentiles of every operation with spans in the period. */
-export function queryLatency(db: Db, period: Period): LatencyRow[] {
-  return listOperations(db)
-    .map((operation) => queryOperationLatency(db, period, operation))
-    .filter((row): row is LatencyRow => row !== null);
-}
-
-export interface BurnRow {
-  flagId: string | null;
-  traceId: string;
-  agent: string | null;
-  service: string;
-  detector: DetectorId;
-  /** The flag's evidence (JSON), where loop tokens and time may be stated. */
-  evidence: string | null;
-  runTokens: number;
-  runDurationMs: number;
-}
-
 /**
  * What loops and silent failures cost: one row per `tool_loop` flag (its evidence may state the
  * loop's own tokens and time) and one row per run with a `silent_failure` flag (the whole run
  * was wasted). Run duration is the root span's, or first start to last end without a root.
  */
-export function queryBurn(db: Db, period: Period): BurnRow[] {
+function queryBurn(db: Db, period: Period): BurnRow[] {
   const [from, to] = bounds(period);
   const runDuration = 'COALESCE(r.root_duration_ms, (r.end_ns - r.start_ns) / 1e6)';
   const loops = db
@@ -274,16 +197,8 @@ export function queryBurn(db: Db, period: Period): BurnRow[] {
   return [...loops, ...silent];
 }
 
-export interface BucketRow {
-  /** Bucket index from the start of the range. */
-  bucket: number;
-  runs: number;
-  failedRuns: number;
-  flags: number;
-}
-
 /** Runs, failed runs and flags per `bucketMs` bucket over [fromMs, toMs); empty buckets omitted. */
-export function querySeries(db: Db, period: Period, bucketMs: number): BucketRow[] {
+function querySeries(db: Db, period: Period, bucketMs: number): BucketRow[] {
   const [from, to] = bounds(period);
   const bucketNs = BigInt(Math.floor(bucketMs)) * 1_000_000n;
   const runs = db
@@ -308,31 +223,8 @@ export function querySeries(db: Db, period: Period, bucketMs: number): BucketRow
   return [...byBucket.values()].sort((a, b) => a.bucket - b.bucket);
 }
 
-export interface FlagIdentity {
-  id: string;
-  signature: string;
-  service: string;
-  agent: string | null;
-}
-
-/** Signature, service and agent of stored flags by id (for alert de-duplication); unknown ids are left out. */
-export function getFlagIdentities(db: Db, ids: readonly string[]): FlagIdentity[] {
-  if (ids.length === 0) return [];
-  const statement = db.prepare('SELECT id, signature, service, agent FROM flags WHERE id = ?');
-  return ids.map((id) => statement.get(id) as FlagIdentity | undefined).filter((row): row is FlagIdentity => row !== undefined);
-}
-
-export interface VersionRateRow {
-  service: string;
-  version: string;
-  runs: number;
-  failedRuns: number;
-  flaggedRuns: number;
-  firstStartMs: number;
-}
-
 /** Runs per service and service.version in the period: failed and flagged (counted flags) runs. */
-export function queryVersionRates(db: Db, period: Period): VersionRateRow[] {
+function queryVersionRates(db: Db, period: Period): VersionRateRow[] {
   const rows = db
     .prepare(
       `SELECT r.service AS service, r.service_version AS version, COUNT(*) AS runs,
