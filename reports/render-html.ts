@@ -293,7 +293,7 @@ function cost(report: Report): string {
     .map((row) => `<tr><td style="${S.td}">${escapeHtml(truncate(row.agent, 60))}</td><td style="${S.tdNum}">${formatCount(row.runs)}</td><td style="${S.tdNum}">${formatUsd(row.costUsd)}${row.partial ? ' (partial)' : ''}</td></tr>`)
     .join('\n');
   return `<h2 style="${S.h2}">Cost</h2>
-<p style="${S.p}"><b>${formatUsd(totalUsd)}</b> spent on model calls (previous period ${formatUsd(previousTotalUsd)})${unpricedCalls > 0 ? `; ${formatCount(unpricedCalls)} calls to models without a price are not included` : ''}.</p>
+<p style="${S.p}"><span style="font-weight:700">${formatUsd(totalUsd)}</span> spent on model calls (previous period ${formatUsd(previousTotalUsd)})${unpricedCalls > 0 ? `; ${formatCount(unpricedCalls)} calls to models without a price are not included` : ''}.</p>
 ${models === '' ? '' : `<table role="presentation" cellpadding="0" cellspacing="0" style="${S.table}"><tr><th style="${S.th}">Model</th><th style="${S.thNum}">Calls</th><th style="${S.thNum}">Tokens</th><th style="${S.thNum}">Cost</th></tr>\n${models}\n</table>`}
 ${agents === '' ? '' : `<table role="presentation" cellpadding="0" cellspacing="0" style="${S.table};margin-top:10px"><tr><th style="${S.th}">Agent</th><th style="${S.thNum}">Runs</th><th style="${S.thNum}">Cost</th></tr>\n${agents}\n</table>`}`;
 }
@@ -307,7 +307,7 @@ function versions(report: Report): string {
       : changes
           .map(
             (change) =>
-              `<p style="${S.p}"><b style="color:${change.direction === 'worse' ? '#c62828' : '#2e7d32'}">${escapeHtml(truncate(change.service, 60))} ${escapeHtml(truncate(change.to.version, 60))}</b> is flagged ${change.direction === 'worse' ? 'more' : 'less'} often than ${escapeHtml(truncate(change.from.version, 60))}: ${formatPercent(change.to.flagRate)} of ${formatCount(change.to.runs)} runs (${formatCount(change.to.flaggedRuns)} flagged) against ${formatPercent(change.from.flagRate)} of ${formatCount(change.from.runs)} (${formatCount(change.from.flaggedRuns)}), ${change.differencePoints > 0 ? '+' : '−'}${Math.abs(change.differencePoints).toFixed(1)} pp. <a href="${attr(change.to.link)}" style="${S.a}">Its runs</a></p>`,
+              `<p style="${S.p}"><span style="font-weight:700;color:${change.direction === 'worse' ? '#c62828' : '#2e7d32'}">${escapeHtml(truncate(change.service, 60))} ${escapeHtml(truncate(change.to.version, 60))}</span> is flagged ${change.direction === 'worse' ? 'more' : 'less'} often than ${escapeHtml(truncate(change.from.version, 60))}: ${formatPercent(change.to.flagRate)} of ${formatCount(change.to.runs)} runs (${formatCount(change.to.flaggedRuns)} flagged) against ${formatPercent(change.from.flagRate)} of ${formatCount(change.from.runs)} (${formatCount(change.from.flaggedRuns)}), ${change.differencePoints > 0 ? '+' : '−'}${Math.abs(change.differencePoints).toFixed(1)} pp. <a href="${attr(change.to.link)}" style="${S.a}">Its runs</a></p>`,
           )
           .join('\n');
   const rows = items
