@@ -61,12 +61,15 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
     maxNestingDepth: collector.maxNestingDepth,
     maxAttributeCount: collector.maxAttributeCount,
     maxAttributeValueBytes: collector.maxAttributeValueBytes,
+    maxEventsPerSpan: collector.maxEventsPerSpan,
+    maxLinksPerSpan: collector.maxLinksPerSpan,
   };
   const logs = createLogsPipeline({ logs: options.logs, limits, metrics, logger, redact: options.redact });
   const queue = new IngestQueue({
     writeSpans: (spans, receivedAtMs) => traces.writeSpans(spans, receivedAtMs),
     batchMaxSpans: storage.batchMaxSpans,
     maxQueuedSpans: collector.maxQueuedSpans,
+    fitWaitMs: collector.queueWaitMs,
     metrics,
     onSpansStored: (traceIds) => logs.onSpansStored(traceIds),
     onError: (error, context) => logger?.error({ err: error }, context),
