@@ -4,7 +4,6 @@ import { normalizeRequest } from '../../model/normalize/normalize-span.js';
 import { openDatabase } from '../../store/sqlite/database.js';
 import { createSqliteStorage } from '../../store/sqlite/open-sqlite-storage.js';
 import { createSpanWriter } from '../../store/span-writer.js';
-import { listFlagsForTrace } from '../../store/flag-reader.js';
 import { createAnalyzer } from '../../analyzer/analysis-loop.js';
 import type { HeldoutRun } from './render-dialects.js';
 
@@ -34,11 +33,12 @@ export async function scoreHeldout(runs: readonly HeldoutRun[]): Promise<Heldout
   try {
     const write = createSpanWriter(db);
     for (const run of runs) write(normalizeRequest(run.request), Date.now());
-    await createAnalyzer(createSqliteStorage(db, { path: ':memory:' }), configSchema.parse({}).analyzer).analyzePending({ force: true });
+    const storage = createSqliteStorage(db, { path: ':memory:' });
+    await createAnalyzer(storage, configSchema.parse({}).analyzer).analyzePending({ force: true });
     const counts = new Map(DETECTOR_IDS.map((id) => [id, { tp: 0, fp: 0, fn: 0 }]));
     const misses: string[] = [];
     for (const run of runs) {
-      const flags = listFlagsForTrace(db, run.traceId);
+      const flags = await storage.flags.listFlagsOfTrace(run.traceId);
       for (const detector of DETECTOR_IDS) {
         const raised = flags.filter((flag) => flag.detector === detector);
         const expected = run.expected.includes(detector);
