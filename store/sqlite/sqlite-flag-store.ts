@@ -1,5 +1,4 @@
 import type { Db } from './database.js';
-import type { DetectorId, Flag, Severity, Verdict } from '../../model/api.js';
 import { InvalidCursorError, pageLimit, type FlagEntry, type FlagFilter, type FlagStore, type ReviewCounts } from '../api.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { clearReview, reviewFlag } from './flag-queries.js';
