@@ -16,6 +16,7 @@ import { StorageHealth } from '../ops/storage-health.js';
 import { registerRunRoutes } from '../ui/api/runs-routes.js';
 import { registerUiRoutes } from '../ui/ui-routes.js';
 import { securityHeaders } from '../ui/security-headers.js';
+import { visibleBidiControls } from '../ui/visible-bidi-controls.js';
 import { registerOtlpRoutes } from '../collector/otlp-route.js';
 import { startOtlpGrpcServer, type OtlpGrpcServer } from '../collector/grpc/otlp-grpc-server.js';
 import { grpcListenPort } from '../collector/collector-config.js';
@@ -94,6 +95,7 @@ export async function startService(config: Config, options: StartServiceOptions 
   // Each feature adds its wiring at its own marker below, in a line or two; nothing else here.
   // [ui: middleware] (first, so every answer — a 401 too — carries the security headers)
   app.use('*', securityHeaders());
+  app.use('*', visibleBidiControls());
   // [security: middleware]
   registerHostCheck(app, config, metrics);
   registerRequestMetrics(app, metrics);

@@ -51,6 +51,12 @@ export const collectorSchema = z
       .default(1024 * 1024)
       .describe('Longest string attribute value, in bytes; a span with a longer one is rejected. Default 1048576.'),
     maxNestingDepth: positiveInt().default(32).describe('Deepest nesting of array/kvlist attribute values. Default 32.'),
+    maxEventsPerSpan: positiveInt()
+      .default(1024)
+      .describe('Events kept per span; later ones are dropped unread and counted in the span attribute tracehound.dropped_events_count (with the sender\'s own count). Default 1024.'),
+    maxLinksPerSpan: positiveInt()
+      .default(128)
+      .describe('Links kept per span; later ones are dropped unread and counted in tracehound.dropped_links_count. Default 128.'),
     logsPath: z.string().startsWith('/').default('/v1/logs').describe('OTLP/HTTP logs path. Default /v1/logs.'),
     grpc: z
       .object({

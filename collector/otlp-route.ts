@@ -61,6 +61,8 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
     maxNestingDepth: collector.maxNestingDepth,
     maxAttributeCount: collector.maxAttributeCount,
     maxAttributeValueBytes: collector.maxAttributeValueBytes,
+    maxEventsPerSpan: collector.maxEventsPerSpan,
+    maxLinksPerSpan: collector.maxLinksPerSpan,
   };
   const logs = createLogsPipeline({ logs: options.logs, limits, metrics, logger, redact: options.redact });
   const queue = new IngestQueue({

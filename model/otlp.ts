@@ -55,6 +55,10 @@ export interface OtlpSpan {
   droppedAttributesCount: number;
   events: OtlpEvent[];
   links: OtlpLink[];
+  /** Events not kept: the sender's own dropped_events_count plus those past collector.maxEventsPerSpan. Absent: 0. */
+  droppedEventsCount?: number;
+  /** Links not kept, counted the same way (collector.maxLinksPerSpan). Absent: 0. */
+  droppedLinksCount?: number;
   statusCode: OtlpStatusCode;
   statusMessage: string;
 }

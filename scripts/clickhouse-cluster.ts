@@ -34,7 +34,7 @@ export interface ClusterInfo {
   zookeeperPort: number;
   zookeeperPid: number;
   replicas: ReplicaInfo[];
-  /** HTTP URLs of the four servers, shard 1 first. */
+  /** HTTP URLs of the servers, shard 1 first (four with the default two shards). */
   urls: string[];
 }
 
@@ -44,10 +44,22 @@ export interface RunningCluster extends ClusterInfo {
   /** Starts a killed server again with the same ports and data; resolves once it answers. */
   restartReplica(index: number): Promise<void>;
   /**
-   * SIGTERM to every server and ZooKeeper (SIGKILL after 10 s), or SIGKILL at once with
-   * `kill: true` (data thrown away); resolves once all have exited.
+   * SIGTERM to every server's and ZooKeeper's process group (SIGKILL after 10 s), or SIGKILL at
+   * once with `kill: true` (data thrown away); resolves once all have exited, within about 15 s
+   * whatever they do. Idempotent: a second call waits for the first. Never rejects.
    */
   stop(options?: { kill?: boolean }): Promise<void>;
+}
+
+export interface StartOptions {
+  /**
+   * Leave the processes running when this process exits (the `start` command). By default a
+   * process that exits without calling `stop` (a crashed test run) SIGKILLs the cluster on its
+   * way out, so no orphaned servers are left behind.
+   */
+  outliveParent?: boolean;
+  /** Shards of two replicas each; default 2 (the 2 × 2 cluster). The bench compares 1 with 2. */
+  shards?: number;
 }
 
 const ZOOKEEPER_CLASSPATH = '/usr/share/java/zookeeper.jar:/usr/share/java/*';
@@ -67,7 +79,7 @@ async function freePorts(count: number): Promise<number[]> {
 }
 
 function serverConfig(dir: string, r: Omit<ReplicaInfo, 'url' | 'pid'>, zookeeperPort: number, all: Omit<ReplicaInfo, 'url' | 'pid'>[]): string {
-  const shards = [1, 2]
+  const shards = [...new Set(all.map((x) => x.shard))]
     .map((shard) => `      <shard>
         <internal_replication>true</internal_replication>
 ${all.filter((x) => x.shard === shard).map((x) => `        <replica><host>127.0.0.1</host><port>${x.tcpPort}</port></replica>`).join('\n')}
@@ -170,33 +182,95 @@ async function httpQuery(url: string, sql: string): Promise<string> {
   return text;
 }
 
-function spawnLogged(command: string, args: string[], logFile: string, cwd: string): ChildProcess {
+/**
+ * Processes this module started, not yet exited, that this process SIGKILLs on its way out
+ * (all but those of `outliveParent` clusters). Every child leads its own process group (spawned
+ * detached), so a signal to `-pid` reaches anything it forked too.
+ */
+const reapOnExit = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function spawnLogged(command: string, args: string[], logFile: string, cwd: string, outliveParent: boolean): ChildProcess {
   const fd = openSync(logFile, 'a');
-  const child = spawn(command, args, { cwd, stdio: ['ignore', fd, fd] });
+  const child = spawn(command, args, { cwd, stdio: ['ignore', fd, fd], detached: true });
   closeSync(fd);
+  if (!outliveParent) {
+    installExitHook();
+    reapOnExit.add(child);
+    child.once('exit', () => reapOnExit.delete(child));
+  }
   return child;
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((ok) => child.once('exit', () => ok()));
+/** Signals the child's whole process group; quiet when it is already gone. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try { child.kill(signal); } catch { /* already gone */ }
+  }
 }
 
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null || child.pid === undefined;
+}
+
+/** Resolves true once the child has exited, false after `timeoutMs`. */
+function exitedWithin(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (hasExited(child)) return Promise.resolve(true);
+  return new Promise((ok) => {
+    const timer = setTimeout(() => { child.off('exit', onExit); ok(false); }, timeoutMs);
+    const onExit = () => { clearTimeout(timer); ok(true); };
+    child.once('exit', onExit);
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return exitedWithin(child, 2 ** 31 - 1).then(() => undefined);
+}
+
+/** Grace before SIGKILL when stopping cleanly, and how long a SIGKILLed process is waited for. */
+const TERM_GRACE_MS = 10_000;
+const KILL_WAIT_MS = 5_000;
+
+/**
+ * SIGTERM (or SIGKILL with `kill`) to the child's process group, SIGKILL after TERM_GRACE_MS,
+ * and waits for the exit at most KILL_WAIT_MS more: bounded, idempotent, never throws. A process
+ * still there after that (stuck in the kernel) is reported on stderr and left to the OS.
+ */
 async function stopChild(child: ChildProcess, kill = false): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill(kill ? 'SIGKILL' : 'SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited(child);
-  clearTimeout(timer);
+  if (hasExited(child)) return;
+  if (!kill) {
+    signalGroup(child, 'SIGTERM');
+    if (await exitedWithin(child, TERM_GRACE_MS)) return;
+  }
+  signalGroup(child, 'SIGKILL');
+  if (!(await exitedWithin(child, KILL_WAIT_MS))) {
+    console.error(`clickhouse-cluster: pid ${child.pid} (${child.spawnfile}) did not exit ${KILL_WAIT_MS} ms after SIGKILL`);
+  }
+}
+
+/** On this process's exit, SIGKILL whatever it started and did not stop (synchronous: 'exit' allows nothing else). */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const child of reapOnExit) signalGroup(child, 'SIGKILL');
+  });
 }
 
 /** Starts the cluster in `dir` (created if missing) and resolves once all five processes answer. */
-export async function startClickHouseCluster(dirArg: string): Promise<RunningCluster> {
+export async function startClickHouseCluster(dirArg: string, startOptions: StartOptions = {}): Promise<RunningCluster> {
   const dir = resolve(dirArg);
+  const outliveParent = startOptions.outliveParent ?? false;
   mkdirSync(dir, { recursive: true });
-  const ports = await freePorts(13);
+  const shardCount = startOptions.shards ?? 2;
+  if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 9) throw new RangeError(`shards: 1 to 9, not ${shardCount}`);
+  const serverCount = shardCount * 2;
+  const ports = await freePorts(1 + serverCount * 3);
   const zookeeperPort = ports[0]!;
-  const layout = [0, 1, 2, 3].map((i) => ({
+  const layout = Array.from({ length: serverCount }, (_, i) => ({
     shard: Math.floor(i / 2) + 1,
     replica: (i % 2) + 1,
     httpPort: ports[1 + i * 3]!,
@@ -219,25 +293,30 @@ export async function startClickHouseCluster(dirArg: string): Promise<RunningClu
   const zookeeper = spawnLogged('java', [
     '-Xmx256m', '-XX:+UseSerialGC', '-Dzookeeper.log.dir=' + zkDir, '-Dzookeeper.admin.enableServer=false',
     '-cp', ZOOKEEPER_CLASSPATH, 'org.apache.zookeeper.server.ZooKeeperServerMain', join(zkDir, 'zoo.cfg'),
-  ], join(zkDir, 'zookeeper.log'), zkDir);
+  ], join(zkDir, 'zookeeper.log'), zkDir, outliveParent);
 
   const servers: (ChildProcess | undefined)[] = [];
   const replicas: ReplicaInfo[] = [];
   const startServer = (i: number): ChildProcess => {
     const r = layout[i]!;
     const serverDir = join(dir, `ch-s${r.shard}r${r.replica}`);
-    const child = spawnLogged('clickhouse-server', [`--config-file=${join(serverDir, 'config.xml')}`], join(serverDir, 'stdout.log'), serverDir);
+    const child = spawnLogged('clickhouse-server', [`--config-file=${join(serverDir, 'config.xml')}`], join(serverDir, 'stdout.log'), serverDir, outliveParent);
     servers[i] = child;
     return child;
   };
-  const stopAll = async (options: { kill?: boolean } = {}) => {
-    await Promise.all(servers.map((s) => (s ? stopChild(s, options.kill) : undefined)));
-    await stopChild(zookeeper, options.kill);
+  let stopping: Promise<void> | undefined;
+  const stopAll = (options: { kill?: boolean } = {}): Promise<void> => {
+    stopping ??= (async () => {
+      // Servers first (they would otherwise log ZooKeeper errors while going down), then ZooKeeper.
+      await Promise.all(servers.map((s) => (s ? stopChild(s, options.kill) : undefined)));
+      await stopChild(zookeeper, options.kill);
+    })();
+    return stopping;
   };
 
   try {
     await waitUntil('ZooKeeper', () => tcpOpen(zookeeperPort), zookeeper);
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < serverCount; i++) {
       const r = layout[i]!;
       const serverDir = join(dir, `ch-s${r.shard}r${r.replica}`);
       for (const sub of ['tmp', 'user_files', 'format_schemas']) mkdirSync(join(serverDir, sub), { recursive: true });
@@ -267,12 +346,13 @@ export async function startClickHouseCluster(dirArg: string): Promise<RunningClu
     async killReplica(index) {
       const child = servers[index];
       if (!child) throw new RangeError(`no replica ${index}`);
-      child.kill('SIGKILL');
+      signalGroup(child, 'SIGKILL');
       await exited(child);
     },
     async restartReplica(index) {
       const child = servers[index];
-      if (child && child.exitCode === null && child.signalCode === null) throw new Error(`replica ${index} is still running`);
+      if (child && !hasExited(child)) throw new Error(`replica ${index} is still running`);
+      if (stopping) throw new Error('the cluster is stopped');
       const started = startServer(index);
       replicas[index]!.pid = started.pid ?? -1;
       await waitReady(replicas[index]!.url, started);
@@ -298,13 +378,15 @@ async function stopFromFile(dir: string): Promise<void> {
   // Only processes that are still this cluster's (a pid may have been reused since): their
   // command line names a config file under DIR.
   const pids = [...info.replicas.map((r) => r.pid), info.zookeeperPid].filter((p) => p > 0 && ownedBy(p, info.dir));
-  for (const pid of pids) {
-    try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
-  }
-  const deadline = Date.now() + 10_000;
+  // Each leads its own process group (spawned detached): signal the group, else the pid alone.
+  const signal = (pid: number, sig: NodeJS.Signals) => {
+    try { process.kill(-pid, sig); } catch { try { process.kill(pid, sig); } catch { /* already gone */ } }
+  };
+  for (const pid of pids) signal(pid, 'SIGTERM');
+  const deadline = Date.now() + TERM_GRACE_MS;
   for (const pid of pids) {
     while (alive(pid) && ownedBy(pid, info.dir) && Date.now() < deadline) await sleep(50);
-    if (alive(pid) && ownedBy(pid, info.dir)) process.kill(pid, 'SIGKILL');
+    if (alive(pid) && ownedBy(pid, info.dir)) signal(pid, 'SIGKILL');
   }
 }
 
@@ -336,7 +418,7 @@ async function main(argv: string[]): Promise<void> {
     await stopFromFile(dir);
     return;
   }
-  const cluster = await startClickHouseCluster(dir);
+  const cluster = await startClickHouseCluster(dir, { outliveParent: true });
   console.log(`cluster ${cluster.cluster} ready; ZooKeeper 127.0.0.1:${cluster.zookeeperPort}`);
   console.log(`TRACEHOUND_CLICKHOUSE_URLS=${cluster.urls.join(',')}`);
   console.log(`TRACEHOUND_CLICKHOUSE_CLUSTER=${cluster.cluster}`);

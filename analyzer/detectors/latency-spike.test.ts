@@ -48,7 +48,42 @@ describe('latency_spike detector, noisy histories', () => {
   it('flags an order-of-magnitude jump far beyond the p95 even when a short, noisy history keeps the score low', () => {
     const noisy = { ...baseline(1000, 25, 0.8), p95Ms: 2600 };
     expect(detect(13_000, { 'step|test-agent|tool:search': noisy }).map((draft) => draft.evidence.rule)).toEqual(['step']);
-    expect(detect(13_000, { 'step|test-agent|tool:search': { ...noisy, p95Ms: 5000 } })).toEqual([]);
+    expect(detect(9_000, { 'step|test-agent|tool:search': { ...noisy, p95Ms: 5000 } })).toEqual([]);
+  });
+
+  it('flags a step over 5× its median and over 10 s even when the history is too wide for the score (a clear spike)', () => {
+    const wide = { ...baseline(1000, 25, 0.8), p95Ms: 5000 };
+    const drafts = detect(13_000, { 'step|test-agent|tool:search': wide });
+    expect(drafts.map((draft) => draft.evidence.rule)).toEqual(['step']);
+    expect(drafts[0]!.evidence.score).toBeLessThan(options.latencySpike.threshold);
+  });
+});
+
+describe('latency_spike detector, clear spikes of model calls', () => {
+  function detectModel(durationMs: number, outputTokens: number) {
+    const traceId = hexId(16);
+    const root = makeSpan({ traceId, name: 'invoke_agent a', kind: 'agent', agent: 'a', durationMs: durationMs + 1000 });
+    const llm = { model: 'm', provider: null, inputTokens: 100, outputTokens, finishReason: 'stop', outputText: 'ok', toolCallNames: [] };
+    const call = makeSpan({ traceId, parentSpanId: root.spanId, kind: 'llm', name: 'chat m', operation: 'llm:m', durationMs, llm });
+    // Model calls of 4 s for ~100 output tokens (33 ms per token), on a wide history.
+    const baselines: Record<string, LatencyBaseline> = {
+      'step|test-agent|llm:m': { ...baseline(4000, 200, 0.7), p95Ms: 20_000 },
+      'steptok|test-agent|llm:m': { ...baseline(33, 200, 0.7), p95Ms: 150 },
+    };
+    const context: DetectorContext = { options, latencyBaseline: (key) => baselines[key] ?? null };
+    return latencySpikeDetector.detect(buildAnalysisTrace(traceId, [root, call]), context);
+  }
+
+  it('flags a 30 s call that wrote a short reply (slow per token too)', () => {
+    expect(detectModel(30_000, 40).map((draft) => draft.evidence.rule)).toEqual(['step']);
+  });
+
+  it('does not flag a 30 s call that wrote a reply long enough to explain the wait', () => {
+    expect(detectModel(30_000, 800)).toEqual([]);
+  });
+
+  it('does not flag a 9 s call on a history this wide (under 10 s, score under the threshold)', () => {
+    expect(detectModel(9_000, 40)).toEqual([]);
   });
 });
 

@@ -19,7 +19,9 @@ import type { Detector, DetectorContext, FlagDraft, LatencyBaseline, LatencySamp
  * ln(1.1) so a near-constant history does not turn small wobbles into spikes, and raised to the
  * spread the p90 implies when that is larger (see spreadLn). A duration ≥ 10×
  * the median and ≥ 3× the p95 is a spike even when the score stays under the threshold (a
- * short, noisy history).
+ * short, noisy history), and so is a clear spike: ≥ 5× the median and ≥ 10 s (CLEAR_RATIO,
+ * CLEAR_MIN_MS). A model call must also be slow per output token: by the score, or for a clear
+ * spike ≥ 2× its usual time per token (a long answer explains a long wait).
  */
 
 /** MAD floor in ln units: about ±10 % typical spread. */
@@ -28,6 +30,16 @@ const MAX_STEP_FLAGS = 5;
 /** A duration ≥ this many times the median and ≥ GROSS_P95_FACTOR × the p95 is a spike whatever the score. */
 export const GROSS_RATIO = 10;
 export const GROSS_P95_FACTOR = 3;
+/**
+ * A step ≥ CLEAR_RATIO × its median and ≥ CLEAR_MIN_MS long is a spike whatever the score and
+ * whatever it wrote: what people call a latency spike ("a step over 5× its median and over
+ * 10 s"). On heavy-tailed histories (model calls that sometimes think for a minute) the score
+ * alone never reaches the threshold for such a step, though a user waited that long.
+ */
+export const CLEAR_RATIO = 5;
+export const CLEAR_MIN_MS = 10_000;
+/** A clear spike of a model call must also take this many times its usual time per output token. */
+export const CLEAR_PER_TOKEN_RATIO = 2;
 
 export function stepKey(span: NormalizedSpan): string {
   return `step|${span.service}|${span.operation}`;
@@ -107,6 +119,8 @@ function insideCall(trace: AnalysisTrace, span: NormalizedSpan): boolean {
 interface Score {
   z: number;
   ratio: number;
+  /** Over CLEAR_RATIO × the median and CLEAR_MIN_MS: a spike on its face, no further checks. */
+  clear: boolean;
 }
 
 /**
@@ -145,8 +159,9 @@ export function scoreDuration(durationMs: number, baseline: LatencyBaseline, opt
   // An order of magnitude above the median and far beyond the usual worst case is a spike even
   // when a short, noisy history makes the MAD (and so the score) large.
   const gross = ratio >= GROSS_RATIO && durationMs >= GROSS_P95_FACTOR * baseline.p95Ms;
-  if (z <= options.threshold && !gross) return null;
-  return { z, ratio };
+  const clear = ratio >= CLEAR_RATIO && durationMs >= CLEAR_MIN_MS;
+  if (z <= options.threshold && !gross && !clear) return null;
+  return { z, ratio, clear };
 }
 
 function round(value: number, digits = 1): number {
@@ -199,8 +214,13 @@ export const latencySpikeDetector: Detector<'latency_spike'> = {
       if (tokenKey !== null) {
         const tokenBaseline = context.latencyBaseline(tokenKey, spanStartMs(span));
         if (tokenBaseline !== null && tokenBaseline.n >= options.minSamples) {
-          const tokenScore = scoreDuration(perTokenMs(span), tokenBaseline, { ...options, minDurationMs: 0, minExcessMs: 0 });
-          if (tokenScore === null) continue;
+          // A clear spike only has to be clearly slower per token too (CLEAR_PER_TOKEN_RATIO):
+          // the answer's length explains part of the wait, not most of it.
+          const perToken = perTokenMs(span);
+          const tokenScore = score.clear
+            ? perToken >= CLEAR_PER_TOKEN_RATIO * tokenBaseline.medianMs
+            : scoreDuration(perToken, tokenBaseline, { ...options, minDurationMs: 0, minExcessMs: 0 }) !== null;
+          if (!tokenScore) continue;
         }
       }
       const what = span.tool !== null ? `Tool ${span.tool.name}` : span.llm !== null ? `Model call ${span.name}` : `Step ${span.name}`;

@@ -93,11 +93,17 @@ function codeCall(span: NormalizedSpan, code: string, output: string | null): Ca
   return { span, tool: 'code', action: `code\u0000${code}`, observation, tokens, failed, errorClass: failed ? errorClass(output) : null };
 }
 
-/** The calls of a trace: its tool spans, or, for a code agent with none, the code its turns ran. */
+/**
+ * The calls of a trace, in start order: its tool spans, and the code its turns ran where no tool
+ * span stands for it — every turn's code for a code agent with no tool spans at all, else the code
+ * of steps that ran and called no tool (a smolagents step whose code only computed and printed).
+ */
 function readCalls(trace: AnalysisTrace): Call[] {
   const calls = trace.spans.filter((span) => span.kind === 'tool' && span.tool !== null).map(toCall);
-  if (calls.length > 0) return calls;
-  return readCodeActions(trace).map((action) => codeCall(action.span, action.code, action.observation));
+  const code = readCodeActions(trace).filter((action) => action.tools.length === 0 && (calls.length === 0 || (action.step !== null && action.ran)));
+  if (code.length === 0) return calls;
+  const all = [...calls, ...code.map((action) => codeCall(action.span, action.code, action.observation))];
+  return all.sort((a, b) => (a.span.startTimeUnixNano < b.span.startTimeUnixNano ? -1 : a.span.startTimeUnixNano > b.span.startTimeUnixNano ? 1 : 0));
 }
 
 export const toolLoopDetector: Detector<'tool_loop'> = {
@@ -267,10 +273,12 @@ const MIN_ACTIONS_NOT_RUN = 3;
 
 /**
  * actions_not_run: in a run whose actions are tool calls, ≥ 3 model turns in a row each wrote
- * fenced code and no tool ran after any of them (the framework rejected the reply, typically
+ * fenced code and no tool ran after any of them, nor did their step run the code (the framework rejected the reply, typically
  * for holding several actions, and the model repeated itself).
  */
 function findActionsNotRun(trace: AnalysisTrace): FlagDraft<ToolLoopEvidence> | null {
+  // A code agent's step ran its code when it recorded what the code printed or failed.
+  const ranInStep = new Set(readCodeActions(trace).filter((action) => action.ran).map((action) => action.span));
   let actions = 0;
   for (const span of trace.spans) if (span.kind === 'llm' && span.llm?.outputText?.includes('```')) actions++;
   if (actions < MIN_ACTIONS_NOT_RUN || !trace.spans.some((span) => span.kind === 'tool')) return null;
@@ -280,7 +288,7 @@ function findActionsNotRun(trace: AnalysisTrace): FlagDraft<ToolLoopEvidence> | 
   let stretch: NormalizedSpan[] = [];
   sequence.forEach((span, index) => {
     const next = sequence[index + 1];
-    const notRun = span.kind === 'llm' && countActionBlocks(span.llm!.outputText ?? '') > 0 && next?.kind !== 'tool';
+    const notRun = span.kind === 'llm' && countActionBlocks(span.llm!.outputText ?? '') > 0 && next?.kind !== 'tool' && !ranInStep.has(span);
     if (notRun) stretch.push(span);
     else {
       if (stretch.length > best.length) best = stretch;

@@ -17,11 +17,23 @@ export interface DecodeLimits {
    * resource or scope attributes refuses the whole request.
    */
   maxNestingDepth: number;
+  /**
+   * Most attributes decoded per attribute list (a resource's, a span's, an event's, a link's, a
+   * log record's). Past it the decoder skips the rest without building them (issue 15 F11: a
+   * request of 10^6 attributes costs a walk over its bytes, not 10^6 objects): an item (span,
+   * log record) with too many is marked `too_many_attributes` and rejected; a resource's extra
+   * attributes are dropped. Absent: no limit.
+   */
+  maxAttributeCount?: number;
+  /** Most events kept per span; later ones are skipped unbuilt and counted in `droppedEventsCount`. Absent: no limit. */
+  maxEventsPerSpan?: number;
+  /** Most links kept per span; later ones are skipped unbuilt and counted in `droppedLinksCount`. Absent: no limit. */
+  maxLinksPerSpan?: number;
 }
 
 /** Why one item (span or log record) of a decoded request must be rejected, found while decoding. */
 export interface SignalIssue {
-  reason: 'nesting_too_deep';
+  reason: 'nesting_too_deep' | 'too_many_attributes';
   message: string;
 }
 

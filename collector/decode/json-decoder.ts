@@ -46,7 +46,7 @@ export { quoteLargeInt64Numbers } from './json-values.js';
  */
 export function decodeJsonTraceRequest(text: string, limits: DecodeLimits): DecodedTraceRequest {
   const root = parseOtlpJson(text);
-  const decoder = new JsonTraceDecoder(limits.maxNestingDepth);
+  const decoder = new JsonTraceDecoder(limits.maxNestingDepth, limits.maxAttributeCount, limits.maxEventsPerSpan, limits.maxLinksPerSpan);
   const resourceSpans = decodingFields(() => decoder.request(root));
   return { request: { resourceSpans }, spanCount: decoder.spanCount, spanIssues: decoder.issues };
 }
@@ -63,6 +63,15 @@ const STATUS_CODE_NAMES: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS
 
 class JsonTraceDecoder extends JsonValueDecoder<OtlpSpan> {
   spanCount = 0;
+
+  constructor(
+    maxDepth: number,
+    maxAttributes = Infinity,
+    private readonly maxEvents = Infinity,
+    private readonly maxLinks = Infinity,
+  ) {
+    super(maxDepth, maxAttributes);
+  }
 
   request(root: unknown): OtlpResourceSpans[] {
     const object = asObject(root, '');
@@ -120,10 +129,17 @@ class JsonTraceDecoder extends JsonValueDecoder<OtlpSpan> {
     };
     this.currentItem = span;
     span.attributes = this.attributes(field(o, 'attributes', 'attributes'), 0);
+    // Past maxEvents / maxLinks, events and links are not looked at, only counted (issue 15 F5).
     const events = asArray(field(o, 'events', 'events'), 'events');
-    for (let i = 0; i < events.length; i++) span.events.push(within(() => `.events[${i}]`, () => this.event(events[i])));
+    const keptEvents = Math.min(events.length, this.maxEvents);
+    for (let i = 0; i < keptEvents; i++) span.events.push(within(() => `.events[${i}]`, () => this.event(events[i])));
     const links = asArray(field(o, 'links', 'links'), 'links');
-    for (let i = 0; i < links.length; i++) span.links.push(within(() => `.links[${i}]`, () => this.link(links[i])));
+    const keptLinks = Math.min(links.length, this.maxLinks);
+    for (let i = 0; i < keptLinks; i++) span.links.push(within(() => `.links[${i}]`, () => this.link(links[i])));
+    const droppedEvents = events.length - keptEvents + asUint32(field(o, 'droppedEventsCount', 'dropped_events_count'), 'droppedEventsCount');
+    const droppedLinks = links.length - keptLinks + asUint32(field(o, 'droppedLinksCount', 'dropped_links_count'), 'droppedLinksCount');
+    if (droppedEvents > 0) span.droppedEventsCount = droppedEvents;
+    if (droppedLinks > 0) span.droppedLinksCount = droppedLinks;
     this.currentItem = null;
     return span;
   }

@@ -150,7 +150,11 @@ export class JsonValueDecoder<Item extends object> {
   readonly issues = new Map<Item, SignalIssue>();
   protected currentItem: Item | null = null;
 
-  constructor(protected readonly maxDepth: number) {}
+  constructor(
+    protected readonly maxDepth: number,
+    /** DecodeLimits.maxAttributeCount: attributes built per top-level list; the rest are not looked at. */
+    protected readonly maxAttributes = Infinity,
+  ) {}
 
   /** `{ attributes: KeyValue[] }` of a Resource (undefined: no resource). */
   resource(value: unknown): Attributes {
@@ -171,7 +175,15 @@ export class JsonValueDecoder<Item extends object> {
   attributes(value: unknown, depth: number): Attributes {
     const list = asArray(value, 'attributes');
     const out: Attributes = {};
-    for (let i = 0; i < list.length; i++) {
+    let length = list.length;
+    if (depth === 0 && length > this.maxAttributes) {
+      // Past the limit nothing is built (issue 15 F11); an item is rejected, a resource keeps the first ones.
+      length = this.maxAttributes;
+      if (this.currentItem !== null && !this.issues.has(this.currentItem)) {
+        this.issues.set(this.currentItem, { reason: 'too_many_attributes', message: `more than ${this.maxAttributes} attributes (collector.maxAttributeCount)` });
+      }
+    }
+    for (let i = 0; i < length; i++) {
       const item = list[i];
       if (typeof item !== 'object' || item === null || Array.isArray(item)) {
         throw within(`.attributes[${i}]`, () => asObject(item, '')) as never;

@@ -31,7 +31,7 @@ const SEVERITY_NAMES: Record<string, number> = Object.fromEntries(
  */
 export function decodeJsonLogsRequest(text: string, limits: DecodeLimits): DecodedLogsRequest {
   const root = parseOtlpJson(text);
-  const decoder = new JsonLogsDecoder(limits.maxNestingDepth);
+  const decoder = new JsonLogsDecoder(limits.maxNestingDepth, limits.maxAttributeCount);
   const resourceLogs = decodingFields(() => decoder.request(root));
   return { request: { resourceLogs }, recordCount: decoder.recordCount, recordIssues: decoder.issues };
 }

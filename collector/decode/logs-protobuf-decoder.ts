@@ -20,7 +20,7 @@ export interface DecodedLogsRequest {
  */
 export function decodeProtobufLogsRequest(body: Uint8Array, limits: DecodeLimits): DecodedLogsRequest {
   const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const decoder = new ProtobufLogsDecoder(buf, limits.maxNestingDepth);
+  const decoder = new ProtobufLogsDecoder(buf, limits.maxNestingDepth, limits.maxAttributeCount);
   const request = decoder.decodeRequest();
   return { request, recordCount: decoder.recordCount, recordIssues: decoder.issues };
 }
@@ -78,6 +78,7 @@ class ProtobufLogsDecoder extends OtlpProtobufReader<OtlpLogRecord> {
       eventName: '',
     };
     this.currentItem = record;
+    let attributeCount = 0;
     while (this.pos < end) {
       const tag = this.varint32(end);
       switch (tag) {
@@ -94,7 +95,7 @@ class ProtobufLogsDecoder extends OtlpProtobufReader<OtlpLogRecord> {
           record.body = this.anyValue(this.lengthEnd(end), 0);
           break;
         case 0x32: // 6 attributes
-          this.keyValue(this.lengthEnd(end), record.attributes, 0);
+          attributeCount = this.attribute(this.lengthEnd(end), record.attributes, attributeCount);
           break;
         case 0x4a: // 9 trace_id
           record.traceId = this.hex(end);

@@ -34,13 +34,23 @@ export interface DecodedTraceRequest {
  */
 export function decodeProtobufTraceRequest(body: Uint8Array, limits: DecodeLimits): DecodedTraceRequest {
   const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const decoder = new ProtobufTraceDecoder(buf, limits.maxNestingDepth);
+  const decoder = new ProtobufTraceDecoder(buf, limits.maxNestingDepth, limits.maxAttributeCount, limits.maxEventsPerSpan, limits.maxLinksPerSpan);
   const request = decoder.decodeRequest();
   return { request, spanCount: decoder.spanCount, spanIssues: decoder.issues };
 }
 
 class ProtobufTraceDecoder extends OtlpProtobufReader<OtlpSpan> {
   spanCount = 0;
+
+  constructor(
+    buf: Buffer,
+    maxDepth: number,
+    maxAttributes = Infinity,
+    private readonly maxEvents = Infinity,
+    private readonly maxLinks = Infinity,
+  ) {
+    super(buf, maxDepth, maxAttributes);
+  }
 
   decodeRequest(): OtlpTraceRequest {
     const resourceSpans: OtlpResourceSpans[] = [];
@@ -97,6 +107,9 @@ class ProtobufTraceDecoder extends OtlpProtobufReader<OtlpSpan> {
       statusMessage: '',
     };
     this.currentItem = span;
+    let attributeCount = 0;
+    let droppedEvents = 0;
+    let droppedLinks = 0;
     while (this.pos < end) {
       const tag = this.varint32(end);
       switch (tag) {
@@ -131,16 +144,36 @@ class ProtobufTraceDecoder extends OtlpProtobufReader<OtlpSpan> {
           span.endTimeUnixNano = this.fixed64(end);
           break;
         case 0x4a: // 9 attributes
-          this.keyValue(this.lengthEnd(end), span.attributes, 0);
+          attributeCount = this.attribute(this.lengthEnd(end), span.attributes, attributeCount);
           break;
         case 0x50: // 10 dropped_attributes_count
           span.droppedAttributesCount = this.varint32(end);
           break;
-        case 0x5a: // 11 events
-          span.events.push(this.event(this.lengthEnd(end)));
+        case 0x5a: {
+          // 11 events: past maxEvents skipped unbuilt and counted (issue 15 F5)
+          const eventEnd = this.lengthEnd(end);
+          if (span.events.length < this.maxEvents) span.events.push(this.event(eventEnd));
+          else {
+            this.pos = eventEnd;
+            droppedEvents++;
+          }
           break;
-        case 0x6a: // 13 links
-          span.links.push(this.link(this.lengthEnd(end)));
+        }
+        case 0x60: // 12 dropped_events_count (the sender's own)
+          droppedEvents += this.varint32(end);
+          break;
+        case 0x6a: {
+          // 13 links: past maxLinks skipped unbuilt and counted
+          const linkEnd = this.lengthEnd(end);
+          if (span.links.length < this.maxLinks) span.links.push(this.link(linkEnd));
+          else {
+            this.pos = linkEnd;
+            droppedLinks++;
+          }
+          break;
+        }
+        case 0x70: // 14 dropped_links_count (the sender's own)
+          droppedLinks += this.varint32(end);
           break;
         case 0x7a: // 15 status
           this.status(this.lengthEnd(end), span);
@@ -150,16 +183,19 @@ class ProtobufTraceDecoder extends OtlpProtobufReader<OtlpSpan> {
       }
     }
     this.currentItem = null;
+    if (droppedEvents > 0) span.droppedEventsCount = droppedEvents;
+    if (droppedLinks > 0) span.droppedLinksCount = droppedLinks;
     return span;
   }
 
   private event(end: number): OtlpEvent {
     const event: OtlpEvent = { timeUnixNano: 0n, name: '', attributes: {} };
+    let count = 0;
     while (this.pos < end) {
       const tag = this.varint32(end);
       if (tag === 0x09) event.timeUnixNano = this.fixed64(end);
       else if (tag === 0x12) event.name = this.string(end);
-      else if (tag === 0x1a) this.keyValue(this.lengthEnd(end), event.attributes, 0);
+      else if (tag === 0x1a) count = this.attribute(this.lengthEnd(end), event.attributes, count);
       else this.skipField(tag, end, 'Span.Event', 1, 1, 2, 2, 3, 2, 4, 0);
     }
     return event;
@@ -167,11 +203,12 @@ class ProtobufTraceDecoder extends OtlpProtobufReader<OtlpSpan> {
 
   private link(end: number): OtlpLink {
     const link: OtlpLink = { traceId: '', spanId: '', attributes: {} };
+    let count = 0;
     while (this.pos < end) {
       const tag = this.varint32(end);
       if (tag === 0x0a) link.traceId = this.hex(end);
       else if (tag === 0x12) link.spanId = this.hex(end);
-      else if (tag === 0x22) this.keyValue(this.lengthEnd(end), link.attributes, 0);
+      else if (tag === 0x22) count = this.attribute(this.lengthEnd(end), link.attributes, count);
       else this.skipField(tag, end, 'Span.Link', 1, 2, 2, 2, 3, 2, 4, 2, 5, 0, 6, 5);
     }
     return link;

@@ -31,16 +31,39 @@ export class OtlpProtobufReader<Item extends object> {
   constructor(
     protected readonly buf: Buffer,
     protected readonly maxDepth: number,
+    /** DecodeLimits.maxAttributeCount: attributes built per list; the rest are skipped unread. */
+    protected readonly maxAttributes = Infinity,
   ) {}
+
+  /**
+   * Decodes the `count`-th (0-based) KeyValue of an attribute list into `target`, or skips it
+   * unbuilt when the list already holds `maxAttributes` (marking the current item, if any, for
+   * rejection). Returns the new count.
+   */
+  protected attribute(end: number, target: Attributes, count: number): number {
+    if (count < this.maxAttributes) {
+      this.keyValue(end, target, 0);
+      return count + 1;
+    }
+    this.pos = end;
+    if (this.currentItem !== null && !this.issues.has(this.currentItem)) {
+      this.issues.set(this.currentItem, { reason: 'too_many_attributes', message: `more than ${this.maxAttributes} attributes (collector.maxAttributeCount)` });
+    }
+    return count + 1;
+  }
 
   /** A `Resource`'s attributes (entity refs and dropped counts are not part of the model). */
   protected resource(end: number): Attributes {
     const attributes: Attributes = {};
+    let count = 0;
+    const item = this.currentItem;
+    this.currentItem = null; // a resource's extra attributes are dropped, not a reason to reject
     while (this.pos < end) {
       const tag = this.varint32(end);
-      if (tag === 0x0a) this.keyValue(this.lengthEnd(end), attributes, 0);
+      if (tag === 0x0a) count = this.attribute(this.lengthEnd(end), attributes, count);
       else this.skipField(tag, end, 'Resource', 1, 2, 2, 0, 3, 2);
     }
+    this.currentItem = item;
     return attributes;
   }
 

@@ -98,9 +98,16 @@ export function createOtlpExport(options: OtlpExportOptions): OtlpExport {
       const spans: NormalizedSpan[] = [];
       const rejections = new Map<string, number>();
       let rejected = 0;
+      let sliceStarted = performance.now();
       for (const resourceSpans of decoded.request.resourceSpans) {
         for (const scopeSpans of resourceSpans.scopeSpans) {
           for (const span of scopeSpans.spans) {
+            // A large request is validated, redacted and normalised in slices of a few ms, so
+            // /healthz and other requests are served in between (issue 15 F11).
+            if (performance.now() - sliceStarted > YIELD_AFTER_MS) {
+              await new Promise((resolve) => setImmediate(resolve));
+              sliceStarted = performance.now();
+            }
             const problem = decoded.spanIssues.get(span) ?? validateSpan(span, limits);
             if (problem !== null) {
               rejected++;
@@ -108,6 +115,7 @@ export function createOtlpExport(options: OtlpExportOptions): OtlpExport {
               rejections.set(problem.message, (rejections.get(problem.message) ?? 0) + 1);
               continue;
             }
+            recordDroppedCounts(span);
             // Redact first: everything normalisation derives (run, baseline and page keys) comes from redacted text.
             const redact = options.redact;
             const raw = { span, resource: resourceSpans.resource, scope: scopeSpans.scope };
@@ -153,6 +161,19 @@ export function createOtlpExport(options: OtlpExportOptions): OtlpExport {
       }
     },
   };
+}
+
+/** Longest stretch of per-span work before yielding to the event loop, in ms. */
+const YIELD_AFTER_MS = 10;
+
+/** Span attribute names that record what ingest dropped of a span (collector.maxEventsPerSpan / maxLinksPerSpan). */
+export const DROPPED_EVENTS_ATTRIBUTE = 'tracehound.dropped_events_count';
+export const DROPPED_LINKS_ATTRIBUTE = 'tracehound.dropped_links_count';
+
+/** Records the decoder's dropped counts on the span as attributes, stored and shown like any other. */
+function recordDroppedCounts(span: OtlpSpan): void {
+  if (span.droppedEventsCount) span.attributes[DROPPED_EVENTS_ATTRIBUTE] = span.droppedEventsCount;
+  if (span.droppedLinksCount) span.attributes[DROPPED_LINKS_ATTRIBUTE] = span.droppedLinksCount;
 }
 
 /** `rejected 2 of 5 spans: 1 × trace id must be…; 1 × …` (the partial-success error_message). */

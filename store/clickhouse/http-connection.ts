@@ -99,10 +99,12 @@ export function createHttpConnection(options: HttpConnectionOptions): ClickHouse
     async insert(table, rows, settings = {}) {
       if (rows.length === 0) return;
       const values = rows.map(wellFormedRow);
-      // 18.16 runs one quorum insert per table and shard at a time: another process's insert in
-      // progress is refused with "Another quorum insert has been already started". Such an insert
-      // wrote nothing on that shard, and the retry sends the identical block (deduplicated where
-      // it was written), so waiting and retrying is safe.
+      // 18.16 runs one quorum insert per table and shard at a time: while another process's
+      // insert is in progress, or its part has not yet reached the second replica, an insert is
+      // refused (286: "Another quorum insert has been already started", "Quorum for previous
+      // write has not been satisfied yet"). Such an insert wrote nothing on that shard, and the
+      // retry sends the identical block (deduplicated where it was written), so waiting and
+      // retrying is safe.
       const deadline = Date.now() + QUORUM_BUSY_WAIT_MS;
       for (let delayMs = 10; ; delayMs = Math.min(delayMs * 2, 200)) {
         try {
@@ -110,7 +112,7 @@ export function createHttpConnection(options: HttpConnectionOptions): ClickHouse
             await client.insert({ table, values, format: 'JSONEachRow', clickhouse_settings: settings });
           });
         } catch (error) {
-          const busy = error instanceof ClickHouseUnavailableError && /Another quorum insert has been already started/.test(String((error.cause as Error | undefined)?.message));
+          const busy = error instanceof ClickHouseUnavailableError && /Another quorum insert has been already started|Quorum for previous write has not been satisfied yet/.test(String((error.cause as Error | undefined)?.message));
           if (!busy || Date.now() > deadline) throw error;
           await new Promise((resolve) => setTimeout(resolve, delayMs * (0.5 + Math.random())));
         }

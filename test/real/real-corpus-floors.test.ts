@@ -13,12 +13,12 @@ const FLOORS = {
   dev: {
     tool_loop: { precision: 0.95, recall: 0.65 },
     silent_failure: { precision: 0.9, recall: 0.75 },
-    latency_spike: { precision: 0.9, recall: 0.12 },
+    latency_spike: { precision: 0.9, recall: 0.82 },
   },
   holdout: {
     tool_loop: { precision: 0.95, recall: 0.68 },
     silent_failure: { precision: 0.78, recall: 0.68 },
-    latency_spike: { precision: 0.9, recall: 0.18 },
+    latency_spike: { precision: 0.95, recall: 0.78 },
   },
 } as const;
 

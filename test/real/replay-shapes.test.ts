@@ -16,7 +16,7 @@ function first(corpus: CorpusName, predicate: (run: RealRun) => boolean = () => 
 
 describe('real-run replay', () => {
   it('mini-swe-agent: OpenInference LLM spans with the bash block, a TOOL span per command, the diff as the answer, real times', () => {
-    const run = first('mini-swe-agent', (item) => item.runId.endsWith('astropy__astropy-12907'));
+    const run = first('mini-swe-agent', (item) => item.wire === 'openinference-tools');
     const spans = normalizeRequest(renderRealRun(run));
     const tools = spans.filter((span) => span.kind === 'tool');
     const llms = spans.filter((span) => span.kind === 'llm');
@@ -48,13 +48,46 @@ describe('real-run replay', () => {
     expect(String(root.attributes['gen_ai.output.messages'])).toContain('FINAL ANSWER');
   });
 
-  it('AG2 teams: a code agent with no tool spans, the code in the model output and what it printed in the step span', () => {
-    const run = first('who-and-when', (item) => item.framework === 'ag2' && item.steps.some((step) => step.type === 'model' && step.observation !== null));
+  it('AG2 teams as a smolagents CodeAgent (OpenInference): CodeAgent.run → Step N → LiteLLMModel.generate, the code in the model output, what it printed in the step, failed code an ERROR step', () => {
+    const run = first('who-and-when', (item) => item.framework === 'ag2' && item.steps.some((step) => step.type === 'model' && /^exitcode: 1/.test(step.observation ?? '')));
+    const request = renderRealRun(run);
+    expect(request.resourceSpans[0]!.scopeSpans[0]!.scope.name).toBe('openinference.instrumentation.smolagents');
+    const spans = normalizeRequest(request);
+    const root = spans.find((span) => span.parentSpanId === null)!;
+    expect(root.name).toBe('CodeAgent.run');
+    expect(root.kind).toBe('agent');
+    expect(root.attributes['smolagents.task']).toBe(run.task);
+    expect(JSON.parse(String(root.attributes['input.value']))).toMatchObject({ task: run.task });
+    const steps = spans.filter((span) => /^Step \d+$/.test(span.name));
+    expect(steps.length).toBe(run.steps.filter((step) => step.type === 'model').length);
+    expect(steps.every((step) => step.attributes['openinference.span.kind'] === 'CHAIN' && step.parentSpanId === root.spanId)).toBe(true);
+    const failed = steps.find((step) => step.status === 'error')!;
+    expect(String(failed.attributes['output.value'])).toMatch(/^Execution logs:\nexitcode: 1/);
+    expect(failed.events.find((event) => event.name === 'exception')!.attributes['exception.type']).toBe('AgentExecutionError');
+    const models = spans.filter((span) => span.kind === 'llm');
+    expect(models.every((span) => span.name === 'LiteLLMModel.generate' && steps.some((step) => step.spanId === span.parentSpanId))).toBe(true);
+    expect(models.some((span) => span.llm?.outputText?.includes('```'))).toBe(true);
+    expect(root.status).not.toBe('error');
+  });
+
+  it('mini-swe-agent as a smolagents CodeAgent: the bash tool the code called is a TOOL span under its step, real times kept', () => {
+    const run = first('mini-swe-agent', (item) => item.wire === 'smolagents-code');
     const spans = normalizeRequest(renderRealRun(run));
-    expect(spans.some((span) => span.kind === 'tool')).toBe(false);
-    const step = spans.find((span) => span.kind === 'other' && typeof span.attributes['output.value'] === 'string')!;
-    expect(step.attributes['output.value']).toMatch(/^Execution logs:\nexitcode: \d/);
-    expect(spans.filter((span) => span.kind === 'llm').some((span) => span.llm?.outputText?.includes('```'))).toBe(true);
+    const steps = new Map(spans.filter((span) => /^Step \d+$/.test(span.name)).map((span) => [span.spanId, span]));
+    const tools = spans.filter((span) => span.kind === 'tool');
+    expect(tools.length).toBeGreaterThan(3);
+    expect(tools.every((span) => span.tool?.name === 'bash' && steps.has(span.parentSpanId ?? ''))).toBe(true);
+    expect(JSON.parse(tools[0]!.attributes['input.value'] as string)).toMatchObject({ kwargs: { command: expect.any(String) } });
+    expect(run.timed).toBe(true);
+    expect(readRealRuns('mini-swe-agent').some((item) => item.wire === 'openinference-tools')).toBe(true);
+  });
+
+  it('a smolagents run that answered records the answer as a FinalAnswerTool span (tool final_answer) in its last step', () => {
+    const run = first('who-and-when', (item) => item.framework === 'ag2' && item.finalAnswer !== null && !(item.steps.filter((step) => step.type === 'model').at(-1) as { text: string }).text.includes('```'));
+    const spans = normalizeRequest(renderRealRun(run));
+    const final = spans.find((span) => span.name === 'FinalAnswerTool')!;
+    expect(final.tool).toMatchObject({ name: 'final_answer', result: run.finalAnswer });
+    expect(spans.find((span) => span.spanId === final.parentSpanId)!.name).toMatch(/^Step \d+$/);
   });
 
   it('tau-bench: OpenLLMetry (airline) and GenAI (retail) tool spans with the error text returned as an ordinary result', () => {

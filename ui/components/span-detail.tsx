@@ -10,6 +10,10 @@ import { MAX_API_SPAN_LOGS, type SpanLogs } from '../span-logs.js';
 const FOLD_CHARS = 160;
 /** Longest value put in a page, characters; the JSON API has the rest. */
 const MAX_SHOWN_CHARS = 100_000;
+/** Most events put in a page (issue 15 F5: spans stored before collector.maxEventsPerSpan may hold more); the JSON API has them all. */
+export const MAX_SHOWN_EVENTS = 200;
+/** Most attributes put in one table (attributes, or one event's); the JSON API has them all. */
+export const MAX_SHOWN_ATTRIBUTES = 1024;
 
 /**
  * Everything about one span: what it is, its call (model + tokens, or tool + arguments +
@@ -100,7 +104,7 @@ export function SpanDetail(props: { traceId: string; span: ApiSpan; runStartMs: 
         ) : (
           <table class="attrs">
             <tbody>
-              {attributeEntries.map(([key, value]) => (
+              {attributeEntries.slice(0, MAX_SHOWN_ATTRIBUTES).map(([key, value]) => (
                 <tr>
                   <th class="mono">
                     <BreakableName name={key} />
@@ -117,11 +121,14 @@ export function SpanDetail(props: { traceId: string; span: ApiSpan; runStartMs: 
 
       <section class="sd-section">
         <h4>{`Events (${span.events.length})`}</h4>
+        {typeof span.attributes['tracehound.dropped_events_count'] === 'number' ? (
+          <p class="muted small">{`${span.attributes['tracehound.dropped_events_count']} more events were dropped at ingest (collector.maxEventsPerSpan).`}</p>
+        ) : null}
         {span.events.length === 0 ? (
           <p class="muted small">none</p>
         ) : (
           <ol class="events">
-            {span.events.map((event) => (
+            {span.events.slice(0, MAX_SHOWN_EVENTS).map((event) => (
               <li class={event.name === 'exception' ? 'event-exception' : undefined}>
                 <div>
                   <b>{event.name}</b>{' '}
@@ -130,7 +137,7 @@ export function SpanDetail(props: { traceId: string; span: ApiSpan; runStartMs: 
                 {Object.keys(event.attributes).length > 0 ? (
                   <table class="attrs">
                     <tbody>
-                      {Object.entries(event.attributes).map(([key, value]) => (
+                      {Object.entries(event.attributes).slice(0, MAX_SHOWN_ATTRIBUTES).map(([key, value]) => (
                         <tr>
                           <th class="mono">
                     <BreakableName name={key} />
@@ -147,6 +154,9 @@ export function SpanDetail(props: { traceId: string; span: ApiSpan; runStartMs: 
             ))}
           </ol>
         )}
+        {span.events.length > MAX_SHOWN_EVENTS ? (
+          <p class="muted small">{`Showing the first ${MAX_SHOWN_EVENTS} of ${span.events.length.toLocaleString('en')} events; all are in GET /api/runs/:traceId.`}</p>
+        ) : null}
       </section>
 
       {props.logs !== undefined && props.logs.logs.length > 0 ? <SpanLogList traceId={props.traceId} spanId={span.spanId} runStartMs={props.runStartMs} logs={props.logs} /> : null}

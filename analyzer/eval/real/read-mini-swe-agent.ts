@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fnv1a64 } from '../../../model/hash.js';
 import type { RealRun, RealStep } from './real-run.js';
 
 /**
@@ -88,13 +89,21 @@ function miniSweRun(id: string, source: { messages: SweMessage[]; info: { submis
     corpus: 'mini-swe-agent',
     runId: `mini-swe-agent/${id}`,
     framework: 'mini-swe-agent',
-    wire: 'openinference-tools',
+    wire: wireOf(id),
     task,
     steps,
     finalAnswer: source.info.submission ?? null,
     rootError: null,
     timed: true,
   };
+}
+
+/**
+ * Half the runs (by a hash of the id, independent of the dev/holdout split) are sent as a
+ * smolagents CodeAgent whose code calls a bash tool, half as OpenInference LLM + TOOL spans.
+ */
+function wireOf(id: string): RealRun['wire'] {
+  return Number.parseInt(fnv1a64(`wire\u0000${id}`).slice(0, 8), 16) % 2 === 0 ? 'smolagents-code' : 'openinference-tools';
 }
 
 /** `<output>…</output>` → its text; a too-long-output observation is kept whole (warning, head, elision, tail). */

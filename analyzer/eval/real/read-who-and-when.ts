@@ -193,5 +193,5 @@ function ag2Run(runId: string, source: WhoSource, clock: PlausibleClock): RealRu
     const answer = message.content.replace(/\bTERMINATE\b/g, '').trim();
     if (answer !== '') finalAnswer = answer;
   }
-  return { corpus: 'who-and-when', runId, framework: 'ag2', wire: 'openinference-code', task: source.question, steps, finalAnswer, rootError: null, timed: false };
+  return { corpus: 'who-and-when', runId, framework: 'ag2', wire: 'smolagents-code', task: source.question, steps, finalAnswer, rootError: null, timed: false };
 }

@@ -11,13 +11,14 @@ export type CorpusName = (typeof CORPORA)[number];
 /**
  * How the run is sent (which instrumentation a real deployment of that framework would use):
  * - openinference-tools: OpenInference AGENT → LLM + TOOL spans (mini-swe-agent: each bash action a TOOL span).
- * - openinference-code: OpenInference AGENT → CHAIN "Step N" → LLM, no tool spans: the code an
- *   agent wrote is only in the model's output and what it printed only in the step's output.value
- *   (smolagents-style code agents; AG2 CaptainAgent teams).
+ * - smolagents-code: openinference-instrumentation-smolagents' CodeAgent shape, `CodeAgent.run`
+ *   → `Step N` CHAIN → `LiteLLMModel.generate` LLM + the tools the code called + `FinalAnswerTool`:
+ *   the code is in the model's output, what it printed in the step's output.value, a failed code
+ *   run an ERROR step (AG2 CaptainAgent teams; half of mini-swe-agent, bash called from the code).
  * - otel-genai: GenAI conventions, invoke_agent → chat / execute_tool (Magentic-One on AutoGen, tau retail).
  * - openllmetry: Traceloop `*.workflow` → `openai.chat` / `*.tool` (tau airline).
  */
-export type WireShape = 'openinference-tools' | 'openinference-code' | 'otel-genai' | 'openllmetry';
+export type WireShape = 'openinference-tools' | 'smolagents-code' | 'otel-genai' | 'openllmetry';
 
 export interface ToolCallRequest {
   id: string;

@@ -8,8 +8,6 @@ import type { ModelTurn, RealRun } from './real-run.js';
  * output.value; LLM spans with llm.* and llm.output_messages.0.message.*.
  * - tools: each executed action is a TOOL span (tool.name, input.value = JSON arguments,
  *   output.value = the result).
- * - code: a smolagents-style code agent: each turn a CHAIN "Step N" span holding its LLM span;
- *   the code is only in the model's output and what it printed only in the step's output.value.
  */
 function llmAttributes(turn: ModelTurn): Attributes {
   const attributes: Attributes = {
@@ -55,23 +53,6 @@ export function renderOpenInferenceTools(run: RealRun, factory: SpanFactory): Ot
         }, step.error),
       );
     }
-  }
-  return spans;
-}
-
-export function renderOpenInferenceCode(run: RealRun, factory: SpanFactory): OtlpSpan[] {
-  const spans = [root(run, factory)];
-  let index = 0;
-  for (const step of run.steps) {
-    if (step.type !== 'model') continue;
-    index++;
-    const attributes: Attributes = { 'openinference.span.kind': 'CHAIN', 'input.value': `Step ${index} (${step.agent})` };
-    if (step.observation !== null) {
-      attributes['output.value'] = `Execution logs:\n${step.observation}`;
-      attributes['output.mime_type'] = 'text/plain';
-    }
-    const stepSpan = factory.span(`Step ${index}`, factory.rootId, 1, step.startMs, step.observationEndMs ?? step.endMs, attributes);
-    spans.push(stepSpan, factory.span('OpenAIModel.__call__', stepSpan.spanId, 1, step.startMs, step.endMs, llmAttributes(step), step.error));
   }
   return spans;
 }

@@ -1,9 +1,10 @@
 import { fnv1a64 } from '../../../model/hash.js';
 import type { Attributes, OtlpResourceSpans, OtlpSpan, OtlpTraceRequest } from '../../../model/otlp.js';
 import type { RealRun } from './real-run.js';
-import { renderOpenInferenceCode, renderOpenInferenceTools } from './render-openinference.js';
+import { renderOpenInferenceTools } from './render-openinference.js';
 import { renderOpenLlmetry } from './render-openllmetry.js';
 import { renderOtelGenAi } from './render-otel-genai.js';
+import { renderSmolagentsCode } from './render-smolagents.js';
 
 /** Builds the spans of one trace: ids derived from the run id, so a replay is byte-for-byte stable. */
 export interface SpanFactory {
@@ -55,7 +56,7 @@ function spanFactory(runId: string): SpanFactory {
 
 const SCOPES: Record<RealRun['wire'], string> = {
   'openinference-tools': 'openinference.instrumentation.litellm',
-  'openinference-code': 'openinference.instrumentation.smolagents',
+  'smolagents-code': 'openinference.instrumentation.smolagents',
   'otel-genai': 'opentelemetry.instrumentation.openai_v2',
   openllmetry: 'opentelemetry.instrumentation.openai.v1',
 };
@@ -80,8 +81,8 @@ export function renderRealRun(run: RealRun): OtlpTraceRequest {
   const spans =
     run.wire === 'openinference-tools'
       ? renderOpenInferenceTools(run, factory)
-      : run.wire === 'openinference-code'
-        ? renderOpenInferenceCode(run, factory)
+      : run.wire === 'smolagents-code'
+        ? renderSmolagentsCode(run, factory)
         : run.wire === 'otel-genai'
           ? renderOtelGenAi(run, factory)
           : renderOpenLlmetry(run, factory);

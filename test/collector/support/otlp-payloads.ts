@@ -36,6 +36,8 @@ export interface JsonSpan {
   attributes?: JsonKeyValue[];
   droppedAttributesCount?: number;
   events?: JsonEvent[];
+  droppedEventsCount?: number;
+  droppedLinksCount?: number;
   links?: { traceId: string; spanId: string; attributes?: JsonKeyValue[] }[];
   status?: { code?: number; message?: string };
   flags?: number;
@@ -96,6 +98,7 @@ function writeSpan(w: BinaryWriter, span: JsonSpan): void {
     for (const kv of event.attributes ?? []) writeKeyValue(w, 3, kv);
     w.join();
   }
+  if (span.droppedEventsCount) w.tag(12, WireType.Varint).uint32(span.droppedEventsCount);
   for (const link of span.links ?? []) {
     w.tag(13, WireType.LengthDelimited).fork();
     w.tag(1, WireType.LengthDelimited).bytes(Buffer.from(link.traceId, 'hex'));
@@ -103,6 +106,7 @@ function writeSpan(w: BinaryWriter, span: JsonSpan): void {
     for (const kv of link.attributes ?? []) writeKeyValue(w, 4, kv);
     w.join();
   }
+  if (span.droppedLinksCount) w.tag(14, WireType.Varint).uint32(span.droppedLinksCount);
   if (span.status) {
     w.tag(15, WireType.LengthDelimited).fork();
     if (span.status.message) w.tag(2, WireType.LengthDelimited).string(span.status.message);

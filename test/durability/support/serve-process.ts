@@ -18,9 +18,11 @@ export interface ServeProcess {
 
 /**
  * Spawns the real `node bin/tracehound.js serve --port 0 …` in `cwd` and resolves once its
- * "tracehound listening" log line names the URL.
+ * "tracehound listening" log line names the URL; rejects after `startTimeoutMs` (default 30 s:
+ * tsx compiles the sources on start, which a loaded machine slows down).
  */
-export function spawnServe(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+export function spawnServe(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, options: { startTimeoutMs?: number } = {}): Promise<ServeProcess> {
+  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   const child = spawn(process.execPath, [join(ROOT, 'bin/tracehound.js'), 'serve', '--port', '0', ...args], {
     cwd,
     env: { ...process.env, TRACEHOUND_LOG_LEVEL: 'info', ...env },
@@ -30,7 +32,10 @@ export function spawnServe(args: string[], cwd: string, env: NodeJS.ProcessEnv =
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start in 30 s:\n${output.join('\n')}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not start in ${startTimeoutMs / 1000} s:\n${output.join('\n')}`));
+    }, startTimeoutMs);
     exited.then(({ code }) => reject(new Error(`serve exited with ${code} before listening:\n${output.join('\n')}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       output.push(line);

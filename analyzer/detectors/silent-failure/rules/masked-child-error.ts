@@ -3,6 +3,7 @@ import type { AnalysisTrace } from '../../../analysis-trace.js';
 import { preview, quotable } from '../../canonical-text.js';
 import { answerMentions } from '../answer-mentions.js';
 import { readExceptionEvent } from '../exception-event.js';
+import { readCodeActions } from '../../code-actions.js';
 import { recoveredLater } from '../recovered-later.js';
 import type { SilentFailureDraft, SilentFailureRule } from '../rule.js';
 
@@ -22,22 +23,31 @@ export const maskedChildErrorRule: SilentFailureRule = {
     const { trace, top } = run;
     const finalText = run.final?.text ?? null;
     const drafts: SilentFailureDraft[] = [];
+    const codeSteps = readCodeActions(trace);
+    // The answer told the user about this failure. Only a reply written after the failure can
+    // (a code step's own model call, inside the step, wrote the code that failed); the failing
+    // call's own words (a tool's name and arguments, a code step's code) describe the task.
+    const told = (span: NormalizedSpan): boolean => {
+      const errorText = `${span.statusMessage} ${readExceptionEvent(span)?.message ?? ''} ${span.tool?.result ?? ''}`;
+      const callContext = span.tool !== null ? `${span.tool.name} ${span.tool.arguments ?? ''}` : (codeSteps.find((action) => action.step === span)?.code ?? '');
+      const finalAfter = run.final !== null && run.final.span.startTimeUnixNano >= span.endTimeUnixNano - 1_000_000n;
+      return finalAfter && answerMentions(finalText, errorText, callContext);
+    };
     for (const span of trace.spans) {
       if (span.status !== 'error' || span === top) continue;
-      const errorText = `${span.statusMessage} ${readExceptionEvent(span)?.message ?? ''} ${span.tool?.result ?? ''}`;
-      const callContext = span.tool === null ? '' : `${span.tool.name} ${span.tool.arguments ?? ''}`;
-      if (answerMentions(finalText, errorText, callContext)) continue;
+      if (told(span)) continue;
       // Inside a tool or model call that itself succeeded (an HTTP 404 under a lookup tool): the
       // call handled it, and its result is what the agent saw (an error result is S4's business).
       if (handledByCall(trace, span)) continue;
       if (!isAncestorOf(trace, top, span) && trace.root !== null) continue;
       // Retried until it worked: handled. Failing again and again is one story, not one per
       // call: a streak of FAILING_LOOP or more is tool_loop's flag (with its count and cost);
-      // a shorter one is flagged here once, on its last failure — "it was retried" is no excuse
+      // a shorter one is flagged here once, on its last failure not told — "it was retried" is no excuse
       // when the retries failed too.
-      if (recoveredLater(trace, span)) continue;
+      if (recoveredLater(trace, span, codeSteps)) continue;
+      // The streak's flag goes on its last failure the answer did not tell about.
       const streak = failureStreak(trace, span);
-      if (streak.length >= FAILING_LOOP || streak[streak.length - 1] !== span) continue;
+      if (streak.length >= FAILING_LOOP || streak.slice(streak.indexOf(span) + 1).some((later) => !told(later))) continue;
       // Report the deepest failure only: an ERROR parent of an ERROR child is the same story.
       const children = trace.children.get(span.spanId) ?? [];
       if (children.some((child) => child.status === 'error')) continue;

@@ -4,7 +4,7 @@ import { matchErrorPayload } from '../../error-payload.js';
 import { answerMentions } from '../answer-mentions.js';
 import { recoveredLater } from '../recovered-later.js';
 import type { SilentFailureDraft, SilentFailureRule } from '../rule.js';
-import { readCodeActions } from '../../code-actions.js';
+import { codeRunError, ranCleanly, readCodeActions } from '../../code-actions.js';
 
 /** The text of the first model reply (with text) that started after `span` ended; null when none. */
 function nextReply(spans: readonly NormalizedSpan[], span: NormalizedSpan): string | null {
@@ -16,21 +16,14 @@ function nextReply(spans: readonly NormalizedSpan[], span: NormalizedSpan): stri
   return null;
 }
 
-/** What a code run printed when it failed (AG2's terminal, smolagents' execution logs). */
-const FAILED_RUN = /^exitcode: [1-9]|^The script ran, then exited with Unix exit code: [1-9]/m;
-
-function codeRunError(observation: string): string | null {
-  const failed = FAILED_RUN.exec(observation.slice(0, 300));
-  return matchErrorPayload(observation) ?? (failed === null ? null : failed[0]);
-}
-
 /**
  * silent_tool_error (DETECTION.md S4): a tool's result is an error payload (error field, failed
  * status, HTTP 4xx/5xx, non-zero exit code, traceback, text that starts like an error), or the
  * span carries `error.type`, while the tool span is not ERROR. A result that merely mentions
  * "error" is not one. Handled failures are not flagged: the agent called the tool again and it
- * worked, or the final answer — or the model's next reply — tells the user. For a code agent without tool spans, what each
- * step's code printed (the step span's output) is judged the same way, as tool `code`.
+ * worked, or the final answer — or the model's next reply — tells the user. For a code agent's
+ * steps that called no tool (all of them when the trace has no tool span), what the step's code
+ * printed (the step span's output) is judged the same way, as tool `code`.
  */
 export const silentToolErrorRule: SilentFailureRule = {
   name: 'silent_tool_error',
@@ -57,14 +50,17 @@ export const silentToolErrorRule: SilentFailureRule = {
         key: span.spanId,
       });
     }
-    if (drafts.length > 0 || run.trace.spans.some((span) => span.kind === 'tool')) return drafts;
-    const actions = readCodeActions(run.trace);
+    if (drafts.length > 0) return drafts;
+    // Code steps that called no tool: what their code printed is the result. A step that failed
+    // (ERROR) is masked_child_error's; without tool spans at all, every turn's code counts.
+    const hasTools = run.trace.spans.some((span) => span.kind === 'tool');
+    const actions = readCodeActions(run.trace).filter((action) => action.tools.length === 0 && (!hasTools || (action.step !== null && action.ran)));
     actions.forEach((action, index) => {
-      if (action.observation === null) return;
+      if (action.observation === null || action.step?.status === 'error') return;
       const match = codeRunError(action.observation);
       if (match === null) return;
       // Handled: a later step's code ran cleanly, or the final answer tells the user.
-      if (actions.slice(index + 1).some((later) => later.observation !== null && codeRunError(later.observation) === null)) return;
+      if (actions.slice(index + 1).some((later) => ranCleanly(later))) return;
       if (answerMentions(finalText, action.observation, action.code)) return;
       const step = action.span.parentSpanId ?? action.span.spanId;
       drafts.push({
