@@ -27,7 +27,7 @@ export interface AnalyzeSummary {
   detectorFailures: number;
   /** Slices run (each: one read of many traces, their analysis, one commit, then a yield to the event loop). */
   slices: number;
-  /** Longest slice, milliseconds: the longest the event loop was held. */
+  /** Longest slice, milliseconds: the longest the event loop was held reading and judging (the commit may run on the writer thread). */
   maxSliceMs: number;
   elapsedMs: number;
 }
@@ -71,6 +71,11 @@ const MAX_INGEST_WAIT_MS = 200;
 const BATCH = 256;
 /** Most traces read, analysed and committed as one slice. */
 const SLICE_MAX_TRACES = 64;
+/**
+ * Fewest traces per slice, whatever the pace: each slice pays a read transaction and a commit,
+ * and on a loaded machine a time budget alone shrank slices to one trace (issue 13).
+ */
+const SLICE_MIN_TRACES = 16;
 
 /** The stores the analyser uses. */
 export type AnalyzerStores = Pick<Storage, 'analysis' | 'baselines' | 'suppressions'>;
@@ -119,8 +124,7 @@ export function createAnalyzer(stores: AnalyzerStores, options: AnalyzerOptions,
   }
 
   /** Analyses one loaded trace, loading baseline keys it turns out to need first. */
-  async function judge(loaded: Parameters<typeof analyzeLoadedTrace>[0]): Promise<TraceAnalysis> {
-    const trace = loaded.spans.length === 0 ? null : buildAnalysisTrace(loaded.traceId, loaded.spans);
+  async function judge(loaded: Parameters<typeof analyzeLoadedTrace>[0], trace: ReturnType<typeof buildAnalysisTrace> | null): Promise<TraceAnalysis> {
     const context = { options, baselines, matcher, detectors };
     let judged = analyzeLoadedTrace(loaded, trace, context);
     for (let attempt = 0; judged.missingKeys.length > 0 && attempt < 3; attempt++) {
@@ -130,23 +134,32 @@ export function createAnalyzer(stores: AnalyzerStores, options: AnalyzerOptions,
     return judged;
   }
 
-  /** One slice: read the traces in one call, judge them, commit them (and the baselines) as one unit. */
-  async function runSlice(traces: PendingTrace[], summary: AnalyzeSummary): Promise<void> {
+  interface JudgedSlice {
+    traces: number;
+    results: TraceAnalysisResult[];
+    judgedByTrace: Map<string, TraceAnalysis>;
+    /** The event loop's share of the slice: reads and judging. */
+    loopMs: number;
+  }
+
+  /** The first half of a slice, on the event loop: read the traces in one call and judge them. */
+  async function judgeSlice(traces: PendingTrace[]): Promise<JudgedSlice> {
     const sliceStart = performance.now();
     const loadedTraces = await analysis.loadTraces(traces.map((trace) => trace.traceId));
     const keys = new Set<string>();
-    for (const loaded of loadedTraces) {
-      if (loaded.spans.length === 0) continue;
-      for (const key of baselineKeysOf(buildAnalysisTrace(loaded.traceId, loaded.spans), detectors)) keys.add(key);
+    const built = loadedTraces.map((loaded) => (loaded.spans.length === 0 ? null : buildAnalysisTrace(loaded.traceId, loaded.spans)));
+    for (const trace of built) {
+      if (trace === null) continue;
+      for (const key of baselineKeysOf(trace, detectors)) keys.add(key);
     }
     await baselines.load(keys);
     const results: TraceAnalysisResult[] = [];
     const judgedByTrace = new Map<string, TraceAnalysis>();
-    for (const loaded of loadedTraces) {
+    for (const [index, loaded] of loadedTraces.entries()) {
       const started = performance.now();
       let judged: TraceAnalysis;
       try {
-        judged = await judge(loaded);
+        judged = await judge(loaded, built[index]!);
       } catch (error) {
         // A trace that cannot be analysed must not stall the loop: log it, store it without flags.
         logger?.error({ err: error, traceId: loaded.traceId }, 'trace analysis failed');
@@ -157,19 +170,28 @@ export function createAnalyzer(stores: AnalyzerStores, options: AnalyzerOptions,
       results.push(judged.result);
       judgedByTrace.set(loaded.traceId, judged);
     }
+    return { traces: traces.length, results, judgedByTrace, loopMs: performance.now() - sliceStart };
+  }
+
+  /**
+   * The second half: commit the judged slice and the baseline changes made since the previous
+   * commit as one unit. The changes are taken synchronously, so the next slice may be judged
+   * while this commit runs (on the writer thread) without its changes leaking into this one.
+   */
+  async function commitSlice(slice: JudgedSlice, summary: AnalyzeSummary): Promise<void> {
     const changes = baselines.takeChanges();
     let committed;
     try {
-      committed = await analysis.commitAnalyses({ results, baselineDeltas: changes.deltas, expiredBaselines: changes.expired, nowMs: now() });
+      committed = await analysis.commitAnalyses({ results: slice.results, baselineDeltas: changes.deltas, expiredBaselines: changes.expired, nowMs: now() });
     } catch (error) {
       // Nothing of the slice is stored: the cache no longer matches the store; read it again.
       baselines.reset();
       throw error;
     }
-    await recordSilenced(committed.flatMap((done) => judgedByTrace.get(done.traceId)!.silenced ?? []));
+    await recordSilenced(committed.flatMap((done) => slice.judgedByTrace.get(done.traceId)!.silenced ?? []));
     const raisedInSlice: { traceId: string; flags: Flag[] }[] = [];
     for (const done of committed) {
-      const judged = judgedByTrace.get(done.traceId)!;
+      const judged = slice.judgedByTrace.get(done.traceId)!;
       summary.analyzed++;
       summary.spans += judged.spanCount;
       if (judged.result.flags.length > 0) summary.flagged++;
@@ -181,11 +203,10 @@ export function createAnalyzer(stores: AnalyzerStores, options: AnalyzerOptions,
       for (const flag of done.raised) metrics?.flagsRaised.inc({ detector: flag.detector, severity: flag.severity });
       if (done.raised.length > 0) raisedInSlice.push({ traceId: done.traceId, flags: done.raised });
     }
-    const sliceMs = performance.now() - sliceStart;
-    traceMsEstimate = 0.8 * traceMsEstimate + 0.2 * (sliceMs / Math.max(1, traces.length));
+    traceMsEstimate = 0.8 * traceMsEstimate + 0.2 * (slice.loopMs / Math.max(1, slice.traces));
     summary.slices++;
-    summary.maxSliceMs = Math.max(summary.maxSliceMs, sliceMs);
-    metrics?.analysisSliceSeconds.observe(sliceMs / 1000);
+    summary.maxSliceMs = Math.max(summary.maxSliceMs, slice.loopMs);
+    metrics?.analysisSliceSeconds.observe(slice.loopMs / 1000);
     if (dependencies.onFlagsRaised !== undefined) {
       for (const { traceId, flags } of raisedInSlice) {
         try {
@@ -213,6 +234,7 @@ export function createAnalyzer(stores: AnalyzerStores, options: AnalyzerOptions,
     };
     await refreshSuppressions();
     let after: { startNs: bigint; traceId: string } | undefined;
+    let committing: Promise<void> | null = null;
     for (;;) {
       const nowMs = now();
       const batch = await analysis.listPending({
@@ -225,15 +247,24 @@ export function createAnalyzer(stores: AnalyzerStores, options: AnalyzerOptions,
       if (batch.length === 0) break;
       let next = 0;
       while (next < batch.length && !stopping) {
-        // As many traces as the slice budget allows at the current pace (at least one).
-        const size = Math.max(1, Math.min(SLICE_MAX_TRACES, Math.floor(options.sliceBudgetMs / traceMsEstimate)));
+        // As many traces as the slice budget allows at the current pace (at least SLICE_MIN_TRACES).
+        const size = Math.max(SLICE_MIN_TRACES, Math.min(SLICE_MAX_TRACES, Math.floor(options.sliceBudgetMs / traceMsEstimate)));
         const slice = batch.slice(next, next + size);
         next += slice.length;
         const last = slice[slice.length - 1]!;
         after = { startNs: last.startNs, traceId: last.traceId };
-        await runSlice(slice, summary);
+        // Judge this slice while the previous one commits; commit this one only after that
+        // one is stored (a failed commit stops the pass before anything judged after it is stored).
+        const judged = await judgeSlice(slice);
+        if (committing !== null) await committing;
+        committing = commitSlice(judged, summary);
+        committing.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
         await yieldToEventLoop();
         await deferToIngest();
+      }
+      if (committing !== null) {
+        await committing;
+        committing = null;
       }
       // The lag is measured after every batch too: a long pass over a backlog must not leave it at its last (0) value.
       await updateLagMetrics();

@@ -58,6 +58,40 @@ describe('IngestQueue', () => {
     expect(countSpans()).toBe(2);
   });
 
+  it('lets a decoded request that does not fit wait for the commit ahead of it (fitWaitMs), then stores it whole', async () => {
+    const writer = recordingWriter();
+    const queue = new IngestQueue({ writeSpans: writer.write, batchMaxSpans: 100, maxQueuedSpans: 3, fitWaitMs: 5000 });
+    const first = queue.enqueue([makeSpan(), makeSpan()]);
+    const second = queue.enqueue([makeSpan(), makeSpan()]);
+    expect(queue.depth).toBe(2); // the second waits outside the queue, not counted
+    await Promise.all([first, second]);
+    expect(writer.batches).toEqual([2, 2]);
+    expect(countSpans()).toBe(4);
+  });
+
+  it('refuses a waiting request once fitWaitMs passes without room, and at once when the queue drains', async () => {
+    const writer = recordingWriter();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const queue = new IngestQueue({
+      writeSpans: async (spans, at) => {
+        await held;
+        return writer.write(spans, at);
+      },
+      batchMaxSpans: 100,
+      maxQueuedSpans: 3,
+      fitWaitMs: 50,
+    });
+    const first = queue.enqueue([makeSpan(), makeSpan()]);
+    await expect(queue.enqueue([makeSpan(), makeSpan()])).rejects.toMatchObject({ reason: 'overloaded' });
+    const waiting = queue.enqueue([makeSpan(), makeSpan()]);
+    const drained = queue.drain();
+    await expect(waiting).rejects.toMatchObject({ reason: 'shutting_down' });
+    release();
+    await Promise.all([first, drained]);
+    expect(countSpans()).toBe(2);
+  });
+
   it('isolates a failing request: its neighbours in the batch are stored, it gets storage_failed', async () => {
     const writer = recordingWriter();
     const poison = makeSpan({ name: 'poison' });

@@ -23,6 +23,13 @@ export interface IngestQueueOptions {
   batchMaxSpans: number;
   /** Spans waiting to be committed past which new requests are refused (503 + Retry-After). */
   maxQueuedSpans: number;
+  /**
+   * How long a request that is already decoded may wait for its spans to fit in the queue
+   * before it is refused, ms (default 0: refused at once). Without it, every request admitted
+   * when room appeared was decoded and then most were thrown away, as only one or two fit: the
+   * flood test's refusals (issue 13).
+   */
+  fitWaitMs?: number;
   metrics?: Metrics;
   /** Called after each commit with the traces that received new spans. Errors are logged, not thrown. */
   onSpansStored?: (traceIds: string[]) => void;
@@ -57,6 +64,7 @@ export class IngestQueue {
   private accepting = true;
   private idleWaiters: (() => void)[] = [];
   private roomWaiters: (() => void)[] = [];
+  private fitWaiters: (() => void)[] = [];
 
   constructor(private readonly options: IngestQueueOptions) {}
 
@@ -79,13 +87,12 @@ export class IngestQueue {
    * Resolves once `spans` are committed; rejects with IngestUnavailableError when the queue is
    * full or closed (nothing stored) or the commit failed (nothing of this request stored).
    */
-  enqueue(spans: readonly NormalizedSpan[], receivedAtMs: number = Date.now()): Promise<void> {
-    if (!this.accepting) return Promise.reject(new IngestUnavailableError('shutting_down', 'the server is shutting down; retry later'));
-    if (spans.length === 0) return Promise.resolve();
-    if (this.queuedSpans > 0 && this.queuedSpans + spans.length > this.options.maxQueuedSpans) {
-      return Promise.reject(
-        new IngestUnavailableError('overloaded', `ingest queue is full (${this.queuedSpans} spans waiting, collector.maxQueuedSpans); retry later`),
-      );
+  async enqueue(spans: readonly NormalizedSpan[], receivedAtMs: number = Date.now()): Promise<void> {
+    if (!this.accepting) throw new IngestUnavailableError('shutting_down', 'the server is shutting down; retry later');
+    if (spans.length === 0) return;
+    if (!this.fits(spans.length) && !(await this.waitToFit(spans.length, this.options.fitWaitMs ?? 0))) {
+      if (!this.accepting) throw new IngestUnavailableError('shutting_down', 'the server is shutting down; retry later');
+      throw new IngestUnavailableError('overloaded', `ingest queue is full (${this.queuedSpans} spans waiting, collector.maxQueuedSpans); retry later`);
     }
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ spans, receivedAtMs, resolve, reject });
@@ -93,6 +100,36 @@ export class IngestQueue {
       this.options.metrics?.ingestQueueDepth.set(this.queuedSpans);
       this.schedule();
     });
+  }
+
+  /** Whether `count` more spans fit (a request alone in the queue always fits, however large). */
+  private fits(count: number): boolean {
+    return this.queuedSpans === 0 || this.queuedSpans + count <= this.options.maxQueuedSpans;
+  }
+
+  /**
+   * Resolves true once `count` spans fit (woken after each commit, before requests that
+   * waited for room to be read: these were decoded already), false after `timeoutMs` or when
+   * the queue stops accepting.
+   */
+  private async waitToFit(count: number, timeoutMs: number): Promise<boolean> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.accepting && !this.fits(count)) {
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          this.fitWaiters = this.fitWaiters.filter((waiter) => waiter !== wake);
+          resolve();
+        }, left);
+        this.fitWaiters.push(wake);
+      });
+    }
+    return this.accepting;
   }
 
   /**
@@ -117,6 +154,10 @@ export class IngestQueue {
   }
 
   private wakeRoomWaiters(): void {
+    // Decoded requests first, in arrival order: each re-checks that it fits when it runs.
+    const decoded = this.fitWaiters;
+    this.fitWaiters = [];
+    for (const wake of decoded) wake();
     if (this.roomWaiters.length === 0 || (this.accepting && !this.hasRoom())) return;
     const waiters = this.roomWaiters;
     this.roomWaiters = [];

@@ -69,6 +69,7 @@ export function registerOtlpRoutes(app: Hono, options: OtlpRouteOptions): OtlpIn
     writeSpans: (spans, receivedAtMs) => traces.writeSpans(spans, receivedAtMs),
     batchMaxSpans: storage.batchMaxSpans,
     maxQueuedSpans: collector.maxQueuedSpans,
+    fitWaitMs: collector.queueWaitMs,
     metrics,
     onSpansStored: (traceIds) => logs.onSpansStored(traceIds),
     onError: (error, context) => logger?.error({ err: error }, context),

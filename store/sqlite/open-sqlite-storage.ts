@@ -42,7 +42,7 @@ export function createSqliteStorage(db: Db, options: SqliteStorageOptions): Stor
     logs: createSqliteLogStore(db),
     runs: createSqliteRunQueries(db),
     flags: createSqliteFlagStore(db),
-    analysis: createSqliteAnalysisStore(db),
+    analysis: createSqliteAnalysisStore(db, { commitElsewhere: traces.commitAnalyses ?? undefined }),
     baselines: createSqliteBaselineStore(db),
     suppressions: createSqliteSuppressionStore(db),
     reports: createSqliteReportStore(db),

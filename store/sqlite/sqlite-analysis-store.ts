@@ -1,71 +1,27 @@
 import type { Db } from './database.js';
-import type { AnalysisStore, BaselineContribution, BaselineStore, CommittedAnalysis, TraceForAnalysis } from '../api.js';
-import { createAnalysisReader } from '../analysis-reader.js';
-import { createFlagWriter } from '../flag-writer.js';
+import type { AnalysisCommit, AnalysisStore, BaselineStore, CommittedAnalysis } from '../api.js';
+import { createAnalysisReader } from './analysis-reader.js';
+import { createAnalysisCommitter } from './analysis-commit.js';
 
-/** analysis_state.baseline_spans as stored: span ids sampled, and their samples as [key, bucket, bin]. */
-interface StoredContribution {
-  s: string[];
-  x: [string, number, number][];
-}
-
-function toContribution(json: string | undefined): BaselineContribution {
-  if (json === undefined) return { spanIds: [], samples: [] };
-  const state = JSON.parse(json) as StoredContribution;
-  return { spanIds: state.s, samples: state.x.map(([key, bucketMs, bin]) => ({ key, bucketMs, bin })) };
-}
-
-function fromContribution(contribution: BaselineContribution): string {
-  return JSON.stringify({ s: contribution.spanIds, x: contribution.samples.map((sample) => [sample.key, sample.bucketMs, sample.bin]) } satisfies StoredContribution);
-}
-
-/** Merges [bin, count] pairs into a stored histogram's pairs; bins ascending. */
-function mergeCounts(stored: [number, number][], added: readonly [number, number][]): { counts: [number, number][]; n: number } {
-  const byBin = new Map<number, number>(stored);
-  for (const [bin, count] of added) byBin.set(bin, (byBin.get(bin) ?? 0) + count);
-  const counts = [...byBin].sort((a, b) => a[0] - b[0]);
-  return { counts, n: counts.reduce((sum, [, count]) => sum + count, 0) };
+export interface SqliteAnalysisStoreOptions {
+  /**
+   * Where commits run when not on `db`: the span-writer thread's connection
+   * (writer-thread/worker-span-writer.ts), so an analysis commit queues behind ingest commits
+   * instead of taking the write lock from the event loop. Same transaction either way
+   * (analysis-commit.ts).
+   */
+  commitElsewhere?: (work: AnalysisCommit) => Promise<CommittedAnalysis[]>;
 }
 
 /**
  * AnalysisStore over SQLite. A trace's version is its run's span count (the writer adds to it
- * in the same transaction as the spans). commitAnalyses is one transaction with
- * synchronous = NORMAL: analysis results need no fsync of their own — lost in a power cut, the
- * runs are still pending and are analysed again — and the next ingest commit (FULL) syncs the
- * write-ahead log with these frames in it.
+ * in the same transaction as the spans). Reads (pending traces, a slice's traces in three
+ * queries) run on `db`; commits on `db` or, when given, on the writer thread (analysis-commit.ts).
  */
-export function createSqliteAnalysisStore(db: Db): AnalysisStore {
+export function createSqliteAnalysisStore(db: Db, options: SqliteAnalysisStoreOptions = {}): AnalysisStore {
   const reader = createAnalysisReader(db);
-  const flagWriter = createFlagWriter(db);
-  const spanCount = db.prepare('SELECT span_count FROM runs WHERE trace_id = ?').pluck();
-  const selectState = db.prepare('SELECT baseline_spans FROM analysis_state WHERE trace_id = ?').pluck();
-  const upsertState = db.prepare(
-    'INSERT INTO analysis_state (trace_id, baseline_spans) VALUES (?, ?) ON CONFLICT (trace_id) DO UPDATE SET baseline_spans = excluded.baseline_spans',
-  );
-  const selectBucket = db.prepare('SELECT counts FROM latency_baselines WHERE key = ? AND bucket_start_ms = ?').pluck();
-  const upsertBucket = db.prepare(
-    `INSERT INTO latency_baselines (key, bucket_start_ms, n, counts) VALUES (?, ?, ?, ?)
-     ON CONFLICT (key, bucket_start_ms) DO UPDATE SET n = excluded.n, counts = excluded.counts`,
-  );
-  const deleteOlder = db.prepare('DELETE FROM latency_baselines WHERE key = ? AND bucket_start_ms < ?');
+  const commitHere = options.commitElsewhere === undefined ? createAnalysisCommitter(db) : null;
   const markAll = db.prepare('UPDATE runs SET analyzed = 0 WHERE analyzed = 1');
-
-  const commit = db.transaction((work: Parameters<AnalysisStore['commitAnalyses']>[0]): CommittedAnalysis[] => {
-    const out: CommittedAnalysis[] = [];
-    for (const result of work.results) {
-      if (result.contribution !== null) upsertState.run(result.traceId, fromContribution(result.contribution));
-      const version = Number(result.version);
-      const written = flagWriter.replaceFlags(result.traceId, result.flags, work.nowMs, Number.isFinite(version) ? version : undefined);
-      out.push({ traceId: result.traceId, raised: written.raised, kept: written.kept, removed: written.removed, current: written.current });
-    }
-    for (const { key, beforeMs } of work.expiredBaselines) deleteOlder.run(key, beforeMs);
-    for (const delta of work.baselineDeltas) {
-      const stored = selectBucket.get(delta.key, delta.bucketStartMs) as string | undefined;
-      const merged = mergeCounts(stored === undefined ? [] : (JSON.parse(stored) as [number, number][]), delta.counts);
-      upsertBucket.run(delta.key, delta.bucketStartMs, merged.n, JSON.stringify(merged.counts));
-    }
-    return out;
-  });
 
   return {
     async listPending(query) {
@@ -85,26 +41,10 @@ export function createSqliteAnalysisStore(db: Db): AnalysisStore {
       return reader.oldestPendingReceivedMs(idleBeforeMs);
     },
     async loadTraces(traceIds) {
-      return db.transaction((): TraceForAnalysis[] =>
-        traceIds.map((traceId) => {
-          const count = spanCount.get(traceId) as number | bigint | undefined;
-          return {
-            traceId,
-            spans: reader.loadTraceSpans(traceId),
-            version: count === undefined ? '' : String(count),
-            contribution: toContribution(selectState.get(traceId) as string | undefined),
-          };
-        }),
-      )();
+      return reader.loadTraces(traceIds);
     },
     async commitAnalyses(work) {
-      const previous = db.pragma('synchronous', { simple: true }) as number;
-      if (previous > 1) db.pragma('synchronous = NORMAL');
-      try {
-        return commit(work);
-      } finally {
-        if (previous > 1) db.pragma(`synchronous = ${previous}`);
-      }
+      return commitHere === null ? options.commitElsewhere!(work) : commitHere(work);
     },
     async markAllPending() {
       return markAll.run().changes;

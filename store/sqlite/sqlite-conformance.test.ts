@@ -15,3 +15,8 @@ runStorageConformance('sqlite (file, writer thread)', () => openSqliteStorage({ 
   backupPath: () => join(dir, `backup-${next++}.db`),
 });
 
+// And on one connection, without the thread: ingest and analysis commit on the event loop.
+runStorageConformance('sqlite (file, event loop)', () => openSqliteStorage({ path: join(dir, `case-${next++}.db`), synchronous: 'normal', writerThread: false }), {
+  backupToFile: true,
+  backupPath: () => join(dir, `backup-${next++}.db`),
+});

@@ -1,6 +1,8 @@
-import type { Db } from './sqlite/database.js';
-import type { NormalizedSpan, SpanKind, SpanStatus, LlmCall, ToolCall } from '../model/span.js';
-import type { Attributes, OtlpEvent } from '../model/otlp.js';
+import type { Db } from './database.js';
+import type { NormalizedSpan, SpanKind, SpanStatus, LlmCall, ToolCall } from '../../model/span.js';
+import type { Attributes, OtlpEvent } from '../../model/otlp.js';
+import type { TraceForAnalysis } from '../api.js';
+import { toContribution } from './analysis-commit.js';
 
 interface SpanRow {
   trace_id: string;
@@ -36,8 +38,12 @@ export interface PendingTrace {
 
 /** Reads what the analyser needs: pending traces and a trace's spans as NormalizedSpan. */
 export interface AnalysisReader {
-  /** Every stored span of a trace, normalised as at ingest (exact bigint times). */
-  loadTraceSpans(traceId: string): NormalizedSpan[];
+  /**
+   * The traces in the order asked, each with every stored span normalised as at ingest (exact
+   * bigint times, by start), its version (the run's span count; '' when unknown) and its earlier
+   * baseline contribution: three reads for the whole set, in one read transaction.
+   */
+  loadTraces(traceIds: readonly string[]): TraceForAnalysis[];
   /**
    * Traces waiting for analysis, oldest span time first (so baselines grow in time order):
    * complete ones (root present, nothing new since `idleBeforeMs`), rootless ones idle since
@@ -57,9 +63,13 @@ export function createAnalysisReader(db: Db): AnalysisReader {
          s.status, s.status_message, s.service, s.agent, s.session_id, s.operation, s.llm, s.tool, s.attributes, s.events,
          r.attributes AS resource, s.scope_name
        FROM spans s LEFT JOIN resources r ON r.hash = s.resource_hash
-       WHERE s.trace_id = ? ORDER BY s.start_ns, s.id`,
+       WHERE s.trace_id IN (SELECT value FROM json_each(?)) ORDER BY s.trace_id, s.start_ns, s.id`,
     )
     .safeIntegers(true);
+  const runStates = db.prepare(
+    `SELECT r.trace_id, r.span_count, a.baseline_spans FROM runs r LEFT JOIN analysis_state a ON a.trace_id = r.trace_id
+     WHERE r.trace_id IN (SELECT value FROM json_each(?))`,
+  );
   const pendingComplete = db
     .prepare(
       `SELECT trace_id, start_ns FROM runs
@@ -98,33 +108,55 @@ export function createAnalysisReader(db: Db): AnalysisReader {
     return value;
   }
 
+  function toNormalizedSpan(row: SpanRow): NormalizedSpan {
+    return withLazyAttributes(row, {
+      traceId: row.trace_id,
+      spanId: row.span_id,
+      parentSpanId: row.parent_span_id,
+      name: row.name,
+      kind: row.kind,
+      otelKind: Number(row.otel_kind),
+      startTimeUnixNano: BigInt(row.start_ns),
+      endTimeUnixNano: BigInt(row.end_ns),
+      durationMs: Number(row.duration_ms),
+      status: row.status,
+      statusMessage: row.status_message,
+      service: row.service,
+      agent: row.agent,
+      sessionId: row.session_id,
+      operation: row.operation,
+      llm: row.llm === null ? null : (JSON.parse(row.llm) as LlmCall),
+      tool: row.tool === null ? null : (JSON.parse(row.tool) as ToolCall),
+      attributes: {},
+      events: row.events === '[]' ? [] : (JSON.parse(row.events) as { name: string; timeUnixNano: string; attributes: Attributes }[]).map(
+        (event): OtlpEvent => ({ name: event.name, timeUnixNano: BigInt(event.timeUnixNano), attributes: event.attributes }),
+      ),
+      resource: parseResource(row.resource),
+      scopeName: row.scope_name,
+    });
+  }
+
   return {
-    loadTraceSpans(traceId) {
-      return (spansOf.all(traceId) as SpanRow[]).map((row) => withLazyAttributes(row, {
-        traceId: row.trace_id,
-        spanId: row.span_id,
-        parentSpanId: row.parent_span_id,
-        name: row.name,
-        kind: row.kind,
-        otelKind: Number(row.otel_kind),
-        startTimeUnixNano: BigInt(row.start_ns),
-        endTimeUnixNano: BigInt(row.end_ns),
-        durationMs: Number(row.duration_ms),
-        status: row.status,
-        statusMessage: row.status_message,
-        service: row.service,
-        agent: row.agent,
-        sessionId: row.session_id,
-        operation: row.operation,
-        llm: row.llm === null ? null : (JSON.parse(row.llm) as LlmCall),
-        tool: row.tool === null ? null : (JSON.parse(row.tool) as ToolCall),
-        attributes: {},
-        events: row.events === '[]' ? [] : (JSON.parse(row.events) as { name: string; timeUnixNano: string; attributes: Attributes }[]).map(
-          (event): OtlpEvent => ({ name: event.name, timeUnixNano: BigInt(event.timeUnixNano), attributes: event.attributes }),
-        ),
-        resource: parseResource(row.resource),
-        scopeName: row.scope_name,
-      }));
+    loadTraces(traceIds) {
+      return db.transaction((): TraceForAnalysis[] => {
+        const ids = JSON.stringify(traceIds);
+        const states = new Map((runStates.all(ids) as { trace_id: string; span_count: number; baseline_spans: string | null }[]).map((row) => [row.trace_id, row]));
+        const spans = new Map<string, NormalizedSpan[]>();
+        for (const row of spansOf.all(ids) as SpanRow[]) {
+          let list = spans.get(row.trace_id);
+          if (list === undefined) spans.set(row.trace_id, (list = []));
+          list.push(toNormalizedSpan(row));
+        }
+        return traceIds.map((traceId) => {
+          const state = states.get(traceId);
+          return {
+            traceId,
+            spans: spans.get(traceId) ?? [],
+            version: state === undefined ? '' : String(state.span_count),
+            contribution: toContribution(state?.baseline_spans),
+          };
+        });
+      })();
     },
     listPending({ idleBeforeMs, orphanBeforeMs, force = false, limit, afterStartNs = -1n, afterTraceId = '' }) {
       const few = (
