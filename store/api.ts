@@ -939,6 +939,11 @@ export interface RetentionPassResult {
   reclaimedPages: number;
   /** Longest single delete step, ms: the most ingest ever waited for retention. */
   longestStepMs: number;
+  /**
+   * Log records deleted: with their runs, and past the age limit by their own time (or, under
+   * the size cap, older than every run). Absent where the backend deletes them in the background.
+   */
+  deletedLogRecords?: number;
 }
 
 export interface BackupResult {
@@ -1049,7 +1054,8 @@ export interface LogStore {
   /**
    * The log records tied to one span OTHER than GenAI content events (those are in the span
    * itself once joined), in time order, ties in arrival order; at most `limit` of them (0 reads
-   * none), and `total`: how many such records the span has in all. An unknown span has none.
+   * none), and `total`: how many such records the span has in all. An unknown span has none;
+   * a backend may hide the records of a trace whose run is not stored (or deleted by retention).
    */
   listSpanLogs(traceId: string, spanId: string, limit: number): Promise<{ records: SpanLogRecord[]; total: number }>;
 }
