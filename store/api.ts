@@ -868,6 +868,19 @@ export interface BucketRow {
   flags: number;
 }
 
+/** Runs of one release (resource service.version) of one service in a period. */
+export interface VersionRateRow {
+  service: string;
+  version: string;
+  runs: number;
+  /** Loud or silent failures (each run once). */
+  failedRuns: number;
+  /** Runs with at least one counted flag. */
+  flaggedRuns: number;
+  /** Earliest run start of this version in the period, epoch ms. */
+  firstStartMs: number;
+}
+
 /**
  * The aggregations behind the anomaly report, each over one period by SPAN time: runs by their
  * start, flags by their run's start, spans through their run (latency: by the span's own start).
@@ -891,6 +904,13 @@ export interface ReportQueries {
   burn(period: Period): Promise<BurnRow[]>;
   /** Runs, failed runs and flags per bucket of `bucketMs`, empty buckets omitted, by bucket. */
   series(period: Period, bucketMs: number): Promise<BucketRow[]>;
+  /**
+   * Money spent by runs starting in the period, as RunQueries.readCosts: by model, by agent, and
+   * on the runs each detector flagged (counted flags), at `prices` (default: the repo's table).
+   */
+  costs(period: Period, prices?: PriceList): Promise<CostSummary>;
+  /** Runs per service and service.version (runs without a version left out), by service then first start. */
+  versionRates(period: Period): Promise<VersionRateRow[]>;
 }
 
 // ─── Maintenance ──────────────────────────────────────────────────────────────────────────────
