@@ -68,8 +68,8 @@ export async function startService(config: Config, options: StartServiceOptions 
   const logger = options.logger ?? createLogger(config.logging.level);
   const metrics = createMetrics();
   const clickhouse = config.storage.backend === 'clickhouse';
-  // On ClickHouse, the SQLite connection only serves what still reads it directly (report
-  // building, SQLite retention, which stay off there): an empty in-memory database.
+  // On ClickHouse, the SQLite connection serves only what still reads it directly: an empty
+  // in-memory database.
   const db = openDatabase(clickhouse ? ':memory:' : config.storage.path, {
     synchronous: config.storage.synchronous,
     cacheSizeMb: config.storage.cacheSizeMb,
@@ -134,7 +134,7 @@ export async function startService(config: Config, options: StartServiceOptions 
   analyzerFlagListeners.push((flags) => void reports.handleFlags(flags));
   background.push(reports);
   // [security: background]
-  if (!clickhouse) background.push(startRetention(storage.maintenance, { ...config.retention, metrics, logger }));
+  background.push(startRetention(storage.maintenance, { ...config.retention, metrics, logger, lease: { leases: storage.leases, holder } }));
   // [ui: routes]
   registerUiRoutes(app, storage, { prices });
   app.notFound((c) =>

@@ -1,4 +1,4 @@
-import type { Maintenance, RetentionPolicy } from './api.js';
+import type { LeaseStore, Maintenance, RetentionPolicy } from './api.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../ops/logger.js';
 
@@ -9,6 +9,11 @@ export interface RetentionTaskOptions extends RetentionPolicy {
   firstDelayMs?: number;
   metrics?: Metrics;
   logger?: Logger;
+  /**
+   * With several processes on one backend: each interval's pass is made by the one granted the
+   * lease `retention:<interval number>`; the others skip it.
+   */
+  lease?: { leases: LeaseStore; holder: string };
 }
 
 /**
@@ -25,6 +30,10 @@ export function startRetention(maintenance: Maintenance, options: RetentionTaskO
   const pass = async () => {
     const started = performance.now();
     try {
+      if (options.lease !== undefined) {
+        const slot = Math.floor(Date.now() / Math.max(1, options.interval));
+        if (!(await options.lease.leases.claimLease(`retention:${slot}`, options.lease.holder, options.interval))) return;
+      }
       const result = await maintenance.runRetention(options, {
         shouldStop: () => stopped,
         onDeleted: (reason, runs, spans) => {

@@ -61,9 +61,11 @@ export interface AnalysedRequests {
  */
 export type OpenEvalStorage = () => Promise<Storage>;
 
+const WRITES_IN_FLIGHT = 32;
+
 /**
- * Ingests OTLP requests the way the collector does (normalizeRequest → TraceWriter, one request
- * at a time) into a fresh storage, analyses every trace as the service's analysis loop does,
+ * Ingests OTLP requests the way the collector does (normalizeRequest → TraceWriter, one call per
+ * request, several in flight) into a fresh storage, analyses every trace as the service's analysis loop does,
  * and hands `work` the result. The storage is closed once `work` returns.
  */
 export async function analyseRequests<T>(
@@ -77,12 +79,18 @@ export async function analyseRequests<T>(
     await storage.traces.whenReady();
     let spans = 0;
     const traceIds = new Set<string>();
+    // Up to WRITES_IN_FLIGHT requests at once, as concurrent exporters send them (a backend that
+    // commits in cycles, like ClickHouse's, takes them together); analysis starts after all.
+    const inFlight = new Set<Promise<unknown>>();
     for (const request of requests) {
       const normalized = normalizeRequest(request);
       spans += normalized.length;
       for (const span of normalized) traceIds.add(span.traceId);
-      await storage.traces.writeSpans(normalized, Date.now());
+      const write: Promise<unknown> = storage.traces.writeSpans(normalized, Date.now()).finally(() => inFlight.delete(write));
+      inFlight.add(write);
+      if (inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
     const analyzer = createAnalyzer(storage, options ?? configSchema.parse({}).analyzer);
     const started = performance.now();
     await analyzer.analyzePending({ force: true });

@@ -8,6 +8,7 @@ import { createSqliteRetention } from './sqlite-retention.js';
 import { createSqliteMaintenance } from './sqlite-maintenance.js';
 import { startRetention } from '../retention-task.js';
 import { createMetrics } from '../../ops/metrics.js';
+import { createSqliteLeaseStore } from './sqlite-lease-store.js';
 import { hexId, makeSpan } from '../../test/support/normalized-spans.js';
 
 const DAY_MS = 86_400_000;
@@ -102,5 +103,16 @@ describe('retention', () => {
     expect(count('runs', old)).toBe(0);
     expect(await metrics.registry.getSingleMetricAsString('tracehound_retention_deleted_runs_total')).toContain('reason="age"} 3');
     expect(await metrics.registry.getSingleMetricAsString('tracehound_database_bytes')).toMatch(/kind="data"} [1-9]/);
+  });
+
+  it('makes one pass per interval among tasks sharing a lease store (several processes on one backend)', async () => {
+    storeRuns(3, 2, 3650);
+    const metrics = createMetrics();
+    const leases = createSqliteLeaseStore();
+    const options = { maxAgeDays: 1, maxDatabaseMb: 0, batchMaxRuns: 200, interval: 600_000, firstDelayMs: 1, metrics };
+    const tasks = ['a', 'b', 'c'].map((holder) => startRetention(createSqliteMaintenance(db), { ...options, lease: { leases, holder } }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await Promise.all(tasks.map((task) => task.stop()));
+    expect(await metrics.registry.getSingleMetricAsString('tracehound_retention_pass_seconds')).toContain('tracehound_retention_pass_seconds_count 1');
   });
 });

@@ -1,11 +1,6 @@
-import { configSchema } from '../../config/schema.js';
 import { DETECTOR_IDS, type DetectorId } from '../../model/api.js';
-import { normalizeRequest } from '../../model/normalize/normalize-span.js';
-import { openDatabase } from '../../store/sqlite/database.js';
-import { createSqliteStorage } from '../../store/sqlite/open-sqlite-storage.js';
-import { createSpanWriter } from '../../store/span-writer.js';
-import { listFlagsForTrace } from '../../store/flag-reader.js';
-import { createAnalyzer } from '../../analyzer/analysis-loop.js';
+import { openSqliteStorage } from '../../store/sqlite/open-sqlite-storage.js';
+import { analyseRequests, type OpenEvalStorage } from '../../analyzer/eval/evaluate.js';
 import type { HeldoutRun } from './render-dialects.js';
 
 export interface Score {
@@ -25,20 +20,17 @@ export interface HeldoutResult {
 }
 
 /**
- * Ingests the runs as the collector does (normalizeRequest → span writer, one request per run)
- * into an in-memory database, analyses every trace with the default analyser options, and
- * scores each detector per run (flagged = at least one flag of that detector).
+ * Ingests the runs as the collector does (normalizeRequest → TraceWriter, one request per run)
+ * into a fresh backend (default SQLite in memory; analyzer/eval's analyseRequests), analyses
+ * every trace with the default analyser options, and scores each detector per run (flagged = at
+ * least one flag of that detector).
  */
-export async function scoreHeldout(runs: readonly HeldoutRun[]): Promise<HeldoutResult> {
-  const db = openDatabase(':memory:');
-  try {
-    const write = createSpanWriter(db);
-    for (const run of runs) write(normalizeRequest(run.request), Date.now());
-    await createAnalyzer(createSqliteStorage(db, { path: ':memory:' }), configSchema.parse({}).analyzer).analyzePending({ force: true });
+export async function scoreHeldout(runs: readonly HeldoutRun[], openStorage: OpenEvalStorage = () => openSqliteStorage({ path: ':memory:' })): Promise<HeldoutResult> {
+  return analyseRequests(openStorage, runs.map((run) => run.request), undefined, ({ flagsOf }) => {
     const counts = new Map(DETECTOR_IDS.map((id) => [id, { tp: 0, fp: 0, fn: 0 }]));
     const misses: string[] = [];
     for (const run of runs) {
-      const flags = listFlagsForTrace(db, run.traceId);
+      const flags = flagsOf(run.traceId);
       for (const detector of DETECTOR_IDS) {
         const raised = flags.filter((flag) => flag.detector === detector);
         const expected = run.expected.includes(detector);
@@ -61,9 +53,7 @@ export async function scoreHeldout(runs: readonly HeldoutRun[]): Promise<Heldout
       return { detector, tp, fp, fn, precision, recall, f1 };
     });
     return { scores, misses };
-  } finally {
-    db.close();
-  }
+  });
 }
 
 export function formatScores(result: HeldoutResult): string {
