@@ -127,10 +127,10 @@ describe('silent_failure detector', () => {
     expect(silentFailureDetector.detect(buildAnalysisTrace(traceId, [root, asks, tool, answer]), context)).toEqual([]);
   });
 
-  it('does not flag a failure the agent handled: retried with success, or told the user', () => {
+  it('does not flag a failure retried with success, nor a failed call the answer tells about; flags an error result left standing', () => {
     const failedQuery = { tool: 'run_query', result: '{"error":"syntax error at or near \\"order\\""}' };
     expect(detect([asksTool, failedQuery, asksTool, { tool: 'run_query', result: '{"rows":[[1]]}' }, { llm: { outputText: 'There is one row.' } }])).toEqual([]);
-    expect(detect([asksTool, failedQuery, { llm: { outputText: 'The query had a syntax error near "order", so I have no figures.' } }])).toEqual([]);
+    expect(detect([asksTool, failedQuery, { llm: { outputText: 'The query had a syntax error near "order", so I have no figures.' } }])).toEqual(['silent_tool_error']);
     expect(detect([asksTool, { tool: 'book_hotel', error: 'HotelProviderError: no rooms available for the selected dates' }, { llm: { outputText: 'Hotel Alma has no rooms left on those dates; shall I try another hotel?' } }])).toEqual([]);
     expect(detect([asksTool, { tool: 'book_hotel', error: 'HotelProviderError: no rooms available for the selected dates' }, { llm: { outputText: 'Your hotel is booked.' } }])).toEqual(['masked_child_error']);
   });
@@ -139,7 +139,8 @@ describe('silent_failure detector', () => {
     // The answer repeats the tool's own subject (refund, order, B-7), not the failure.
     const refund = { tool: 'refund_order', args: '{"orderId":"B-7"}', result: '{"error":"refund for order B-7 rejected: card expired"}' };
     expect(detect([asksTool, refund, { llm: { outputText: 'Your refund for order B-7 is on its way.' } }])).toEqual(['silent_tool_error']);
-    expect(detect([asksTool, refund, { llm: { outputText: 'The refund was rejected because the card expired.' } }])).toEqual([]);
+    // An error result left standing is flagged even when the answer tells the user (S4).
+    expect(detect([asksTool, refund, { llm: { outputText: 'The refund was rejected because the card expired.' } }])).toEqual(['silent_tool_error']);
   });
 
   it('reads a short decline of any action as a refusal, but not an apology followed by real help', () => {

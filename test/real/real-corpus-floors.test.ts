@@ -12,12 +12,12 @@ import { openSqliteStorage } from '../../store/sqlite/open-sqlite-storage.js';
 const FLOORS = {
   dev: {
     tool_loop: { precision: 0.95, recall: 0.65 },
-    silent_failure: { precision: 0.9, recall: 0.75 },
+    silent_failure: { precision: 0.95, recall: 0.82 },
     latency_spike: { precision: 0.9, recall: 0.82 },
   },
   holdout: {
     tool_loop: { precision: 0.95, recall: 0.68 },
-    silent_failure: { precision: 0.78, recall: 0.68 },
+    silent_failure: { precision: 0.95, recall: 0.77 },
     latency_spike: { precision: 0.95, recall: 0.78 },
   },
 } as const;

@@ -61,8 +61,9 @@ function tauLabels(corpus: 'tau-airline' | 'tau-retail'): Record<string, RunLabe
     const sameFailure = repeats(calls.filter((call) => call.error).map((call) => call.name));
     const gt = ground.get(String(source.task_id));
     const categories = gt?.failures.map((failure) => failure.failure_category) ?? [];
-    const failed = source.reward < 1;
-    const silent = failed && unrecovered.length > 0;
+    // "A tool or API error under a run that did not fail": a tau run never fails loudly, and its
+    // reward (the task outcome) is not part of it — an error left standing is one either way.
+    const silent = unrecovered.length > 0;
     const loop = sameCall >= 3 || sameFailure >= 3;
     out[runId] = {
       tool_loop: loop,

@@ -36,10 +36,10 @@ describe('silent_tool_error rule', () => {
     expect(check([asksTool, { tool: 'fetch', result: null, attributes: { 'error.type': 'ConnectTimeout' } }, { llm: { outputText: 'Here is the page.' } }]).map((draft) => (draft.evidence.rule === 'silent_tool_error' ? draft.evidence.matched : null))).toEqual(['error.type: ConnectTimeout']);
   });
 
-  it('does not flag an error the agent retried away or told the user about', () => {
+  it('does not flag an error the agent retried away; an error left standing is one even when the reply tells the user', () => {
     const failed: StepSpec = { tool: 'run_query', result: '{"error":"syntax error at or near \\"order\\""}' };
     expect(check([asksTool, failed, asksTool, { tool: 'run_query', result: '{"rows":[[1]]}' }, { llm: { outputText: 'There is one row.' } }])).toEqual([]);
-    expect(check([asksTool, failed, { llm: { outputText: 'The query had a syntax error near "order", so I have no figures.' } }])).toEqual([]);
+    expect(check([asksTool, failed, { llm: { outputText: 'The query had a syntax error near "order", so I have no figures.' } }])).toHaveLength(1);
   });
 
   it('does not flag a result that merely mentions errors, nor a tool span already ERROR', () => {
@@ -62,11 +62,11 @@ describe('silent_tool_error rule', () => {
     expect(codeRun([{ code: 'print(df.shape)', printed: failed }, { code: 'import pandas as pd\ndf = pd.read_csv("a.csv")\nprint(df.shape)', printed: 'exitcode: 0 (execution succeeded)\nCode output: (4, 2)' }], 'The answer is 4.')).toEqual([]);
   });
 
-  it('does not flag an error the agent got past with a sibling tool, or told the user about in its next reply', () => {
+  it('does not flag an error the agent got past with a sibling tool; flags one left standing, told or not', () => {
     expect(check([asksTool, { tool: 'find_user_id_by_email', result: 'Error: user not found' }, asksTool, { tool: 'find_user_id_by_name_zip', result: 'sara_doe_496' }, { llm: { outputText: 'Your order is on its way.' } }])).toEqual([]);
     const told = check([asksTool, { tool: 'update_flight', args: '{"flight":"HAT030"}', result: 'Error: flight HAT030 not available on date 2024-05-13' }, { llm: { outputText: 'Flight HAT030 is no longer available on that date. Shall I look for another one?' } }, { llm: { outputText: 'Have a nice trip!' } }]);
-    expect(told).toEqual([]);
-    // A reply that does not mention it leaves the error silent.
+    // "A tool error under a run that did not fail": telling the user does not undo it.
+    expect(told).toHaveLength(1);
     expect(check([asksTool, { tool: 'update_flight', args: '{"flight":"HAT030"}', result: 'Error: flight HAT030 not available on date 2024-05-13' }, { llm: { outputText: 'All set, your trip is updated!' } }])).toHaveLength(1);
   });
 });

@@ -1,4 +1,3 @@
-import type { NormalizedSpan } from '../../../../model/span.js';
 import { preview, quotable } from '../../canonical-text.js';
 import { matchErrorPayload } from '../../error-payload.js';
 import { answerMentions } from '../answer-mentions.js';
@@ -6,22 +5,13 @@ import { recoveredLater } from '../recovered-later.js';
 import type { SilentFailureDraft, SilentFailureRule } from '../rule.js';
 import { codeRunError, ranCleanly, readCodeActions } from '../../code-actions.js';
 
-/** The text of the first model reply (with text) that started after `span` ended; null when none. */
-function nextReply(spans: readonly NormalizedSpan[], span: NormalizedSpan): string | null {
-  for (const other of spans) {
-    if (other.kind !== 'llm' || other.startTimeUnixNano < span.endTimeUnixNano - 1_000_000n) continue;
-    const text = other.llm?.outputText ?? null;
-    if (text !== null && text.trim() !== '') return text;
-  }
-  return null;
-}
-
 /**
  * silent_tool_error (DETECTION.md S4): a tool's result is an error payload (error field, failed
  * status, HTTP 4xx/5xx, non-zero exit code, traceback, text that starts like an error), or the
  * span carries `error.type`, while the tool span is not ERROR. A result that merely mentions
- * "error" is not one. Handled failures are not flagged: the agent called the tool again and it
- * worked, or the final answer — or the model's next reply — tells the user. For a code agent's
+ * "error" is not one. A failure retried away is not flagged: the agent called the tool (or a
+ * sibling) again and it worked. One left standing is, even when a reply tells the user: "a tool
+ * error under a run that did not fail" (DETECTION.md S4 has no such excuse). For a code agent's
  * steps that called no tool (all of them when the trace has no tool span), what the step's code
  * printed (the step span's output) is judged the same way, as tool `code`.
  */
@@ -36,10 +26,7 @@ export const silentToolErrorRule: SilentFailureRule = {
       const errorType = span.attributes['error.type'];
       const match = matchErrorPayload(span.tool.result) ?? (typeof errorType === 'string' && errorType !== '' ? `error.type: ${errorType}` : null);
       if (match === null) continue;
-      const callContext = `${span.tool.name} ${span.tool.arguments ?? ''}`;
-      if (recoveredLater(run.trace, span) || answerMentions(finalText, span.tool.result ?? match, callContext)) continue;
-      // Told the user: the next reply the model wrote after the error says so.
-      if (answerMentions(nextReply(run.trace.spans, span), span.tool.result ?? match, callContext)) continue;
+      if (recoveredLater(run.trace, span)) continue;
       drafts.push({
         severity: 'warning',
         summary: `Tool ${span.tool.name} returned an error ("${quotable(match, 80)}") but its span reports ${span.status.toUpperCase()}, so the run carried on as if it had worked.`,
