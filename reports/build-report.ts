@@ -1,6 +1,7 @@
 import type { DetectorId, Severity } from '../model/api.js';
 import { DETECTOR_IDS, SEVERITIES } from '../model/api.js';
-import type { BurnRow, LatencyRow, Period, PeriodTotals, ReportQueries, ReportSummary } from '../store/api.js';
+import type { BurnRow, CostSummary, LatencyRow, Period, PeriodTotals, ReportQueries, ReportSummary, VersionRateRow } from '../store/api.js';
+import { createPriceList, type PriceList } from '../model/pricing/price-list.js';
 
 /**
  * Builds the anomaly report: the period [since, until) against the previous period of the same
@@ -29,6 +30,12 @@ export interface ReportOptions {
   /** Fewest spans in the period AND in the baseline for an operation to be judged. Default 5 / 20. */
   latencyMinSamples?: number;
   latencyMinBaselineSamples?: number;
+  /** Model prices for the cost section (the repo's table with config's entries). Default: the repo's table. */
+  prices?: PriceList;
+  /** Fewest runs of each of two releases for their flag rates to be compared. Default 20. */
+  versionMinRuns?: number;
+  /** Smallest difference of flag rate, in percentage points, called a change. Default 5. */
+  versionMinPoints?: number;
 }
 
 export interface Totals extends PeriodTotals {
@@ -124,8 +131,50 @@ export interface BurnGroup {
   runs: number;
   tokens: number;
   durationMs: number;
+  /** USD the flagged runs cost (whole runs, at the report's prices); `costPartial` when a model had no price. */
+  costUsd: number;
+  costPartial: boolean;
   /** The costliest, at most 5. */
   top: BurnItem[];
+}
+
+/** Money spent in the period, at the report's prices (models without a price counted apart). */
+export interface CostSection {
+  totalUsd: number;
+  previousTotalUsd: number;
+  /** Model calls whose model has no price (not in totalUsd). */
+  unpricedCalls: number;
+  /** Most expensive first, at most 5; costUsd null without a price. */
+  byModel: { model: string; calls: number; tokens: number; costUsd: number | null }[];
+  /** Per agent (the service when a run names none), most expensive first, at most 5. */
+  byAgent: { agent: string; runs: number; costUsd: number; partial: boolean }[];
+}
+
+/** One release (resource service.version) of one service in the period. */
+export interface VersionItem {
+  service: string;
+  version: string;
+  runs: number;
+  failedRuns: number;
+  failureRate: number;
+  flaggedRuns: number;
+  flagRate: number;
+  /** Its first run in the period. */
+  firstSeen: string;
+  link: string;
+}
+
+/** A release whose flag rate differs materially from the release before it (same service, same period). */
+export interface VersionChange {
+  service: string;
+  from: VersionItem;
+  to: VersionItem;
+  /** `worse`: the newer release is flagged more often. */
+  direction: 'worse' | 'better';
+  /** (to.flagRate − from.flagRate) × 100. */
+  differencePoints: number;
+  /** Two-proportion z statistic of the difference (|z| ≥ 2.58: p < 0.01). */
+  z: number;
 }
 
 export interface SeriesPoint {
@@ -156,6 +205,10 @@ export interface Report {
   regressions: LatencyItem[];
   burn: { loops: BurnGroup; silentFailures: BurnGroup };
   series: { bucketMs: number; points: SeriesPoint[] };
+  /** Added: money spent (absent in reports made before it existed). */
+  cost?: CostSection;
+  /** Added: releases per service in the period, and the ones whose flag rate changed materially. */
+  versions?: { items: VersionItem[]; changes: VersionChange[]; minRuns: number; minPoints: number };
 }
 
 /**
@@ -257,12 +310,29 @@ export async function buildReport(queries: ReportQueries, options: ReportOptions
   const latency = compareLatency(currentLatency, baselineLatency, options, (operation) => link(latencyPath(operation, current)));
   const regressions = latency.filter((item) => item.regression).sort((a, b) => (b.p95Ratio ?? 0) - (a.p95Ratio ?? 0));
 
+  const prices = options.prices ?? createPriceList();
+  const costs = await queries.costs(current, prices);
+  await nextTurn();
+  const previousCosts = await queries.costs(previous, prices);
+  await nextTurn();
   const burnRows = await queries.burn(current);
   await nextTurn();
   const burn = {
-    loops: toBurnGroup(burnRows.filter((row) => row.detector === 'tool_loop'), link),
-    silentFailures: toBurnGroup(burnRows.filter((row) => row.detector === 'silent_failure'), link),
+    loops: toBurnGroup(burnRows.filter((row) => row.detector === 'tool_loop'), link, costs, 'tool_loop'),
+    silentFailures: toBurnGroup(burnRows.filter((row) => row.detector === 'silent_failure'), link, costs, 'silent_failure'),
   };
+  const cost: CostSection = {
+    totalUsd: round(costs.totalUsd, 6),
+    previousTotalUsd: round(previousCosts.totalUsd, 6),
+    unpricedCalls: costs.unpricedCalls,
+    byModel: costs.byModel.slice(0, 5).map((row) => ({ ...row, costUsd: row.costUsd === null ? null : round(row.costUsd, 6) })),
+    byAgent: costs.byAgent.slice(0, 5).map((row) => ({ agent: row.key, runs: row.runs, costUsd: round(row.costUsd, 6), partial: row.partial })),
+  };
+  const versionMinRuns = options.versionMinRuns ?? 20;
+  const versionMinPoints = options.versionMinPoints ?? 5;
+  const versionItems = (await queries.versionRates(current)).map((row) => toVersionItem(row, link));
+  await nextTurn();
+  const versions = { items: versionItems, changes: versionChanges(versionItems, versionMinRuns, versionMinPoints), minRuns: versionMinRuns, minPoints: versionMinPoints };
 
   const bucketMs = lengthMs <= DAY_MS ? lengthMs : DAY_MS;
   // Buckets end at `until` and reach back over the baseline: 8 days for a 24-hour report.
@@ -312,7 +382,51 @@ export async function buildReport(queries: ReportQueries, options: ReportOptions
     regressions,
     burn,
     series: { bucketMs, points },
+    cost,
+    versions,
   };
+}
+
+function toVersionItem(row: VersionRateRow, link: (path: string) => string): VersionItem {
+  return {
+    service: row.service,
+    version: row.version,
+    runs: row.runs,
+    failedRuns: row.failedRuns,
+    failureRate: rate(row.failedRuns, row.runs),
+    flaggedRuns: row.flaggedRuns,
+    flagRate: rate(row.flaggedRuns, row.runs),
+    firstSeen: iso(row.firstStartMs),
+    link: link(`/runs?service=${encodeURIComponent(row.service)}&version=${encodeURIComponent(row.version)}`),
+  };
+}
+
+/**
+ * Per service, each release against the one that appeared before it in the period (by first run):
+ * a change when both have at least `minRuns` runs, the flag rates differ by at least `minPoints`
+ * percentage points, and the difference is unlikely by chance (two-proportion z-test, |z| ≥ 2.58).
+ */
+export function versionChanges(items: readonly VersionItem[], minRuns: number, minPoints: number): VersionChange[] {
+  const byService = new Map<string, VersionItem[]>();
+  for (const item of items) byService.set(item.service, [...(byService.get(item.service) ?? []), item]);
+  const changes: VersionChange[] = [];
+  for (const [service, releases] of byService) {
+    const ordered = [...releases].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.version.localeCompare(b.version));
+    for (let index = 1; index < ordered.length; index++) {
+      const from = ordered[index - 1]!;
+      const to = ordered[index]!;
+      if (from.runs < minRuns || to.runs < minRuns) continue;
+      const p1 = from.flaggedRuns / from.runs;
+      const p2 = to.flaggedRuns / to.runs;
+      const pooled = (from.flaggedRuns + to.flaggedRuns) / (from.runs + to.runs);
+      const se = Math.sqrt(pooled * (1 - pooled) * (1 / from.runs + 1 / to.runs));
+      const z = se === 0 ? 0 : (p2 - p1) / se;
+      const points = (p2 - p1) * 100;
+      if (Math.abs(points) < minPoints || Math.abs(z) < 2.58) continue;
+      changes.push({ service, from, to, direction: points > 0 ? 'worse' : 'better', differencePoints: round(points, 1), z: round(z, 2) });
+    }
+  }
+  return changes.sort((a, b) => Number(b.direction === 'worse') - Number(a.direction === 'worse') || Math.abs(b.differencePoints) - Math.abs(a.differencePoints));
 }
 
 /** The web view's latency page for one operation over exactly this period (it reads `op`, `since`, `until`). */
@@ -398,7 +512,8 @@ function compareLatency(
  * `inputTokens`, `outputTokens` and `durationMs` of the loop itself; `tokens`/`totalTokens` and
  * `loopDurationMs` are read too, at the top level or under `loop`), else the whole run's totals. A run with several loop flags is counted once, with its costliest loop.
  */
-function toBurnGroup(rows: BurnRow[], link: (path: string) => string): BurnGroup {
+function toBurnGroup(rows: BurnRow[], link: (path: string) => string, costs: CostSummary, detector: string): BurnGroup {
+  const burned = costs.burnedByDetector.find((row) => row.key === detector);
   const byTrace = new Map<string, BurnItem>();
   for (const row of rows) {
     const evidence = parseObject(row.evidence);
@@ -425,6 +540,8 @@ function toBurnGroup(rows: BurnRow[], link: (path: string) => string): BurnGroup
     runs: items.length,
     tokens: items.reduce((sum, item) => sum + item.tokens, 0),
     durationMs: round(items.reduce((sum, item) => sum + item.durationMs, 0), 1),
+    costUsd: round(burned?.costUsd ?? 0, 6),
+    costPartial: burned?.partial ?? false,
     top: items.slice(0, 5),
   };
 }

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { PriceList } from '../model/pricing/price-list.js';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../ops/logger.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -29,6 +30,8 @@ export interface ReportMakerOptions {
   /** Webhook for reports; omitted or url '' sends none. */
   webhook?: { sender: WebhookSender; url: string; format: 'json' | 'slack' };
   latency?: { regressionRatio: number; minDeltaMs: number };
+  /** Model prices for the report's cost section (the repo's table when omitted). */
+  prices?: PriceList;
   now?: () => number;
 }
 
@@ -67,6 +70,7 @@ export function createReportMaker(options: ReportMakerOptions): ReportMaker {
       publicUrl: typeof options.publicUrl === 'function' ? options.publicUrl() : options.publicUrl,
       latencyRegressionRatio: options.latency?.regressionRatio,
       latencyMinDeltaMs: options.latency?.minDeltaMs,
+      prices: options.prices,
     });
     const json = JSON.stringify(report, null, 2);
     const html = renderHtml(report);

@@ -23,6 +23,13 @@ export function formatDurationMs(ms: number): string {
   return `${Math.round(ms)} ms`;
 }
 
+/** US dollars: `$12.40`, `$0.0031` under a cent, `$0` for nothing. */
+export function formatUsd(usd: number): string {
+  if (usd === 0) return '$0';
+  if (usd < 0.01) return `$${usd.toPrecision(2)}`;
+  return `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
 /** `2026-11-23 02:00 UTC` */
 export function formatTime(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;

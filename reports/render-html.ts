@@ -9,6 +9,7 @@ import {
   formatRateDelta,
   formatTime,
   formatTokens,
+  formatUsd,
 } from './format.js';
 import { CHART_COLORS, comparisonChart, groupedBarChart, stackedBarChart } from './svg-charts.js';
 
@@ -47,6 +48,8 @@ export function renderHtml(report: Report): string {
   body.push(worstTools(report));
   body.push(latency(report));
   body.push(burn(report));
+  body.push(cost(report));
+  body.push(versions(report));
   body.push(
     `<p style="${S.p};font-size:12px;${S.muted};margin-top:28px">Report ${escapeHtml(report.id)} · generated ${formatTime(report.generatedAt)} by tracehound · previous period ${formatTime(report.previousPeriod.since)} → ${formatTime(report.previousPeriod.until)} · baseline ${formatTime(report.baseline.since)} → ${formatTime(report.baseline.until)}</p>`,
   );
@@ -251,7 +254,8 @@ function burn(report: Report): string {
   const tile = (title: string, group: typeof loops, note: string) =>
     `<td width="50%" style="padding:10px 12px;border:1px solid #e3e7ee;vertical-align:top;${FONT}"><div style="font-size:12px;color:#5a6472">${title}</div>
 <div style="font-size:20px;font-weight:700;color:#1f2733">${formatTokens(group.tokens)} tokens</div>
-<div style="font-size:13px;color:#3a4350">${formatDurationMs(group.durationMs)} across ${group.runs} run${group.runs === 1 ? '' : 's'}</div><div style="font-size:11px;${S.muted}">${note}</div></td>`;
+<div style="font-size:13px;color:#3a4350">${formatDurationMs(group.durationMs)} across ${group.runs} run${group.runs === 1 ? '' : 's'}</div>
+<div style="font-size:13px;color:#3a4350">${formatUsd(group.costUsd)} for those runs${group.costPartial ? ' (some models have no price)' : ''}</div><div style="font-size:11px;${S.muted}">${note}</div></td>`;
   const costliest = [
     ...loops.top.map((item) => ({ ...item, kind: 'tool loop' })),
     ...silentFailures.top.map((item) => ({ ...item, kind: 'silent failure' })),
@@ -277,6 +281,47 @@ ${
 ${rows}
 </table>`
 }`;
+}
+
+function cost(report: Report): string {
+  if (report.cost === undefined) return '';
+  const { totalUsd, previousTotalUsd, unpricedCalls, byModel, byAgent } = report.cost;
+  const models = byModel
+    .map((row) => `<tr><td style="${S.td}">${escapeHtml(truncate(row.model === '' ? '(unnamed)' : row.model, 60))}</td><td style="${S.tdNum}">${formatCount(row.calls)}</td><td style="${S.tdNum}">${formatTokens(row.tokens)}</td><td style="${S.tdNum}">${row.costUsd === null ? 'no price' : formatUsd(row.costUsd)}</td></tr>`)
+    .join('\n');
+  const agents = byAgent
+    .map((row) => `<tr><td style="${S.td}">${escapeHtml(truncate(row.agent, 60))}</td><td style="${S.tdNum}">${formatCount(row.runs)}</td><td style="${S.tdNum}">${formatUsd(row.costUsd)}${row.partial ? ' (partial)' : ''}</td></tr>`)
+    .join('\n');
+  return `<h2 style="${S.h2}">Cost</h2>
+<p style="${S.p}"><span style="font-weight:700">${formatUsd(totalUsd)}</span> spent on model calls (previous period ${formatUsd(previousTotalUsd)})${unpricedCalls > 0 ? `; ${formatCount(unpricedCalls)} calls to models without a price are not included` : ''}.</p>
+${models === '' ? '' : `<table role="presentation" cellpadding="0" cellspacing="0" style="${S.table}"><tr><th style="${S.th}">Model</th><th style="${S.thNum}">Calls</th><th style="${S.thNum}">Tokens</th><th style="${S.thNum}">Cost</th></tr>\n${models}\n</table>`}
+${agents === '' ? '' : `<table role="presentation" cellpadding="0" cellspacing="0" style="${S.table};margin-top:10px"><tr><th style="${S.th}">Agent</th><th style="${S.thNum}">Runs</th><th style="${S.thNum}">Cost</th></tr>\n${agents}\n</table>`}`;
+}
+
+function versions(report: Report): string {
+  if (report.versions === undefined || report.versions.items.length === 0) return '';
+  const { items, changes, minRuns, minPoints } = report.versions;
+  const said =
+    changes.length === 0
+      ? `<p style="${S.p}">No release's flag rate differs materially from the release before it (at least ${minRuns} runs each, ${minPoints} points apart, p &lt; 0.01).</p>`
+      : changes
+          .map(
+            (change) =>
+              `<p style="${S.p}"><span style="font-weight:700;color:${change.direction === 'worse' ? '#c62828' : '#2e7d32'}">${escapeHtml(truncate(change.service, 60))} ${escapeHtml(truncate(change.to.version, 60))}</span> is flagged ${change.direction === 'worse' ? 'more' : 'less'} often than ${escapeHtml(truncate(change.from.version, 60))}: ${formatPercent(change.to.flagRate)} of ${formatCount(change.to.runs)} runs (${formatCount(change.to.flaggedRuns)} flagged) against ${formatPercent(change.from.flagRate)} of ${formatCount(change.from.runs)} (${formatCount(change.from.flaggedRuns)}), ${change.differencePoints > 0 ? '+' : '−'}${Math.abs(change.differencePoints).toFixed(1)} pp. <a href="${attr(change.to.link)}" style="${S.a}">Its runs</a></p>`,
+          )
+          .join('\n');
+  const rows = items
+    .slice(0, 15)
+    .map(
+      (item) =>
+        `<tr><td style="${S.td}">${escapeHtml(truncate(item.service, 40))}</td><td style="${S.td}"><a href="${attr(item.link)}" style="${S.a}">${escapeHtml(truncate(item.version, 40))}</a></td><td style="${S.td}">${formatTime(item.firstSeen)}</td><td style="${S.tdNum}">${formatCount(item.runs)}</td><td style="${S.tdNum}">${formatCount(item.flaggedRuns)} (${formatPercent(item.flagRate)})</td><td style="${S.tdNum}">${formatCount(item.failedRuns)} (${formatPercent(item.failureRate)})</td></tr>`,
+    )
+    .join('\n');
+  return `<h2 style="${S.h2}">Failure rate by release</h2>
+${said}
+<table role="presentation" cellpadding="0" cellspacing="0" style="${S.table}"><tr><th style="${S.th}">Service</th><th style="${S.th}">Release</th><th style="${S.th}">First run</th><th style="${S.thNum}">Runs</th><th style="${S.thNum}">Flagged</th><th style="${S.thNum}">Failed</th></tr>
+${rows}${moreRow(items.length, 6)}
+</table>`;
 }
 
 function severityBadge(severity: string): string {

@@ -9,6 +9,7 @@ import {
   formatRateDelta,
   formatTime,
   formatTokens,
+  formatUsd,
 } from './format.js';
 
 /**
@@ -118,6 +119,12 @@ export function renderMarkdown(report: Report): string {
     `- **Silent failures:** ${silentFailures.runs} run${silentFailures.runs === 1 ? '' : 's'}, ${formatTokens(silentFailures.tokens)} tokens, ${formatDurationMs(silentFailures.durationMs)} (whole runs)`,
     '',
   );
+  const costNote = (group: typeof loops) => `${formatUsd(group.costUsd)}${group.costPartial ? ' (some models have no price)' : ''}`;
+  lines.splice(
+    lines.length - 1,
+    0,
+    `- **Money burned:** ${costNote(loops)} in runs with tool loops, ${costNote(silentFailures)} in runs that failed silently (whole runs, at the configured prices)`,
+  );
   const costliest = [...loops.top.map((item) => ({ ...item, kind: 'loop' })), ...silentFailures.top.map((item) => ({ ...item, kind: 'silent failure' }))]
     .sort((a, b) => b.tokens - a.tokens)
     .slice(0, 5);
@@ -126,6 +133,46 @@ export function renderMarkdown(report: Report): string {
     for (const item of costliest) {
       lines.push(`| [${item.traceId.slice(0, 12)}…](${mdUrl(item.link)}) | ${item.kind} | ${name(item.agent)} | ${formatTokens(item.tokens)} | ${formatDurationMs(item.durationMs)} |`);
     }
+    lines.push('');
+  }
+
+  if (report.cost !== undefined) {
+    const cost = report.cost;
+    lines.push('## Cost', '');
+    lines.push(
+      `**${formatUsd(cost.totalUsd)}** spent on model calls (previous period ${formatUsd(cost.previousTotalUsd)})${cost.unpricedCalls > 0 ? `; ${formatCount(cost.unpricedCalls)} calls to models without a price are not included` : ''}.`,
+      '',
+    );
+    if (cost.byModel.length > 0) {
+      lines.push('| Model | Calls | Tokens | Cost |', '| --- | ---: | ---: | ---: |');
+      for (const row of cost.byModel) lines.push(`| ${name(row.model === '' ? '(unnamed)' : row.model)} | ${formatCount(row.calls)} | ${formatTokens(row.tokens)} | ${row.costUsd === null ? 'no price' : formatUsd(row.costUsd)} |`);
+      lines.push('');
+    }
+    if (cost.byAgent.length > 0) {
+      lines.push('| Agent | Runs | Cost |', '| --- | ---: | ---: |');
+      for (const row of cost.byAgent) lines.push(`| ${name(row.agent)} | ${formatCount(row.runs)} | ${formatUsd(row.costUsd)}${row.partial ? ' (partial)' : ''} |`);
+      lines.push('');
+    }
+  }
+
+  if (report.versions !== undefined && report.versions.items.length > 0) {
+    const { items, changes, minRuns, minPoints } = report.versions;
+    lines.push('## Failure rate by release', '');
+    if (changes.length === 0) {
+      lines.push(`No release's flag rate differs materially from the release before it (at least ${minRuns} runs each, ${minPoints} points apart, p < 0.01).`, '');
+    } else {
+      for (const change of changes) {
+        lines.push(
+          `- **${name(change.service)} ${name(change.to.version)}** is flagged ${change.direction === 'worse' ? 'more' : 'less'} often than ${name(change.from.version)}: ${formatPercent(change.to.flagRate)} of ${formatCount(change.to.runs)} runs (${formatCount(change.to.flaggedRuns)} flagged) against ${formatPercent(change.from.flagRate)} of ${formatCount(change.from.runs)} (${formatCount(change.from.flaggedRuns)}), ${change.differencePoints > 0 ? '+' : '−'}${Math.abs(change.differencePoints).toFixed(1)} pp. [Runs of ${name(change.to.version)}](${mdUrl(change.to.link)})`,
+        );
+      }
+      lines.push('');
+    }
+    lines.push('| Service | Release | First run | Runs | Flagged | Failed |', '| --- | --- | --- | ---: | ---: | ---: |');
+    for (const item of items.slice(0, MAX_ROWS)) {
+      lines.push(`| ${name(item.service)} | [${name(item.version)}](${mdUrl(item.link)}) | ${formatTime(item.firstSeen)} | ${formatCount(item.runs)} | ${formatCount(item.flaggedRuns)} (${formatPercent(item.flagRate)}) | ${formatCount(item.failedRuns)} (${formatPercent(item.failureRate)}) |`);
+    }
+    more(lines, items.length, 6);
     lines.push('');
   }
 

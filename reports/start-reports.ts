@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import { createPriceList } from '../model/pricing/price-list.js';
 import type { FlagStore, LeaseStore, ReportQueries, ReportStore } from '../store/api.js';
 import type { Logger } from '../ops/logger.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -61,6 +62,7 @@ export function startReports(options: StartReportsOptions): ReportsFeature {
     metrics: options.metrics,
     webhook: { sender, url: reports.webhookUrl, format: reports.webhookFormat },
     latency: { regressionRatio: reports.latencyRegressionRatio, minDeltaMs: reports.latencyMinDelta },
+    prices: createPriceList(config.pricing.models),
     now: options.now,
   });
   const scheduler = reports.enabled

@@ -868,6 +868,19 @@ export interface BucketRow {
   flags: number;
 }
 
+/** Runs of one release (resource service.version) of one service in a period. */
+export interface VersionRateRow {
+  service: string;
+  version: string;
+  runs: number;
+  /** Loud or silent failures (each run once). */
+  failedRuns: number;
+  /** Runs with at least one counted flag. */
+  flaggedRuns: number;
+  /** Earliest run start of this version in the period, epoch ms. */
+  firstStartMs: number;
+}
+
 /**
  * The aggregations behind the anomaly report, each over one period by SPAN time: runs by their
  * start, flags by their run's start, spans through their run (latency: by the span's own start).
@@ -891,6 +904,13 @@ export interface ReportQueries {
   burn(period: Period): Promise<BurnRow[]>;
   /** Runs, failed runs and flags per bucket of `bucketMs`, empty buckets omitted, by bucket. */
   series(period: Period, bucketMs: number): Promise<BucketRow[]>;
+  /**
+   * Money spent by runs starting in the period, as RunQueries.readCosts: by model, by agent, and
+   * on the runs each detector flagged (counted flags), at `prices` (default: the repo's table).
+   */
+  costs(period: Period, prices?: PriceList): Promise<CostSummary>;
+  /** Runs per service and service.version (runs without a version left out), by service then first start. */
+  versionRates(period: Period): Promise<VersionRateRow[]>;
 }
 
 // ─── Maintenance ──────────────────────────────────────────────────────────────────────────────
@@ -919,6 +939,11 @@ export interface RetentionPassResult {
   reclaimedPages: number;
   /** Longest single delete step, ms: the most ingest ever waited for retention. */
   longestStepMs: number;
+  /**
+   * Log records deleted: with their runs, and past the age limit by their own time (or, under
+   * the size cap, older than every run). Absent where the backend deletes them in the background.
+   */
+  deletedLogRecords?: number;
 }
 
 export interface BackupResult {
@@ -1029,7 +1054,8 @@ export interface LogStore {
   /**
    * The log records tied to one span OTHER than GenAI content events (those are in the span
    * itself once joined), in time order, ties in arrival order; at most `limit` of them (0 reads
-   * none), and `total`: how many such records the span has in all. An unknown span has none.
+   * none), and `total`: how many such records the span has in all. An unknown span has none;
+   * a backend may hide the records of a trace whose run is not stored (or deleted by retention).
    */
   listSpanLogs(traceId: string, spanId: string, limit: number): Promise<{ records: SpanLogRecord[]; total: number }>;
 }

@@ -1,13 +1,8 @@
 import type { Db } from './sqlite/database.js';
 import type { CostSummary } from './api.js';
-import { costOfUsage, type ModelUsage, type PriceList } from '../model/pricing/price-list.js';
+import type { PriceList } from '../model/pricing/price-list.js';
+import { summarizeCosts, type UsageRow } from './cost-summary.js';
 import { countedFlag } from './counted-flags.js';
-
-interface UsageRow extends ModelUsage {
-  group: string | null;
-  calls: number;
-  runs: number;
-}
 
 /**
  * Money spent by runs starting in [sinceMs, untilMs): by model, by agent, and on the runs each
@@ -33,38 +28,5 @@ export function readCostSummary(db: Db, sinceMs: number, untilMs: number, prices
       JOIN runs r ON r.trace_id = fl.trace_id JOIN run_models m ON m.trace_id = fl.trace_id GROUP BY fl.detector, m.model`)
     .all(since, until) as UsageRow[];
 
-  const price = (row: UsageRow) => {
-    if (row.inputTokens === 0 && row.outputTokens === 0) return 0;
-    const found = prices.priceOf(row.model);
-    return found === null ? null : costOfUsage(row, found);
-  };
-  let totalUsd = 0;
-  let unpricedCalls = 0;
-  const byModel = byModelRows
-    .map((row) => {
-      const costUsd = price(row);
-      if (costUsd === null) unpricedCalls += row.calls;
-      else totalUsd += costUsd;
-      return { model: row.model, calls: row.calls, tokens: row.inputTokens + row.outputTokens, costUsd };
-    })
-    .sort((a, b) => (b.costUsd ?? -1) - (a.costUsd ?? -1) || b.tokens - a.tokens);
-  return { totalUsd, unpricedCalls, byModel, byAgent: groupCosts(byAgentRows, price), burnedByDetector: groupCosts(burnedRows, price) };
-}
-
-/** Per group: the known cost summed, and whether some of its calls had no price. */
-function groupCosts(rows: UsageRow[], price: (row: UsageRow) => number | null): { key: string; runs: number; costUsd: number; partial: boolean }[] {
-  const groups = new Map<string, { key: string; runs: number; costUsd: number; partial: boolean }>();
-  for (const row of rows) {
-    const key = row.group ?? '';
-    let group = groups.get(key);
-    if (group === undefined) {
-      group = { key, runs: 0, costUsd: 0, partial: false };
-      groups.set(key, group);
-    }
-    group.runs = Math.max(group.runs, row.runs);
-    const cost = price(row);
-    if (cost === null) group.partial = true;
-    else group.costUsd += cost;
-  }
-  return [...groups.values()].sort((a, b) => b.costUsd - a.costUsd);
+  return summarizeCosts({ byModel: byModelRows, byAgent: byAgentRows, burned: burnedRows }, prices);
 }

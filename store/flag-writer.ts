@@ -4,7 +4,7 @@ import type { DetectorId, Flag, RunFlagBadge, Severity } from '../model/api.js';
 import type { FlagRecord } from './api.js';
 
 export type { FlagRecord };
-import { FLAG_COLUMNS, toFlag, type FlagRow } from './flag-reader.js';
+import { FLAG_COLUMNS, toFlag, type FlagRow } from './sqlite/flag-rows.js';
 
 
 export interface ReplaceFlagsResult {

@@ -54,8 +54,17 @@ function toolsUnder(trace: AnalysisTrace, step: NormalizedSpan): NormalizedSpan[
   return out;
 }
 
+/** Read once per trace: tool_loop and silent_failure's rules all ask (traces are read-only). */
+const actionsByTrace = new WeakMap<AnalysisTrace, readonly CodeAction[]>();
+
 /** Every model turn that wrote code, with its step, what the step printed and the tools it called; in trace order. */
-export function readCodeActions(trace: AnalysisTrace): CodeAction[] {
+export function readCodeActions(trace: AnalysisTrace): readonly CodeAction[] {
+  let actions = actionsByTrace.get(trace);
+  if (actions === undefined) actionsByTrace.set(trace, (actions = collectCodeActions(trace)));
+  return actions;
+}
+
+function collectCodeActions(trace: AnalysisTrace): CodeAction[] {
   const byId = new Map(trace.spans.map((span) => [span.spanId, span]));
   const actions: CodeAction[] = [];
   for (const span of trace.spans) {
@@ -76,7 +85,7 @@ export function readCodeActions(trace: AnalysisTrace): CodeAction[] {
  * The code actions judged by their code and what it printed: those whose step called no tool
  * (besides the final answer); the tool spans of the others are judged as tool calls.
  */
-export function toollessCodeActions(trace: AnalysisTrace): CodeAction[] {
+export function toollessCodeActions(trace: AnalysisTrace): readonly CodeAction[] {
   return readCodeActions(trace).filter((action) => action.tools.length === 0);
 }
 

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { createPriceList } from '../../model/pricing/price-list.js';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load-config.js';
 import { openConfiguredStorage } from '../open-storage.js';
@@ -53,6 +54,7 @@ export async function reportCommand(argv: string[], nowMs: number = Date.now()):
       dir: config.reports.dir,
       logger,
       latency: { regressionRatio: config.reports.latencyRegressionRatio, minDeltaMs: config.reports.latencyMinDelta },
+      prices: createPriceList(config.pricing.models),
       now: () => nowMs,
     });
     const made = await makeReport({ sinceMs, untilMs, trigger: 'cli' });

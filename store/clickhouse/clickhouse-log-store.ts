@@ -8,6 +8,7 @@ import { fnv1a64 } from '../../model/hash.js';
 import { sqlIdentifier, sqlInt, sqlString, sqlStringList } from './sql-literal.js';
 import { toSpanInsertRow, type SpanInsertRow } from './clickhouse-trace-writer.js';
 import { recomputeRunRows } from './run-rows.js';
+import { DEDUP_READ } from './flag-rows.js';
 
 /**
  * The LogStore over ClickHouse, in the dialect 18.16 and current ClickHouse both read (no Map,
@@ -128,8 +129,13 @@ export function createClickHouseLogStore(context: ClickHouseContext, tables: Log
     },
 
     async listSpanLogs(traceId, spanId, limit) {
-      const where = `trace_id = ${sqlString(traceId)} AND span_id = ${sqlString(spanId)} AND genai = 0`;
-      const [count] = await connection.select<{ n: string }>(`SELECT toString(uniqExact(record_hash)) AS n FROM ${tables.logRecords} WHERE ${where}`, context.readSettings);
+      // Only a live run's records: retention hides a run at once (a tombstone) while the mutation
+      // that removes its records runs in the background. Records and runs are sharded alike.
+      const trace = sqlString(traceId);
+      const where = `trace_id = ${trace} AND span_id = ${sqlString(spanId)} AND genai = 0
+        AND trace_id IN (SELECT trace_id FROM (SELECT trace_id, deleted, row_version FROM ${context.tables.runs} FINAL WHERE trace_id = ${trace}) WHERE deleted = 0)`;
+      const read = { ...context.readSettings, ...DEDUP_READ, distributed_product_mode: 'local' };
+      const [count] = await connection.select<{ n: string }>(`SELECT toString(uniqExact(record_hash)) AS n FROM ${tables.logRecords} WHERE ${where}`, read);
       const total = Number(count?.n ?? 0);
       const take = Math.max(0, Math.floor(limit));
       if (total === 0 || take === 0) return { records: [], total };
@@ -138,7 +144,7 @@ export function createClickHouseLogStore(context: ClickHouseContext, tables: Log
            any(severity_text) AS r_severity_text, any(event_name) AS r_event_name, any(body) AS r_body, any(attributes) AS r_attributes
          FROM ${tables.logRecords} WHERE ${where}
          GROUP BY record_hash ORDER BY r_time, r_received, record_hash LIMIT ${sqlInt(take)}`,
-        context.readSettings,
+        read,
       );
       const records = rows.map(
         (row): SpanLogRecord => ({

@@ -1,5 +1,7 @@
 import type { DetectorId, Severity } from '../../model/api.js';
-import type { AgentRow, BucketRow, BurnRow, FlagCount, Period, PeriodTotals, ReportQueries, SignatureRow, ToolRow } from '../api.js';
+import type { AgentRow, BucketRow, BurnRow, FlagCount, Period, PeriodTotals, ReportQueries, SignatureRow, ToolRow, VersionRateRow } from '../api.js';
+import { summarizeCosts, type UsageRow } from '../cost-summary.js';
+import { createPriceList } from '../../model/pricing/price-list.js';
 import type { ClickHouseContext } from './context.js';
 import { msToNs } from './cursor.js';
 import { DEDUP_READ, countedFlag } from './flag-rows.js';
@@ -8,6 +10,7 @@ import { sqlInt, sqlString, sqlStringList } from './sql-literal.js';
 import { RUN_FAILING_DETECTORS_SQL, detectorSql } from '../detector-sql.js';
 
 const RANK_TO_SEVERITY: Severity[] = ['info', 'warning', 'critical'];
+const DEFAULT_PRICES = createPriceList();
 const SEVERITY_RANK = `multiIf(severity = 'critical', 2, severity = 'warning', 1, 0)`;
 
 /**
@@ -235,6 +238,67 @@ export function createClickHouseReportQueries(context: ClickHouseContext): Repor
         byBucket.set(b, existing);
       }
       return [...byBucket.values()].sort((a, b) => a.bucket - b.bucket);
+    },
+    async costs(period, prices = DEFAULT_PRICES) {
+      // The period's runs with their per-model usage (runs.models: [model, calls, input, output, cached]), grouped here.
+      const [runs, flagged] = await Promise.all([
+        select<{ trace_id: string; agent: string | null; service: string; models: string }>(`SELECT trace_id, agent, service, models FROM ${runsIn(period)}`),
+        select<{ trace_id: string; detector: string }>(`SELECT DISTINCT trace_id, detector FROM ${liveFlags(range(period, 'run_start_ns'))}`),
+      ]);
+      const groups = { byModel: new Map<string, UsageRow & { traces: Set<string> }>(), byAgent: new Map<string, UsageRow & { traces: Set<string> }>(), burned: new Map<string, UsageRow & { traces: Set<string> }>() };
+      const add = (into: Map<string, UsageRow & { traces: Set<string> }>, group: string | null, traceId: string, usage: [string, number, number, number, number]) => {
+        const [model, calls, inputTokens, outputTokens, cachedInputTokens] = usage;
+        const key = `${group ?? ''}\u0000${model}`;
+        let row = into.get(key);
+        if (row === undefined) {
+          row = { group, model, calls: 0, runs: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, traces: new Set() };
+          into.set(key, row);
+        }
+        row.calls += Number(calls);
+        row.inputTokens += Number(inputTokens);
+        row.outputTokens += Number(outputTokens);
+        row.cachedInputTokens += Number(cachedInputTokens);
+        row.traces.add(traceId);
+        row.runs = row.traces.size;
+      };
+      const usageOf = new Map<string, [string, number, number, number, number][]>();
+      for (const run of runs) {
+        const usage = JSON.parse(run.models || '[]') as [string, number, number, number, number][];
+        usageOf.set(run.trace_id, usage);
+        for (const entry of usage) {
+          add(groups.byModel, null, run.trace_id, entry);
+          add(groups.byAgent, run.agent ?? run.service, run.trace_id, entry);
+        }
+      }
+      // Flags by their run's start, as SQLite: a flagged run outside the runs read is read too.
+      const missing = [...new Set(flagged.map((flag) => flag.trace_id).filter((traceId) => !usageOf.has(traceId)))];
+      if (missing.length > 0) {
+        for (const run of await select<{ trace_id: string; models: string }>(
+          `SELECT trace_id, models FROM (SELECT ${RUN_COLUMNS} FROM ${tables.runs} FINAL) WHERE deleted = 0 AND trace_id IN ${sqlStringList(missing)}`,
+        )) {
+          usageOf.set(run.trace_id, JSON.parse(run.models || '[]') as [string, number, number, number, number][]);
+        }
+      }
+      for (const flag of flagged) for (const entry of usageOf.get(flag.trace_id) ?? []) add(groups.burned, flag.detector, flag.trace_id, entry);
+      return summarizeCosts({ byModel: [...groups.byModel.values()], byAgent: [...groups.byAgent.values()], burned: [...groups.burned.values()] }, prices);
+    },
+    async versionRates(period) {
+      const rows = await select<Record<string, string>>(
+        `SELECT service, assumeNotNull(service_version) AS version, count() AS runs, countIf(${failedRun}) AS failedRuns,
+           countIf(trace_id IN ${flaggedTraces}) AS flaggedRuns, toString(intDiv(min(start_ns), 1000000)) AS firstStartMs
+         FROM ${runsIn(period)} AND isNotNull(service_version) AND service_version != ''
+         GROUP BY service, version ORDER BY service, firstStartMs, version`,
+      );
+      return rows
+        .map((r): VersionRateRow => ({
+          service: r.service!,
+          version: r.version!,
+          runs: Number(r.runs),
+          failedRuns: Number(r.failedRuns),
+          flaggedRuns: Number(r.flaggedRuns),
+          firstStartMs: Number(r.firstStartMs),
+        }))
+        .sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0) || a.firstStartMs - b.firstStartMs || (a.version < b.version ? -1 : 1));
     },
   };
 }

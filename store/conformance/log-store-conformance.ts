@@ -84,7 +84,8 @@ export function runLogStoreConformance(name: string, open: () => Promise<Storage
   };
 
   describe(`log store conformance: ${name}`, () => {
-    test('stores records once; lists a span\'s records but not its content events, in time order, bounded, with the total', async (_storage, logs) => {
+    test('stores records once; lists a span\'s records but not its content events, in time order, bounded, with the total', async (storage, logs) => {
+      await storage.traces.writeSpans(agentRun(1, T0_MS), T0_MS);
       const records = [
         logRecordOf(1, 2, 30, { body: { nested: [HOSTILE, 1, true, null] }, severityNumber: 17, severityText: 'ERROR' }),
         logRecordOf(1, 2, 10, { attributes: { hostile: HOSTILE, count: 3, list: ['a', 'b'] } }),
@@ -159,6 +160,22 @@ export function runLogStoreConformance(name: string, open: () => Promise<Storage
         expect(await logs.listUnjoinedContent()).toEqual([]);
       });
     });
+
+    test('retention takes a run\'s log records with it and keeps a live run\'s', async (storage, logs) => {
+      const DAY = 86_400_000;
+      const nowMs = T0_MS + 10 * DAY;
+      await storage.traces.writeSpans(agentRun(5, T0_MS), T0_MS);
+      await storage.traces.writeSpans(agentRun(6, nowMs - DAY), nowMs);
+      await logs.writeLogRecords([logRecordOf(5, 3, 100), logRecordOf(5, 3, 200), logRecordOf(0, 0, 150), logRecordOf(6, 3, 10 * DAY - DAY + 500)], nowMs);
+      await eventually(async () => expect((await logs.listSpanLogs(traceIdOf(5), spanIdOf(5, 3), 10)).total).toBe(2));
+      const result = await storage.maintenance.runRetention({ maxAgeDays: 5, maxDatabaseMb: 0, batchMaxRuns: 100 }, { nowMs });
+      expect(result).toMatchObject({ deletedRuns: 1, deletedByAge: 1 });
+      await eventually(async () => {
+        expect(await logs.listSpanLogs(traceIdOf(5), spanIdOf(5, 3), 10)).toEqual({ records: [], total: 0 });
+        const kept = await logs.listSpanLogs(traceIdOf(6), spanIdOf(6, 3), 10);
+        expect(kept.total).toBe(1);
+        expect(kept.records[0]!.body).toBe(`line at ${10 * DAY - DAY + 500}`);
+      });
+    });
   });
 }
-

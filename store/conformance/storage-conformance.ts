@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidCursorError, suppressionId, type FlagRecord, type Storage } from '../api.js';
 import { agentRun, spanIdOf, spanOf, T0_MS, traceIdOf } from './conformance-spans.js';
+import { costOfUsage, createPriceList } from '../../model/pricing/price-list.js';
 import { runLogStoreConformance } from './log-store-conformance.js';
 
 /**
@@ -545,6 +546,40 @@ export function runStorageConformance(name: string, open: () => Promise<Storage>
             { bucket: 0, runs: 1, failedRuns: 1, flags: 0 },
             { bucket: 1, runs: 2, failedRuns: 1, flags: 2 },
           ]);
+        });
+      });
+    });
+
+    describe('ReportQueries: cost and releases', () => {
+      test('prices a period by model, agent and the runs each detector flagged, and rates each service.version', async (storage) => {
+        const release = (version: string) => (span: ReturnType<typeof agentRun>[number]) => ({ ...span, resource: { ...span.resource, 'service.version': version } });
+        await storage.traces.writeSpans(agentRun(1, T0_MS + 60_000, { rootStatus: 'error' }).map(release('1.0')), T0_MS);
+        await storage.traces.writeSpans(agentRun(2, T0_MS + 120_000).map(release('1.0')), T0_MS);
+        await storage.traces.writeSpans(agentRun(3, T0_MS + 180_000).map(release('1.1')), T0_MS);
+        await storage.traces.writeSpans(agentRun(4, T0_MS + 240_000, { agent: 'writer' }), T0_MS); // no release
+        await analyse(storage, new Map([[2, [flagOf(2, 1, { detector: 'silent_failure', severity: 'critical' })]], [3, [flagOf(3, 1)]]]));
+        const period = { fromMs: T0_MS, toMs: T0_MS + HOUR };
+        const oneRun = costOfUsage({ model: 'gpt-4o', inputTokens: 100, outputTokens: 20, cachedInputTokens: 0 }, createPriceList().priceOf('gpt-4o')!);
+        await eventually(async () => {
+          expect(await storage.reportQueries.versionRates(period)).toEqual([
+            { service: 'svc', version: '1.0', runs: 2, failedRuns: 2, flaggedRuns: 1, firstStartMs: T0_MS + 60_000 },
+            { service: 'svc', version: '1.1', runs: 1, failedRuns: 0, flaggedRuns: 1, firstStartMs: T0_MS + 180_000 },
+          ]);
+          const costs = await storage.reportQueries.costs(period);
+          expect(costs.totalUsd).toBeCloseTo(4 * oneRun, 9);
+          expect(costs.unpricedCalls).toBe(0);
+          expect(costs.byModel).toMatchObject([{ model: 'gpt-4o', calls: 4, tokens: 480 }]);
+          expect(costs.byAgent.map((row) => [row.key, row.runs, Number(row.costUsd.toFixed(9)), row.partial])).toEqual([
+            ['planner', 3, Number((3 * oneRun).toFixed(9)), false],
+            ['writer', 1, Number(oneRun.toFixed(9)), false],
+          ]);
+          expect(costs.burnedByDetector.map((row) => [row.key, row.runs, Number(row.costUsd.toFixed(9))]).sort()).toEqual([
+            ['silent_failure', 1, Number(oneRun.toFixed(9))],
+            ['tool_loop', 1, Number(oneRun.toFixed(9))],
+          ]);
+          // A price list without the model: its calls are counted apart, never guessed.
+          const unpriced = await storage.reportQueries.costs(period, { priceOf: () => null, entries: () => [] });
+          expect(unpriced).toMatchObject({ totalUsd: 0, unpricedCalls: 4 });
         });
       });
     });

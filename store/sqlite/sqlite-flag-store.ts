@@ -1,22 +1,11 @@
 import type { Db } from './database.js';
-import type { DetectorId, Flag, Severity, Verdict } from '../../model/api.js';
 import { InvalidCursorError, pageLimit, type FlagEntry, type FlagFilter, type FlagStore, type ReviewCounts } from '../api.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import { clearReview, reviewFlag } from '../flag-queries.js';
+import { clearReview, reviewFlag } from './flag-queries.js';
+import { toFlag, type FlagRow as FlagColumns } from './flag-rows.js';
 
 /** One row of `flags` (with its run's name) as read here. */
-interface FlagRow {
-  id: string;
-  trace_id: string;
-  detector: DetectorId;
-  severity: Severity;
-  summary: string;
-  span_ids: string;
-  evidence: string;
-  created_at_ms: number;
-  review_verdict: Verdict | null;
-  review_note: string | null;
-  reviewed_at_ms: number | null;
+interface FlagRow extends FlagColumns {
   service: string;
   agent: string | null;
   tool: string | null;
@@ -30,24 +19,6 @@ const ENTRY_COLUMNS = `f.id, f.trace_id, f.detector, f.severity, f.summary, f.sp
   f.review_verdict, f.review_note, f.reviewed_at_ms, f.service, f.agent, f.tool, f.signature,
   CAST(f.run_start_ns AS TEXT) AS run_start, r.name AS run_name`;
 const ENTRY_FROM = 'flags f LEFT JOIN runs r ON r.trace_id = f.trace_id';
-
-/** The API's Flag from a row. */
-export function toFlag(row: Omit<FlagRow, 'service' | 'agent' | 'tool' | 'signature' | 'run_start' | 'run_name'>): Flag {
-  return {
-    id: row.id,
-    traceId: row.trace_id,
-    spanIds: JSON.parse(row.span_ids) as string[],
-    detector: row.detector,
-    severity: row.severity,
-    summary: row.summary,
-    evidence: JSON.parse(row.evidence) as Record<string, unknown>,
-    createdAt: new Date(row.created_at_ms).toISOString(),
-    review:
-      row.review_verdict === null
-        ? null
-        : { verdict: row.review_verdict, note: row.review_note ?? '', at: new Date(row.reviewed_at_ms ?? 0).toISOString() },
-  };
-}
 
 function toEntry(row: FlagRow): FlagEntry {
   return {

@@ -2,7 +2,11 @@ import { percentileSorted } from '../../model/percentile.js';
 import { countedFlag } from '../counted-flags.js';
 import type { Db } from './database.js';
 import type { Severity } from '../../model/api.js';
-import type { AgentRow, BucketRow, BurnRow, FlagCount, LatencyRow, Period, PeriodTotals, ReportQueries, SignatureRow, ToolRow } from '../api.js';
+import type { AgentRow, BucketRow, BurnRow, FlagCount, LatencyRow, Period, PeriodTotals, ReportQueries, SignatureRow, ToolRow, VersionRateRow } from '../api.js';
+import { readCostSummary } from '../cost-reader.js';
+import { createPriceList } from '../../model/pricing/price-list.js';
+
+const DEFAULT_PRICES = createPriceList();
 import { RUN_FAILING_DETECTORS_SQL, detectorSql } from '../detector-sql.js';
 
 /**
@@ -30,6 +34,8 @@ export function createSqliteReportQueries(db: Db): ReportQueries {
     operationLatency: async (period, operation) => queryOperationLatency(db, period, operation),
     burn: async (period) => queryBurn(db, period),
     series: async (period, bucketMs) => querySeries(db, period, bucketMs),
+    costs: async (period, prices) => readCostSummary(db, period.fromMs, period.toMs, prices ?? DEFAULT_PRICES),
+    versionRates: async (period) => queryVersionRates(db, period),
   };
 }
 
@@ -215,4 +221,26 @@ function querySeries(db: Db, period: Period, bucketMs: number): BucketRow[] {
     byBucket.set(row.bucket, existing);
   }
   return [...byBucket.values()].sort((a, b) => a.bucket - b.bucket);
+}
+
+/** Runs per service and service.version in the period: failed and flagged (counted flags) runs. */
+function queryVersionRates(db: Db, period: Period): VersionRateRow[] {
+  const rows = db
+    .prepare(
+      `SELECT r.service AS service, r.service_version AS version, COUNT(*) AS runs,
+         COALESCE(SUM(${FAILED_RUN}), 0) AS failedRuns,
+         COALESCE(SUM(EXISTS (SELECT 1 FROM flags af WHERE af.trace_id = r.trace_id AND ${countedFlag('af')})), 0) AS flaggedRuns,
+         MIN(r.start_ns) AS firstStartNs
+       FROM runs r WHERE r.start_ns >= ? AND r.start_ns < ? AND r.service_version IS NOT NULL AND r.service_version <> ''
+       GROUP BY r.service, r.service_version ORDER BY r.service, firstStartNs, r.service_version`,
+    )
+    .all(...bounds(period)) as { service: string; version: string; runs: number; failedRuns: number; flaggedRuns: number; firstStartNs: number | bigint }[];
+  return rows.map((row) => ({
+    service: row.service,
+    version: row.version,
+    runs: Number(row.runs),
+    failedRuns: Number(row.failedRuns),
+    flaggedRuns: Number(row.flaggedRuns),
+    firstStartMs: Math.floor(Number(row.firstStartNs) / 1e6),
+  }));
 }

@@ -1,5 +1,6 @@
 import type { Db } from './database.js';
 import type { RetentionPassResult, RetentionPolicy } from '../api.js';
+import { createLogRecordRetention } from './sqlite-log-retention.js';
 
 /**
  * Retention over SQLite (Maintenance.runRetention): one pass is the age limit, then the size cap,
@@ -33,6 +34,9 @@ export function createSqliteRetention(db: Db, options: RetentionPolicy, hooks: R
   const oldest = db.prepare('SELECT trace_id AS traceId, span_count AS spanCount FROM runs ORDER BY start_ns LIMIT ?');
   const deleteRun = db.prepare('DELETE FROM runs WHERE trace_id = ?');
   const stopAsked = () => hooks.shouldStop?.() ?? false;
+  const logRecords = createLogRecordRetention(db);
+  /** Log records deleted with their runs in this pass (the per-trace deletes). */
+  let logRecordsOfRuns = 0;
 
   /** Every table with per-trace rows, besides runs (read each pass: later migrations add tables). */
   const perTraceDeletes = () =>
@@ -52,6 +56,7 @@ export function createSqliteRetention(db: Db, options: RetentionPolicy, hooks: R
         for (const { name, statement } of statements) {
           const { changes } = statement.run(traceId);
           if (name === 'spans') spans += changes;
+          else if (name === 'log_records') logRecordsOfRuns += changes;
         }
         deleteRun.run(traceId);
       }
@@ -79,6 +84,8 @@ export function createSqliteRetention(db: Db, options: RetentionPolicy, hooks: R
   return {
     async runPass(nowMs = Date.now()) {
       const result: RetentionPassResult = { deletedRuns: 0, deletedSpans: 0, deletedByAge: 0, deletedBySize: 0, dataBytes: 0, fileBytes: 0, reclaimedPages: 0, longestStepMs: 0 };
+      logRecordsOfRuns = 0;
+      let logRecordsAlone = 0;
       const timed = <T>(step: () => T): T => {
         const started = performance.now();
         try {
@@ -107,14 +114,26 @@ export function createSqliteRetention(db: Db, options: RetentionPolicy, hooks: R
           await yieldToEventLoop();
         }
         if (!stopAsked()) deleteOldAggregates(db, cutoffMs);
+        // Log records past the limit by their own time, tied to a stored run or not.
+        while (logRecords !== null && !stopAsked()) {
+          const deleted = timed(() => logRecords.deleteBefore(cutoffNs));
+          logRecordsAlone += deleted;
+          if (deleted === 0) break;
+          await yieldToEventLoop();
+        }
       }
 
       if (options.maxDatabaseMb > 0) {
         const capBytes = options.maxDatabaseMb * 1024 * 1024;
         while (!stopAsked() && dataBytes().dataBytes > capBytes) {
-          const ids = takeBatch(oldest.all(batchMaxRuns) as { traceId: string; spanCount: number }[]);
-          if (ids.length === 0) break;
-          deleteBatch(ids, 'size');
+          // The oldest data first: log records older than every stored run, else the oldest runs.
+          const records = logRecords === null ? 0 : timed(() => logRecords.deleteOldestIfOlderThanRuns());
+          logRecordsAlone += records;
+          if (records === 0) {
+            const ids = takeBatch(oldest.all(batchMaxRuns) as { traceId: string; spanCount: number }[]);
+            if (ids.length === 0) break;
+            deleteBatch(ids, 'size');
+          }
           await yieldToEventLoop();
         }
       }
@@ -122,7 +141,8 @@ export function createSqliteRetention(db: Db, options: RetentionPolicy, hooks: R
       // Space: with auto_vacuum = INCREMENTAL (new databases) free pages go back to the file
       // system a step at a time; otherwise SQLite reuses them for new spans, so the file stops
       // growing at its high-water mark without a blocking VACUUM.
-      if (result.deletedRuns > 0 && (db.pragma('auto_vacuum', { simple: true }) as number) === 2) {
+      result.deletedLogRecords = logRecordsOfRuns + logRecordsAlone;
+      if ((result.deletedRuns > 0 || logRecordsAlone > 0) && (db.pragma('auto_vacuum', { simple: true }) as number) === 2) {
         while (!stopAsked()) {
           const before = db.pragma('freelist_count', { simple: true }) as number;
           if (before === 0) break;

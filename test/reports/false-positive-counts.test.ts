@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../store/sqlite/database.js';
 import { createSpanWriter } from '../../store/span-writer.js';
 import { createFlagWriter } from '../../store/flag-writer.js';
-import { reviewFlag } from '../../store/flag-queries.js';
 import { listRuns } from '../../store/run-reader.js';
 import { readOverview } from '../../store/overview-reader.js';
 import { createSqliteStorage } from '../../store/sqlite/open-sqlite-storage.js';
@@ -75,7 +74,7 @@ describe('a flag reviewed as a false positive', () => {
   });
 
   it('counts nowhere once reviewed false positive, and again once confirmed', async () => {
-    reviewFlag(db, falseId, { verdict: 'false_positive', note: 'the tool is allowed to refuse' }, UNTIL);
+    await createSqliteStorage(db, { path: ':memory:' }).flags.reviewFlag(falseId, { verdict: 'false_positive', note: 'the tool is allowed to refuse' }, UNTIL);
     expect(await counts()).toEqual({
       overviewFlaggedRuns: 1,
       overviewFlags: 1,
@@ -88,7 +87,7 @@ describe('a flag reviewed as a false positive', () => {
       reportSignatures: ['sig-real NEW'],
       silentBurnRuns: 0,
     });
-    reviewFlag(db, falseId, { verdict: 'confirmed' }, UNTIL);
+    await createSqliteStorage(db, { path: ':memory:' }).flags.reviewFlag(falseId, { verdict: 'confirmed' }, UNTIL);
     expect((await counts()).reportFailedRuns).toBe(1);
     expect((await counts()).flaggedInRunsList).toBe(2);
   });

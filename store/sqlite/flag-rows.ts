@@ -1,5 +1,9 @@
-import type { Db } from './sqlite/database.js';
-import type { DetectorId, Flag, Severity, Verdict } from '../model/api.js';
+import type { DetectorId, Flag, Severity, Verdict } from '../../model/api.js';
+
+/**
+ * The one converter of a `flags` row to the API's Flag (every SQLite reader and writer of flags
+ * uses it).
+ */
 
 export interface FlagRow {
   id: string;
@@ -34,15 +38,4 @@ export function toFlag(row: FlagRow): Flag {
         ? null
         : { verdict: row.review_verdict, note: row.review_note ?? '', at: new Date(row.reviewed_at_ms ?? 0).toISOString() },
   };
-}
-
-/** Every flag on one trace, most severe first. */
-export function listFlagsForTrace(db: Db, traceId: string): Flag[] {
-  const rows = db
-    .prepare(
-      `SELECT ${FLAG_COLUMNS} FROM flags WHERE trace_id = ?
-       ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, detector, id`,
-    )
-    .all(traceId) as FlagRow[];
-  return rows.map(toFlag);
 }
