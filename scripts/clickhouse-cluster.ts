@@ -153,6 +153,9 @@ const USERS_XML = `<?xml version="1.0"?>
 </yandex>
 `;
 
+/** How often the supervisor restarts one server that died on its own before giving up. */
+const MAX_CRASH_RESTARTS = 3;
+
 function sleep(ms: number): Promise<void> {
   return new Promise((ok) => setTimeout(ok, ms));
 }
@@ -297,11 +300,30 @@ export async function startClickHouseCluster(dirArg: string, startOptions: Start
 
   const servers: (ChildProcess | undefined)[] = [];
   const replicas: ReplicaInfo[] = [];
+  /** Servers stopped on purpose (killReplica): not restarted by the supervisor below. */
+  const killedOnPurpose = new WeakSet<ChildProcess>();
+  const crashRestarts: number[] = [];
   const startServer = (i: number): ChildProcess => {
     const r = layout[i]!;
     const serverDir = join(dir, `ch-s${r.shard}r${r.replica}`);
     const child = spawnLogged('clickhouse-server', [`--config-file=${join(serverDir, 'config.xml')}`], join(serverDir, 'stdout.log'), serverDir, outliveParent);
     servers[i] = child;
+    // Supervisor: clickhouse-server 18.16 now and then dies on its own (a segfault in its
+    // ZooKeeper client was seen under load), which would leave a shard without its insert quorum
+    // for the rest of a test run. A server that exits while the cluster runs and was not killed
+    // on purpose is started again, at most MAX_CRASH_RESTARTS times per server.
+    child.once('exit', (code, signal) => {
+      if (stopping || killedOnPurpose.has(child) || servers[i] !== child) return;
+      const restarts = (crashRestarts[i] ?? 0) + 1;
+      crashRestarts[i] = restarts;
+      if (restarts > MAX_CRASH_RESTARTS) return;
+      console.error(`clickhouse-cluster: ch-s${r.shard}r${r.replica} exited on its own (code ${code}, signal ${signal}); restarting it (${restarts}/${MAX_CRASH_RESTARTS})`);
+      setTimeout(() => {
+        if (stopping || servers[i] !== child) return;
+        const restarted = startServer(i);
+        if (replicas[i]) replicas[i]!.pid = restarted.pid ?? -1;
+      }, 500).unref();
+    });
     return child;
   };
   let stopping: Promise<void> | undefined;
@@ -346,6 +368,7 @@ export async function startClickHouseCluster(dirArg: string, startOptions: Start
     async killReplica(index) {
       const child = servers[index];
       if (!child) throw new RangeError(`no replica ${index}`);
+      killedOnPurpose.add(child);
       signalGroup(child, 'SIGKILL');
       await exited(child);
     },
