@@ -18,48 +18,11 @@ import { startService } from '../cli/service.js';
 import { openDatabase } from '../store/sqlite/database.js';
 import { createSpanWriter } from '../store/span-writer.js';
 import { normalizeRequest } from '../model/normalize/normalize-span.js';
-import type { AttributeValue, Attributes, OtlpTraceRequest } from '../model/otlp.js';
+import { toOtlpJson } from './support/otlp-json.js';
 import { generateRuns } from '../analyzer/eval/generate-runs.js';
 import { createLogger } from '../ops/logger.js';
 
 const DAY = 86_400_000;
-
-function anyValue(value: AttributeValue): Record<string, unknown> {
-  if (typeof value === 'string') return { stringValue: value };
-  if (typeof value === 'boolean') return { boolValue: value };
-  if (typeof value === 'number') return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
-  if (value === null) return {};
-  if (Array.isArray(value)) return { arrayValue: { values: value.map(anyValue) } };
-  return { kvlistValue: { values: keyValues(value) } };
-}
-
-function keyValues(attributes: Attributes): { key: string; value: Record<string, unknown> }[] {
-  return Object.entries(attributes).map(([key, value]) => ({ key, value: anyValue(value) }));
-}
-
-/** OTLP/JSON of a decoded request, as an SDK's JSON exporter sends it. */
-function toOtlpJson(request: OtlpTraceRequest): string {
-  return JSON.stringify({
-    resourceSpans: request.resourceSpans.map((resourceSpans) => ({
-      resource: { attributes: keyValues(resourceSpans.resource) },
-      scopeSpans: resourceSpans.scopeSpans.map((scopeSpans) => ({
-        scope: scopeSpans.scope,
-        spans: scopeSpans.spans.map((span) => ({
-          traceId: span.traceId,
-          spanId: span.spanId,
-          ...(span.parentSpanId === null ? {} : { parentSpanId: span.parentSpanId }),
-          name: span.name,
-          kind: span.kind,
-          startTimeUnixNano: span.startTimeUnixNano.toString(),
-          endTimeUnixNano: span.endTimeUnixNano.toString(),
-          attributes: keyValues(span.attributes),
-          events: span.events.map((event) => ({ timeUnixNano: event.timeUnixNano.toString(), name: event.name, attributes: keyValues(event.attributes) })),
-          status: span.statusCode === 0 ? {} : { code: span.statusCode, message: span.statusMessage },
-        })),
-      })),
-    })),
-  });
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;

@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { sendFromWorker } from './support/send-from-worker.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { configSchema } from '../config/schema.js';
 import { startService } from '../cli/service.js';
@@ -233,8 +233,8 @@ async function measurePipeline(bodies: Uint8Array[], encoding: 'protobuf' | 'jso
     loopDelay.enable();
     const { ms, failed } =
       encoding === 'grpc'
-        ? await sendFromWorker(`127.0.0.1:${service.grpcPort}`, bodies, 'grpc')
-        : await sendFromWorker(`${service.url}/v1/traces`, bodies, contentType);
+        ? await sendFromWorker(`127.0.0.1:${service.grpcPort}`, bodies, 'grpc', SENDERS)
+        : await sendFromWorker(`${service.url}/v1/traces`, bodies, contentType, SENDERS);
     loopDelay.disable();
     const stored = (service.db.prepare('SELECT COUNT(*) AS n FROM spans').get() as { n: number }).n - 1;
     const commit = (await service.metrics.ingestCommitSeconds.get()).values;
@@ -257,52 +257,6 @@ async function measurePipeline(bodies: Uint8Array[], encoding: 'protobuf' | 'jso
     await service.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-const SENDER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-(async () => {
-  const { url, bodies, contentType, senders } = workerData;
-  let next = 0;
-  let failed = 0;
-  let exportOne;
-  if (contentType === 'grpc') {
-    const grpc = require('node:module').createRequire(process.cwd() + '/')('@grpc/grpc-js');
-    const client = new grpc.Client(url, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1 });
-    const path = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
-    exportOne = (body) => new Promise((resolve) => {
-      client.makeUnaryRequest(path, (b) => b, (b) => b, Buffer.from(body.buffer, body.byteOffset, body.byteLength), new grpc.Metadata(), (error) => resolve(error ? 1 : 0));
-    });
-  } else {
-    exportOne = async (body) => {
-      const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': contentType } });
-      await response.arrayBuffer();
-      return response.status === 200 ? 0 : 1;
-    };
-  }
-  async function send() {
-    for (;;) {
-      const index = next++;
-      if (index >= bodies.length) return;
-      failed += await exportOne(bodies[index]);
-    }
-  }
-  const started = performance.now();
-  await Promise.all(Array.from({ length: senders }, send));
-  parentPort.postMessage({ ms: performance.now() - started, failed });
-})();
-`;
-
-function sendFromWorker(url: string, bodies: Uint8Array[], contentType: string): Promise<{ ms: number; failed: number }> {
-  return new Promise((resolve, reject) => {
-    const copies = bodies.map((body) => Uint8Array.from(body));
-    const worker = new Worker(SENDER_SOURCE, { eval: true, workerData: { url, bodies: copies, contentType, senders: SENDERS } });
-    worker.once('message', (result: { ms: number; failed: number }) => {
-      void worker.terminate();
-      resolve(result);
-    });
-    worker.once('error', reject);
-  });
 }
 
 function makeWarmUp(): JsonTraceRequest {

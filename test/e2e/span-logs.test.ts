@@ -1,16 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceFlags, context, trace } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { startService, type RunningService } from '../../cli/service.js';
-import { parseConfig } from '../../config/load-config.js';
+import type { RunningService } from '../../cli/service.js';
 import type { ApiSpan } from '../../model/api.js';
-import { launchChromium, type LaunchedBrowser } from './chromium.js';
+import type { LaunchedBrowser } from './chromium.js';
+import { startWebService, type WebServiceUnderTest } from '../support/web-service.js';
 import { sendRuns } from './send-runs.js';
 
 /**
@@ -22,25 +19,16 @@ const SCRIPT_PAYLOAD = "<script>window.__pwned = 'log-script'; fetch('/xss-hit?v
 const IMG_PAYLOAD = '<img src=x onerror="window.__pwned = \'log-img\'">';
 const LOG_COUNT = 26;
 
+let web: WebServiceUnderTest;
 let service: RunningService;
 let browser: LaunchedBrowser;
-let dir: string;
 let traceId: string;
 let toolSpanId: string;
 let rootSpanId: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tracehound-e2e-logs-'));
-  service = await startService(
-    parseConfig({
-      server: { port: 0 },
-      storage: { path: join(dir, 'e2e.db'), synchronous: 'normal' },
-      analyzer: { enabled: false },
-      reports: { enabled: false },
-      logging: { level: 'warn' },
-    }),
-  );
-  browser = await launchChromium();
+  web = await startWebService();
+  ({ service, browser } = web);
   [traceId] = (await sendRuns(`${service.url}/v1/traces`, [
     {
       agent: 'logging-agent',
@@ -70,9 +58,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await service?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await web?.close();
 });
 
 describe('span panel: log records', () => {

@@ -102,20 +102,7 @@ export function SpanDetail(props: { traceId: string; span: ApiSpan; runStartMs: 
         {attributeEntries.length === 0 ? (
           <p class="muted small">none</p>
         ) : (
-          <table class="attrs">
-            <tbody>
-              {attributeEntries.slice(0, MAX_SHOWN_ATTRIBUTES).map(([key, value]) => (
-                <tr>
-                  <th class="mono">
-                    <BreakableName name={key} />
-                  </th>
-                  <td>
-                    <FoldedText text={attributeText(value)} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <AttributeTable entries={attributeEntries} />
         )}
       </section>
 
@@ -135,20 +122,7 @@ export function SpanDetail(props: { traceId: string; span: ApiSpan; runStartMs: 
                   <span class="muted small">{`+${formatDuration(Math.max(0, Date.parse(event.time) - props.runStartMs))}`}</span>
                 </div>
                 {Object.keys(event.attributes).length > 0 ? (
-                  <table class="attrs">
-                    <tbody>
-                      {Object.entries(event.attributes).slice(0, MAX_SHOWN_ATTRIBUTES).map(([key, value]) => (
-                        <tr>
-                          <th class="mono">
-                    <BreakableName name={key} />
-                  </th>
-                          <td>
-                            <FoldedText text={attributeText(value)} />
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                  <AttributeTable entries={Object.entries(event.attributes)} />
                 ) : null}
               </li>
             ))}
@@ -180,20 +154,7 @@ function SpanLogList(props: { traceId: string; spanId: string; runStartMs: numbe
             </div>
             {record.body !== '' ? <FoldedText text={record.body} /> : null}
             {Object.keys(record.attributes).length > 0 ? (
-              <table class="attrs">
-                <tbody>
-                  {Object.entries(record.attributes).map(([key, value]) => (
-                    <tr>
-                      <th class="mono">
-                        <BreakableName name={key} />
-                      </th>
-                      <td>
-                        <FoldedText text={attributeText(value)} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <AttributeTable entries={Object.entries(record.attributes)} />
             ) : null}
             {record.truncated ? <p class="muted small">(cut for display)</p> : null}
           </li>
@@ -233,4 +194,24 @@ export function FoldedText(props: { text: string; open?: boolean }) {
 export function attributeText(value: AttributeValue | unknown): string {
   if (typeof value === 'string') return prettyJsonText(value);
   return toDisplayText(value);
+}
+
+/** One attributes table (a span's, an event's or a log record's), at most MAX_SHOWN_ATTRIBUTES rows, values folded. */
+function AttributeTable(props: { entries: [string, AttributeValue][] }) {
+  return (
+    <table class="attrs">
+      <tbody>
+        {props.entries.slice(0, MAX_SHOWN_ATTRIBUTES).map(([key, value]) => (
+          <tr>
+            <th class="mono">
+              <BreakableName name={key} />
+            </th>
+            <td>
+              <FoldedText text={attributeText(value)} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }
