@@ -3,6 +3,7 @@ import type { LogRecordInput, LogStore, Storage, StoredSpanSource } from '../api
 import type { GenAiContentEvent } from '../../model/normalize/genai-events.js';
 import type { NormalizedSpan } from '../../model/span.js';
 import { agentRun, spanIdOf, T0_MS, traceIdOf } from './conformance-spans.js';
+import { eventually as eventuallyWithin } from './eventually.js';
 
 /**
  * The LogStore's conformance cases (store/api.ts), run by runStorageConformance on every backend.
@@ -44,18 +45,7 @@ export function runLogStoreConformance(name: string, open: () => Promise<Storage
   const settleMs = options.settleMs ?? 0;
   const timeout = options.timeoutMs ?? 20_000;
 
-  async function eventually(check: () => Promise<void>): Promise<void> {
-    const deadline = Date.now() + settleMs;
-    for (;;) {
-      try {
-        await check();
-        return;
-      } catch (error) {
-        if (Date.now() >= deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
-  }
+  const eventually = (check: () => Promise<void>): Promise<void> => eventuallyWithin(settleMs, check);
 
   function test(title: string, body: (storage: Storage, logs: LogStore) => Promise<void>): void {
     it(

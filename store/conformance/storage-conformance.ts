@@ -3,6 +3,7 @@ import { InvalidCursorError, suppressionId, type FlagRecord, type Storage } from
 import { agentRun, spanIdOf, spanOf, T0_MS, traceIdOf } from './conformance-spans.js';
 import { costOfUsage, createPriceList } from '../../model/pricing/price-list.js';
 import { runLogStoreConformance } from './log-store-conformance.js';
+import { eventually as eventuallyWithin } from './eventually.js';
 
 /**
  * The storage conformance suite: every backend runs these cases against its own Storage (like
@@ -49,19 +50,7 @@ export function runStorageConformance(name: string, open: () => Promise<Storage>
   const settleMs = options.settleMs ?? 0;
   const timeout = options.timeoutMs ?? 20_000;
 
-  /** Retries `check` until it passes or settleMs is over. */
-  async function eventually(check: () => Promise<void>): Promise<void> {
-    const deadline = Date.now() + settleMs;
-    for (;;) {
-      try {
-        await check();
-        return;
-      } catch (error) {
-        if (Date.now() >= deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
-  }
+  const eventually = (check: () => Promise<void>): Promise<void> => eventuallyWithin(settleMs, check);
 
   /** A case with a fresh backend, closed afterwards. */
   function test(title: string, body: (storage: Storage) => Promise<void>): void {
